@@ -1,0 +1,245 @@
+"""Parse RSS/Atom bodies with feedparser and normalise entries into NewsItems."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import feedparser
+import lxml.html
+from bs4 import BeautifulSoup
+from lxml import etree
+
+from bot.models import NewsItem
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_TITLE = 500
+MAX_SUMMARY = 5000
+_MAX_ID = 512
+# Raw markup longer than this many times the text cap is cut before HTML parsing.
+_MARKUP_FACTOR = 8
+_STRIP_PASSES = 3
+
+_WHITESPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_MARKUP_LIKE = re.compile(r"<[a-zA-Z/!?]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
+_NOT_WORD = re.compile(r"[\W_]+")
+_DROP_ELEMENTS = ("script", "style", "noscript", "template", "iframe", "object")
+_BLOCK_ELEMENTS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 "
+    "h6 header hr li main nav ol p pre section table td th tr ul".split()
+)
+_TRACKING_PARAMS = frozenset(
+    "fbclid gclid dclid gbraid wbraid msclkid yclid igshid mc_cid mc_eid _hsenc _hsmi mkt_tok "
+    "ref_src ncid cmpid".split()
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """Items found in one body, and what was wrong with it (None when it was well-formed)."""
+
+    items: list[NewsItem]
+    problem: str | None
+
+
+def parse_feed(
+    body: bytes, *, feed: str, tags: tuple[str, ...] = (), base_url: str | None = None
+) -> ParsedFeed:
+    """Parse one feed body into NewsItems; pure, and never raises.
+
+    Args:
+        body: the raw bytes as fetched.
+        feed: the feed's name, copied into every item (and into title-hash ids).
+        tags: the feed's tags, copied into every item.
+        base_url: where the body came from, to resolve relative links.
+    """
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(body),  # a file object: feedparser would open a str/bytes as a path or URL
+            response_headers=_base_headers(base_url),
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the scheduler
+        _LOGGER.warning("feedparser failed on feed %s", feed, exc_info=True)
+        return ParsedFeed([], f"feedparser crashed: {type(exc).__name__}: {exc}")
+    items = _to_items(parsed.entries, feed=feed, tags=tags, base_url=base_url)
+    return ParsedFeed(items, _describe_problem(parsed, items))
+
+
+def _base_headers(base_url: str | None) -> dict[str, str] | None:
+    if not base_url:
+        return None
+    # Without a content type feedparser flags the body; application/xml keeps its own
+    # encoding detection (XML declaration, BOM, then UTF-8).
+    return {"content-location": base_url, "content-type": "application/xml"}
+
+
+def _to_items(
+    entries: list, *, feed: str, tags: tuple[str, ...], base_url: str | None
+) -> list[NewsItem]:
+    items = []
+    for entry in entries:
+        try:
+            item = to_news_item(entry, feed=feed, tags=tags, base_url=base_url)
+        except Exception:  # noqa: BLE001 - one odd entry must not lose the others
+            _LOGGER.warning("skipping an entry of feed %s", feed, exc_info=True)
+            continue
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _describe_problem(parsed: feedparser.FeedParserDict, items: list[NewsItem]) -> str | None:
+    bozo = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    bozo_text = (str(bozo) or type(bozo).__name__) if bozo is not None else None
+    if not parsed.entries and not parsed.get("version"):
+        return "not an RSS/Atom feed" + (f": {bozo_text}" if bozo_text else "")
+    if parsed.entries and not items:
+        return f"none of the {len(parsed.entries)} entries has a title or summary"
+    return bozo_text
+
+
+def to_news_item(
+    entry: dict, *, feed: str, tags: tuple[str, ...] = (), base_url: str | None = None
+) -> NewsItem | None:
+    """Normalise one feedparser entry; None when it has neither title nor summary."""
+    summary = html_to_text(_summary_markup(entry), MAX_SUMMARY)
+    title = html_to_text(entry.get("title") or "", MAX_TITLE) or _truncate(summary, MAX_TITLE)
+    if not title:
+        return None
+    link = _absolute_http_link(entry.get("link"), base_url)
+    return NewsItem(
+        id=_stable_id(entry.get("id"), link, feed, title),
+        title=title,
+        summary=summary,
+        link=link,
+        published=_published(entry),
+        feed=feed,
+        tags=tags,
+    )
+
+
+def _summary_markup(entry: dict) -> str:
+    summary = entry.get("summary")
+    if summary:
+        return summary
+    for content in entry.get("content") or ():
+        if content.get("value"):
+            return content["value"]
+    return ""
+
+
+def html_to_text(markup: str, limit: int) -> str:
+    """Plain text of an HTML fragment: tags and scripts removed, entities decoded,
+    whitespace collapsed, cut to ``limit`` characters."""
+    text = markup[: limit * _MARKUP_FACTOR]
+    for _ in range(_STRIP_PASSES):  # double-escaped markup decodes to markup again
+        text = _CONTROL.sub("", text)
+        if not _MARKUP_LIKE.search(text):
+            break
+        text = _strip_markup(text)
+    return _truncate(_WHITESPACE.sub(" ", text).strip(), limit)
+
+
+def _strip_markup(markup: str) -> str:
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return BeautifulSoup(markup, "html.parser").get_text(" ")
+    for element in list(root.iter(*_DROP_ELEMENTS)):
+        element.drop_tree()
+    for element in root.iter():
+        if element.tag in _BLOCK_ELEMENTS:
+            element.tail = " " + (element.tail or "")
+    return root.text_content()
+
+
+def _truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+
+def _absolute_http_link(link: str | None, base_url: str | None) -> str | None:
+    if not link or not link.strip():
+        return None
+    try:
+        absolute = urljoin(base_url or "", link.strip())
+        scheme = urlsplit(absolute).scheme.lower()
+    except ValueError:
+        return None
+    return absolute if scheme in ("http", "https") else None
+
+
+def _stable_id(guid: str | None, link: str | None, feed: str, title: str) -> str:
+    guid = (guid or "").strip()
+    if guid:
+        return guid if len(guid) <= _MAX_ID else "guid:" + _digest(guid)
+    canonical = canonical_link(link)
+    if canonical:
+        return canonical if len(canonical) <= _MAX_ID else "link:" + _digest(canonical)
+    return "title:" + _digest(f"{feed}\n{title_key(title)}")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _published(entry: dict) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+            except (OverflowError, ValueError, OSError, TypeError):
+                continue
+    return None
+
+
+def canonical_link(url: str | None) -> str | None:
+    """The form of a link used to recognise one story: lowercase scheme and host, no default
+    port, no fragment, no tracking parameters, no trailing slash."""
+    if not url or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return url
+    if not host:
+        return url
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)]
+    )
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), query, ""))
+
+
+def _tracking(param: str) -> bool:
+    param = param.lower()
+    return param.startswith("utm_") or param in _TRACKING_PARAMS
+
+
+def title_key(title: str) -> str:
+    """A key equal for the same headline across feeds: case, width, punctuation and
+    whitespace differences removed. Empty when the title has no letters or digits."""
+    normalised = unicodedata.normalize("NFKC", title).casefold()
+    return _NOT_WORD.sub(" ", normalised.replace("'", "").replace("’", "")).strip()
