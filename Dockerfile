@@ -1,0 +1,33 @@
+# catalyst-bot: one process that polls feeds and posts alerts.
+# Build:  docker build -t catalyst-bot .
+# Run:    docker run -v $PWD/config.toml:/config/config.toml:ro -v catalyst-data:/data \
+#           -e SLACK_BOT_TOKEN -e SLACK_APP_TOKEN catalyst-bot
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    CATALYST_BOT_CONFIG=/config/config.toml \
+    CATALYST_BOT_DATA_DIR=/data
+
+RUN useradd --create-home --uid 10001 catalyst \
+    && mkdir -p /data /config \
+    && chown catalyst:catalyst /data
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY adapters ./adapters
+COPY rules ./rules
+# The same install command as .ci/run.
+RUN python -m pip install --no-cache-dir -e '.[test]'
+
+USER catalyst
+VOLUME ["/data"]
+
+# The daemon touches a heartbeat on every scheduler tick; a stale heartbeat means it is stuck.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["catalyst-bot", "health"]
+
+ENTRYPOINT ["catalyst-bot"]
+CMD ["run"]

@@ -1,0 +1,45 @@
+"""Print alerts and notices to the terminal, readable at a glance."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from bot.models import Alert
+
+_ARROWS = {"positive": ("▲", "green"), "negative": ("▼", "red"), "neutral": ("●", "yellow")}
+
+
+def render_alert(alert: Alert) -> Text:
+    """Feed text is added as plain Text, never as markup, so a headline cannot style the console."""
+    arrow, colour = _ARROWS.get(alert.direction or "", ("●", "white"))
+    text = Text()
+    text.append(f"{arrow} {alert.ticker}", style=f"bold {colour}")
+    text.append(f"  {alert.kind}", style="bold")
+    text.append(f"  ({alert.direction or 'direction unknown'}, {alert.severity})\n", style="dim")
+    text.append(f"  {alert.title}\n")
+    when = alert.published.strftime("%Y-%m-%d %H:%M UTC") if alert.published else "time unknown"
+    text.append(f"  {alert.source} · {when}", style="dim")
+    if alert.link:
+        text.append(f" · {alert.link}", style="dim underline")
+    text.append("\n  why: ", style="dim")
+    text.append("; ".join(f"“{span}”" for span in alert.evidence) or "—", style="italic")
+    text.append(f"  [{alert.rule}]", style="dim")
+    return text
+
+
+class ConsoleReceiver:
+    """The `console` receiver: writes each alert as a short block of text."""
+
+    platform = "console"
+
+    def __init__(self, console: Console | None = None) -> None:
+        self._console = console or Console(highlight=False)
+
+    async def send(self, alert: Alert, target: str) -> str | None:
+        self._console.print(render_alert(alert))
+        self._console.print()
+        return None
+
+    def notice(self, message: str) -> None:
+        self._console.print(Text(f"notice: {message}", style="bold yellow"))

@@ -1,0 +1,247 @@
+"""Wire poller, rules, store and delivery together and drive them with APScheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import aiohttp
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock, system_clock
+from bot.config import BotConfig
+from bot.models import NewsItem
+from bot.delivery import Deliverer, Receiver
+from bot.heartbeat import touch_heartbeat
+from bot.normalize import parse_feed
+from bot.pipeline import TITLE_KEY_PREFIX, ingest_items
+from bot.poller import Fetcher, FetchResult, backoff_delay
+from bot.store import FeedState, Store
+from rules.engine import RuleEngine
+
+_LOGGER = logging.getLogger(__name__)
+TITLE_KEY_TTL = 2 * 86400.0
+SEEN_KEY_TTL = 90 * 86400.0
+
+NoticeHook = Callable[[str], None]
+ProgressHook = Callable[[int, int], None]
+
+
+@dataclass
+class CycleReport:
+    """Counts for one poll cycle, printed by `run --once`."""
+
+    feeds: int = 0
+    changed: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    new_items: int = 0
+    catalysts: int = 0
+    queued: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.feeds} feed(s) polled: {self.changed} changed, {self.not_modified} unchanged, "
+            f"{self.failed} failed; {self.new_items} new item(s), {self.catalysts} catalyst(s), "
+            f"{self.queued} alert(s) queued"
+        )
+
+
+class CatalystBot:
+    """One bot instance: polls due feeds, finds catalysts, queues and delivers alerts."""
+
+    def __init__(
+        self,
+        config: BotConfig,
+        store: Store,
+        engine: RuleEngine,
+        receivers: dict[str, Receiver],
+        session: aiohttp.ClientSession,
+        *,
+        clock: Clock = system_clock,
+        on_notice: NoticeHook | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.engine = engine
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._on_notice = on_notice or (lambda message: None)
+        poller = config.poller
+        self._fetcher = Fetcher(
+            session,
+            timeout=poller.timeout,
+            max_bytes=poller.max_bytes,
+            per_host=poller.per_host,
+            allow_file=poller.allow_file,
+        )
+        self._slots = asyncio.Semaphore(poller.concurrency)
+        self._in_flight: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._feeds = {feed.name: feed for feed in config.feeds}
+        self.deliverer = Deliverer(store, receivers, clock)
+        self.sync_feeds(config, store, clock())
+
+    @staticmethod
+    def sync_feeds(config: BotConfig, store: Store, now: float) -> None:
+        """Bring the store's feed rows in line with the config (new feeds are due now)."""
+        store.sync_feeds(((feed.name, config.feed_location(feed), feed.interval) for feed in config.feeds), now)
+
+    async def run_once(self, progress: ProgressHook | None = None) -> CycleReport:
+        """Poll every enabled feed now, whatever its schedule, then deliver what was queued."""
+        states = [state for state in self.store.feeds() if state.disabled_reason is None]
+        report = CycleReport()
+        done = 0
+
+        async def poll_and_count(state: FeedState) -> None:
+            nonlocal done
+            await self._poll(state, report)
+            done += 1
+            if progress:
+                progress(done, len(states))
+
+        await asyncio.gather(*(poll_and_count(state) for state in states))
+        await self.deliverer.deliver_pending()
+        return report
+
+    async def tick(self) -> None:
+        """Start polls for the feeds that are due and not already being polled."""
+        touch_heartbeat(self.config.resolved_data_dir())
+        free = self.config.poller.concurrency - len(self._in_flight)
+        if free <= 0:
+            return
+        for state in self.store.due_feeds(self._clock(), free + len(self._in_flight)):
+            if state.name in self._in_flight:
+                continue
+            self._in_flight.add(state.name)
+            task = asyncio.create_task(self._poll(state, CycleReport()))
+            self._tasks.add(task)
+            task.add_done_callback(lambda t, name=state.name: self._finished(t, name))
+
+    def _finished(self, task: asyncio.Task[None], name: str) -> None:
+        self._tasks.discard(task)
+        self._in_flight.discard(name)
+        if not task.cancelled() and task.exception() is not None:
+            _LOGGER.error("poll of feed %s crashed", name, exc_info=task.exception())
+
+    async def deliver(self) -> None:
+        await self.deliverer.deliver_pending()
+
+    def housekeeping(self) -> None:
+        """Forget old seen keys: titles after two days (roundup titles repeat), the rest after 90."""
+        now = self._clock()
+        forgotten = self.store.forget_seen_before(now - SEEN_KEY_TTL)
+        forgotten += self.store.forget_seen_before(now - TITLE_KEY_TTL, prefix=TITLE_KEY_PREFIX)
+        _LOGGER.info("housekeeping: forgot %d seen key(s)", forgotten)
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Run the scheduler until `stop` is set, then let running polls finish."""
+        scheduler = AsyncIOScheduler()
+        defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        scheduler.add_job(self.tick, "interval", seconds=self.config.poller.tick, id="tick", **defaults)
+        scheduler.add_job(self.deliver, "interval", seconds=2, id="deliver", **defaults)
+        scheduler.add_job(self.housekeeping, "interval", hours=1, id="housekeeping", **defaults)
+        scheduler.start()
+        await self.tick()
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            await self.drain()
+            await self.deliverer.deliver_pending()
+
+    async def drain(self) -> None:
+        """Wait for the polls started by `tick` to finish."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _poll(self, state: FeedState, report: CycleReport) -> None:
+        async with self._slots:
+            result = await self._fetcher.fetch(
+                state.url, etag=state.etag, last_modified=state.last_modified, previous_hash=state.body_hash
+            )
+            report.feeds += 1
+            if result.status == "failed":
+                report.failed += 1
+                self._record_failure(state, result, report)
+                return
+            if result.status != "changed":
+                report.not_modified += 1
+                with self.store.transaction():
+                    self.store.update_feed(state.name, **self._success_fields(state, result))
+                return
+            report.changed += 1
+            feed = self._feeds.get(state.name)
+            tags = tuple(feed.tags) if feed else ()
+            parsed = await asyncio.to_thread(parse_feed, result.body or b"", feed=state.name, tags=tags, base_url=state.url)
+            if parsed.problem:
+                _LOGGER.warning("feed %s: %s", state.name, parsed.problem)
+                report.problems.append(f"{state.name}: {parsed.problem}")
+            self._ingest(state, result, parsed.items, report)
+
+    def _ingest(self, state: FeedState, result: FetchResult, items: list[NewsItem], report: CycleReport) -> None:
+        now = self._clock()
+        baseline = not state.baseline_done and self._baseline_for(state.name)
+        with self.store.transaction():
+            outcome = ingest_items(self.store, self.engine, self.config, items, now, alert=not baseline)
+            fields = self._success_fields(state, result)
+            fields["baseline_done"] = 1
+            if outcome.new_items:
+                fields["last_new_item_at"] = now
+            self.store.update_feed(state.name, **fields)
+        if baseline:
+            _LOGGER.info("feed %s: baseline of %d item(s) recorded, no alerts", state.name, outcome.new_items)
+        report.new_items += outcome.new_items
+        report.catalysts += len(outcome.catalysts)
+        report.queued += outcome.queued
+
+    def _baseline_for(self, name: str) -> bool:
+        feed = self._feeds.get(name)
+        if feed is not None and feed.baseline is not None:
+            return feed.baseline
+        return self.config.poller.baseline
+
+    def _next_poll(self, state: FeedState) -> float:
+        jitter = self.config.poller.jitter
+        return self._clock() + state.interval_s * (1 + self._rng.uniform(-jitter, jitter))
+
+    def _success_fields(self, state: FeedState, result: FetchResult) -> dict[str, object]:
+        fields: dict[str, object] = {
+            "failures": 0,
+            "last_error": None,
+            "last_polled_at": self._clock(),
+            "next_poll_at": self._next_poll(state),
+        }
+        if result.status != "not_modified":
+            fields.update(body_hash=result.body_hash, etag=result.etag, last_modified=result.last_modified)
+        return fields
+
+    def _record_failure(self, state: FeedState, result: FetchResult, report: CycleReport) -> None:
+        poller = self.config.poller
+        failures = state.failures + 1
+        error = result.error or "unknown error"
+        fields: dict[str, object] = {
+            "failures": failures,
+            "last_error": error,
+            "last_polled_at": self._clock(),
+            "next_poll_at": self._clock()
+            + backoff_delay(failures, base=poller.backoff_base, cap=poller.backoff_cap, rng=self._rng),
+        }
+        if failures >= poller.max_failures:
+            fields["disabled_reason"] = f"disabled after {failures} consecutive failures; last: {error}"
+        with self.store.transaction():
+            self.store.update_feed(state.name, **fields)
+        _LOGGER.warning("feed %s failed (%d in a row): %s", state.name, failures, error)
+        report.problems.append(f"{state.name}: {error}")
+        if "disabled_reason" in fields:
+            notice = (
+                f"feed {state.name} ({state.url}) {fields['disabled_reason']}. "
+                f"Fix it, then run `catalyst-bot feeds enable {state.name}`."
+            )
+            _LOGGER.error(notice)
+            self._on_notice(notice)

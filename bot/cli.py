@@ -1,0 +1,274 @@
+"""The `catalyst-bot` command line: run, check, scan, catalysts, feeds."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import aiohttp
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import Progress
+
+from adapters.console import ConsoleReceiver
+from bot.app import CatalystBot
+from bot.clock import system_clock
+from bot.commands import CommandError, catalyst_history, history_as_text
+from bot.config import BotConfig, load_config
+from bot.delivery import Receiver
+from bot.heartbeat import heartbeat_age
+from bot.errors import CatalystBotError, MissingSecretError
+from bot.models import NewsItem
+from bot.normalize import parse_feed
+from bot.store import Store
+from rules.engine import RuleEngine, validate
+
+_LOGGER = logging.getLogger(__name__)
+CONFIG_ENV = "CATALYST_BOT_CONFIG"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return args.handler(args)
+    except CatalystBotError as exc:
+        print(f"catalyst-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="catalyst-bot", description="Watch news feeds for stock catalysts.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, handler, help_text: str, *, config: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        if config:
+            sub.add_argument(
+                "-c",
+                "--config",
+                type=Path,
+                default=os.environ.get(CONFIG_ENV),
+                help=f"TOML config file (default: ${CONFIG_ENV}, else the built-in sample setup)",
+            )
+        return sub
+
+    run = command("run", _run, "poll feeds and post alerts until stopped")
+    run.add_argument("--once", action="store_true", help="poll every feed once, deliver, then exit")
+
+    check = command("check", _check, "validate a config file without running", config=False)
+    check.add_argument("config", type=Path)
+
+    history = command("catalysts", _catalysts, "list a ticker's recent catalysts")
+    history.add_argument("ticker")
+    history.add_argument("--days", type=int, default=7, help="how far back (default 7)")
+
+    scan = command("scan", _scan, "apply the rules to an RSS/Atom or JSON-lines file; print JSON lines")
+    scan.add_argument("path", type=Path)
+
+    command("health", _health, "exit 0 if the running daemon ticked recently (for container health checks)")
+
+    feeds = command("feeds", _feeds, "list feeds and their state, or re-enable a disabled feed")
+    feeds.add_argument("action", choices=["list", "enable"])
+    feeds.add_argument("name", nargs="?")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    console_receiver = ConsoleReceiver()
+    receivers = _receivers(config, console_receiver)
+    store = Store(config.store_path())
+    try:
+        engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+        return asyncio.run(_run_bot(args, config, store, engine, receivers, console_receiver))
+    finally:
+        store.close()
+
+
+async def _run_bot(args, config: BotConfig, store: Store, engine: RuleEngine, receivers, console_receiver) -> int:
+    async with aiohttp.ClientSession() as session:
+        bot = CatalystBot(config, store, engine, receivers, session, on_notice=console_receiver.notice)
+        if args.once:
+            report = await _with_progress(bot)
+            print(report.summary(), file=sys.stderr)
+            return 0
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", file=sys.stderr)
+        await bot.run_forever(stop)
+        return 0
+
+
+async def _with_progress(bot: CatalystBot):
+    if not sys.stderr.isatty():
+        return await bot.run_once()
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("polling feeds", total=None)
+        return await bot.run_once(lambda done, total: progress.update(task, completed=done, total=total))
+
+
+def _receivers(config: BotConfig, console_receiver: ConsoleReceiver) -> dict[str, Receiver]:
+    receivers: dict[str, Receiver] = {}
+    if config.adapters.console.enabled:
+        receivers["console"] = console_receiver
+    for name, adapter in (("slack", config.adapters.slack), ("discord", config.adapters.discord)):
+        if adapter is None or not adapter.enabled:
+            continue
+        missing = [var for var in _secret_vars(adapter) if not os.environ.get(var)]
+        if missing:
+            raise MissingSecretError(
+                f"adapters.{name} is configured but the environment variable(s) "
+                f"{', '.join(missing)} are not set"
+            )
+        raise CatalystBotError(f"the {name} adapter is not available in this version; disable adapters.{name}")
+    return receivers
+
+
+def _secret_vars(adapter) -> list[str]:
+    return [value for key, value in adapter.model_dump().items() if key.endswith("_env")]
+
+
+def _check(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    problems = validate(config.rules)
+    if problems:
+        print(f"{args.config}: rule errors", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    print(f"{args.config}: OK ({len(config.feeds)} feed(s), {len(config.routes)} route(s))")
+    return 0
+
+
+def _catalysts(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    store = Store(config.store_path())
+    try:
+        history = catalyst_history(store, args.ticker, args.days, system_clock())
+    except CommandError as exc:
+        print(f"catalyst-bot: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(history_as_text(history))
+    return 0
+
+
+def _scan(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    write_scan(args.path, engine, sys.stdout)
+    return 0
+
+
+def write_scan(path: Path, engine: RuleEngine, out: TextIO) -> None:
+    """Print one JSON object per input item, in input order (a contract other tools rely on)."""
+    for item_id, item, error in _scan_items(path):
+        record: dict[str, object] = {"id": item_id, "catalysts": []}
+        if item is None:
+            record["error"] = error
+        else:
+            record["catalysts"] = [catalyst.to_scan_json() for catalyst in engine.detect(item)]
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _scan_items(path: Path) -> Iterator[tuple[str | None, NewsItem | None, str | None]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalystBotError(f"{path}: cannot read: {exc.strerror}") from None
+    if path.suffix in {".jsonl", ".json", ".ndjson"} or data.lstrip()[:1] == b"{":
+        for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
+            if line.strip():
+                yield _json_line_item(line, number, path.name)
+        return
+    parsed = parse_feed(data, feed=path.name)
+    if parsed.problem and not parsed.items:
+        raise CatalystBotError(f"{path}: {parsed.problem}")
+    for item in parsed.items:
+        yield item.id, item, None
+
+
+def _json_line_item(line: str, number: int, source: str) -> tuple[str | None, NewsItem | None, str | None]:
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, None, f"line {number}: not JSON: {exc}"
+    if not isinstance(raw, dict):
+        return None, None, f"line {number}: expected a JSON object"
+    item_id = str(raw.get("id") or f"line-{number}")
+    try:
+        published = raw.get("published")
+        item = NewsItem(
+            id=item_id,
+            title=str(raw.get("title") or ""),
+            summary=str(raw.get("summary") or ""),
+            link=raw.get("link"),
+            published=_utc(published) if published else None,
+            feed=str(raw.get("source") or source),
+        )
+    except (ValueError, ValidationError) as exc:
+        return item_id, None, f"line {number}: {exc}"
+    return item_id, item, None
+
+
+def _utc(text: str) -> datetime:
+    value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _health(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    age = heartbeat_age(config.resolved_data_dir(), system_clock())
+    limit = max(3 * config.poller.tick, 60.0)
+    if age is None:
+        print("unhealthy: the daemon has not ticked yet", file=sys.stderr)
+        return 1
+    if age > limit:
+        print(f"unhealthy: last tick {age:.0f}s ago (limit {limit:.0f}s)", file=sys.stderr)
+        return 1
+    print(f"healthy: last tick {age:.0f}s ago")
+    return 0
+
+
+def _feeds(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    store = Store(config.store_path())
+    try:
+        CatalystBot.sync_feeds(config, store, system_clock())
+        if args.action == "enable":
+            if not args.name:
+                raise CatalystBotError("feeds enable needs a feed name")
+            if not store.enable_feed(args.name, system_clock()):
+                raise CatalystBotError(f"no feed named {args.name!r} in the config")
+            print(f"feed {args.name} enabled; it is polled on the next tick")
+            return 0
+        for state in store.feeds():
+            status = f"DISABLED: {state.disabled_reason}" if state.disabled_reason else (
+                f"failing ({state.failures}): {state.last_error}" if state.failures else "ok"
+            )
+            print(f"{state.name}\t{state.url}\t{status}")
+        return 0
+    finally:
+        store.close()

@@ -1,0 +1,203 @@
+"""Load and validate the bot's TOML configuration; errors name the file and the key path."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+import platformdirs
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.durations import parse_duration
+from bot.errors import ConfigError
+from rules.settings import RulesSettings
+
+Seconds = Annotated[float, BeforeValidator(parse_duration)]
+DATA_DIR_ENV = "CATALYST_BOT_DATA_DIR"
+_SECRET_WORDS = ("token", "secret", "password", "webhook_url")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FeedConfig(_Section):
+    """One RSS/Atom feed to poll."""
+
+    name: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+    interval: Seconds = Field(default=300.0, gt=0)
+    tags: list[str] = []
+    baseline: bool | None = None
+
+
+class PollerConfig(_Section):
+    """How feeds are fetched and how failures back off."""
+
+    tick: Seconds = Field(default=5.0, gt=0)
+    timeout: Seconds = Field(default=20.0, gt=0)
+    max_bytes: int = Field(default=5_000_000, gt=0)
+    concurrency: int = Field(default=200, gt=0)
+    per_host: int = Field(default=4, gt=0)
+    jitter: float = Field(default=0.1, ge=0, le=0.5)
+    backoff_base: Seconds = Field(default=60.0, gt=0)
+    backoff_cap: Seconds = Field(default=3600.0, gt=0)
+    max_failures: int = Field(default=8, gt=0)
+    baseline: bool = True
+    allow_file: bool = True
+
+
+class RouteConfig(_Section):
+    """Which alerts go to which receiver; the first matching route wins unless `continue`."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    receiver: str = Field(min_length=1)
+    tickers: list[str] | Literal["watchlist"] | None = None
+    kinds: list[str] | None = None
+    continue_: bool = Field(default=False, alias="continue")
+
+    @field_validator("receiver")
+    @classmethod
+    def _known_receiver(cls, value: str) -> str:
+        platform = value.split(":", 1)[0]
+        if platform not in {"console", "slack", "discord", "discord-webhook"}:
+            raise ValueError(
+                f"unknown receiver {value!r}: use console, slack:#channel, "
+                "discord:CHANNEL_ID or discord-webhook:NAME"
+            )
+        return value
+
+
+class StoreConfig(_Section):
+    """Where state is kept; a relative path is inside the data directory."""
+
+    path: Path = Path("catalyst-bot.sqlite3")
+
+
+class ConsoleAdapterConfig(_Section):
+    enabled: bool = True
+
+
+class SlackAdapterConfig(_Section):
+    enabled: bool = True
+    token_env: str = "SLACK_BOT_TOKEN"
+    app_token_env: str = "SLACK_APP_TOKEN"
+
+
+class DiscordAdapterConfig(_Section):
+    enabled: bool = True
+    token_env: str = "DISCORD_TOKEN"
+
+
+class AdaptersConfig(_Section):
+    console: ConsoleAdapterConfig = ConsoleAdapterConfig()
+    slack: SlackAdapterConfig | None = None
+    discord: DiscordAdapterConfig | None = None
+
+
+class BotConfig(_Section):
+    """The whole configuration file."""
+
+    data_dir: Path | None = None
+    watchlist: list[str] = []
+    feeds: list[FeedConfig] = []
+    poller: PollerConfig = PollerConfig()
+    rules: RulesSettings = RulesSettings()
+    routes: list[RouteConfig] = [RouteConfig(receiver="console")]
+    store: StoreConfig = StoreConfig()
+    adapters: AdaptersConfig = AdaptersConfig()
+    source: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("watchlist")
+    @classmethod
+    def _upper_tickers(cls, value: list[str]) -> list[str]:
+        return [ticker.strip().upper() for ticker in value]
+
+    @model_validator(mode="after")
+    def _unique_feed_names(self) -> BotConfig:
+        repeated = [name for name, n in Counter(f.name for f in self.feeds).items() if n > 1]
+        if repeated:
+            raise ValueError(f"feed names must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+    def resolved_data_dir(self) -> Path:
+        """The data directory: $CATALYST_BOT_DATA_DIR, else `data_dir`, else the user's."""
+        configured = os.environ.get(DATA_DIR_ENV) or self.data_dir
+        if configured:
+            return Path(configured).expanduser()
+        return Path(platformdirs.user_data_dir("catalyst-bot", appauthor=False))
+
+    def store_path(self) -> Path:
+        return self.resolved_data_dir() / self.store.path.expanduser()
+
+    def feed_location(self, feed: FeedConfig) -> str:
+        """The feed's URL, with a relative file path resolved against the config's folder."""
+        if "://" in feed.url or self.source is None or Path(feed.url).is_absolute():
+            return feed.url
+        return str((self.source.parent / feed.url).resolve())
+
+
+def load_config(path: Path | str | None = None) -> BotConfig:
+    """Read and validate a TOML file; ``None`` loads the bundled default.
+
+    Raises:
+        ConfigError: the file is missing, not TOML, or does not validate.
+    """
+    if path is None:
+        with resources.as_file(resources.files("bot") / "data" / "default.toml") as default:
+            return _load_file(Path(default))
+    return _load_file(Path(path))
+
+
+def _load_file(path: Path) -> BotConfig:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        config = BotConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(path, exc)) from None
+    return config.model_copy(update={"source": path.resolve()})
+
+
+def _format_errors(path: Path, exc: ValidationError) -> str:
+    lines = [f"{path}: {exc.error_count()} error(s)"]
+    for error in exc.errors():
+        key = _key_path(error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+            if any(word in str(error["loc"][-1]).lower() for word in _SECRET_WORDS):
+                message += " (secrets are never read from the file: name an environment variable, e.g. token_env)"
+        lines.append(f"  {key or '(top level)'}: {message}")
+    return "\n".join(lines)
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif "[" in part or part == "none":
+            continue  # pydantic's name for a branch of a union, not a key
+        else:
+            parts.append(f".{part}" if parts else str(part))
+    return "".join(parts)

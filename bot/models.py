@@ -1,0 +1,92 @@
+"""Immutable data passed between stages: NewsItem -> Catalyst -> Alert."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+Direction = Literal["positive", "negative", "neutral"]
+Severity = Literal["low", "medium", "high"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class NewsItem(_Frozen):
+    """One normalised feed entry.
+
+    ``id`` is stable across polls (guid, else link, else title hash); ``summary`` is plain
+    text; ``published`` is timezone-aware UTC when the feed gave a date.
+    """
+
+    id: str
+    title: str
+    summary: str = ""
+    link: str | None = None
+    published: datetime | None = None
+    feed: str = ""
+    tags: tuple[str, ...] = ()
+
+    @field_validator("published")
+    @classmethod
+    def _require_aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("published must be timezone-aware")
+        return value
+
+
+class Catalyst(_Frozen):
+    """A catalyst pattern found in one item, with the evidence that triggered it."""
+
+    kind: str
+    tickers: tuple[str, ...]
+    rule: str
+    severity: Severity = "medium"
+    direction: Direction | None = None
+    evidence: tuple[str, ...] = ()
+
+    def to_scan_json(self) -> dict:
+        """The shape `catalyst-bot scan` prints (a public contract)."""
+        return {
+            "kind": self.kind,
+            "tickers": list(self.tickers),
+            "rule": self.rule,
+            "severity": self.severity,
+            "direction": self.direction,
+            "evidence": list(self.evidence),
+        }
+
+
+class Alert(_Frozen):
+    """A catalyst on one ticker in one item, ready to be rendered by an adapter."""
+
+    ticker: str
+    kind: str
+    rule: str
+    severity: Severity
+    direction: Direction | None
+    evidence: tuple[str, ...]
+    title: str
+    link: str | None
+    source: str
+    published: datetime | None
+    item_id: str
+
+    @classmethod
+    def from_catalyst(cls, item: NewsItem, catalyst: Catalyst, ticker: str) -> Alert:
+        return cls(
+            ticker=ticker,
+            kind=catalyst.kind,
+            rule=catalyst.rule,
+            severity=catalyst.severity,
+            direction=catalyst.direction,
+            evidence=catalyst.evidence,
+            title=item.title,
+            link=item.link,
+            source=item.feed,
+            published=item.published,
+            item_id=item.id,
+        )

@@ -1,0 +1,382 @@
+"""All persistent state (feeds, seen items, catalysts, outbox) behind one SQLite module."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.errors import StoreError
+from bot.models import Alert, Catalyst, NewsItem
+
+_LOGGER = logging.getLogger(__name__)
+
+# Each entry upgrades the schema by one version; never edit a released entry, append a new one.
+# The SQL is kept to what both SQLite and PostgreSQL accept.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE feeds (
+        name TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        interval_s DOUBLE PRECISION NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        body_hash TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        disabled_reason TEXT,
+        baseline_done INTEGER NOT NULL DEFAULT 0,
+        last_polled_at DOUBLE PRECISION,
+        last_new_item_at DOUBLE PRECISION,
+        next_poll_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX feeds_due ON feeds (next_poll_at);
+    CREATE TABLE seen_items (
+        item_key TEXT PRIMARY KEY,
+        feed TEXT NOT NULL,
+        seen_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX seen_items_age ON seen_items (seen_at);
+    CREATE TABLE catalysts (
+        id INTEGER PRIMARY KEY,
+        item_id TEXT NOT NULL,
+        feed TEXT NOT NULL,
+        ticker TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        direction TEXT,
+        evidence TEXT NOT NULL,
+        title TEXT NOT NULL,
+        link TEXT,
+        published TEXT,
+        found_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX catalysts_by_ticker ON catalysts (ticker, found_at);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        receiver TEXT NOT NULL,
+        dedup_key TEXT NOT NULL,
+        alert TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at DOUBLE PRECISION NOT NULL,
+        next_attempt_at DOUBLE PRECISION NOT NULL,
+        sent_at DOUBLE PRECISION,
+        message_id TEXT,
+        last_error TEXT,
+        UNIQUE (receiver, dedup_key)
+    );
+    CREATE INDEX outbox_pending ON outbox (status, next_attempt_at);
+    """,
+)
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """A feed's polling state, one row of `feeds`."""
+
+    name: str
+    url: str
+    interval_s: float
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    failures: int
+    last_error: str | None
+    disabled_reason: str | None
+    baseline_done: bool
+    last_polled_at: float | None
+    last_new_item_at: float | None
+    next_poll_at: float
+
+
+@dataclass(frozen=True)
+class StoredCatalyst:
+    """A catalyst found earlier, as `/catalysts TICKER` lists it."""
+
+    ticker: str
+    kind: str
+    rule: str
+    severity: str
+    direction: str | None
+    evidence: tuple[str, ...]
+    title: str
+    link: str | None
+    feed: str
+    published: datetime | None
+    found_at: float
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One alert waiting in the outbox for one receiver."""
+
+    id: int
+    receiver: str
+    alert: Alert
+    attempts: int
+    created_at: float
+
+
+class Store:
+    """A SQLite database in WAL mode; every write happens inside `transaction()`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot create the store's folder for {path}: {exc}") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes so they land together or not at all."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("SELECT version FROM schema_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = self._db.execute("SELECT version FROM schema_version").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO schema_version (version) VALUES (0)")
+            current = 0
+        else:
+            current = row[0]
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"the store at {self.path} has schema version {current}, newer than this "
+                f"catalyst-bot understands ({len(MIGRATIONS)}): upgrade catalyst-bot"
+            )
+        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            with self.transaction():
+                for statement in filter(str.strip, script.split(";")):
+                    self._db.execute(statement)
+                self._db.execute("UPDATE schema_version SET version = ?", (version,))
+            _LOGGER.info("store migrated to schema version %d", version)
+
+    # -- feeds --------------------------------------------------------------------------
+
+    def sync_feeds(self, feeds: Iterable[tuple[str, str, float]], now: float) -> None:
+        """Make the `feeds` table match the configured (name, url, interval) triples.
+
+        New feeds are due now; a feed whose URL changed starts over; removed feeds are dropped.
+        """
+        wanted = {name: (url, interval) for name, url, interval in feeds}
+        with self.transaction():
+            existing = {row["name"]: row["url"] for row in self._db.execute("SELECT name, url FROM feeds")}
+            for name in existing.keys() - wanted.keys():
+                self._db.execute("DELETE FROM feeds WHERE name = ?", (name,))
+            for name, (url, interval) in wanted.items():
+                if name not in existing:
+                    self._db.execute(
+                        "INSERT INTO feeds (name, url, interval_s, next_poll_at) VALUES (?, ?, ?, ?)",
+                        (name, url, interval, now),
+                    )
+                elif existing[name] != url:
+                    self._db.execute(
+                        "UPDATE feeds SET url = ?, interval_s = ?, etag = NULL, last_modified = NULL,"
+                        " body_hash = NULL, failures = 0, last_error = NULL, disabled_reason = NULL,"
+                        " next_poll_at = ? WHERE name = ?",
+                        (url, interval, now, name),
+                    )
+                else:
+                    self._db.execute("UPDATE feeds SET interval_s = ? WHERE name = ?", (interval, name))
+
+    def due_feeds(self, now: float, limit: int) -> list[FeedState]:
+        """Enabled feeds whose next poll time has come, oldest first."""
+        rows = self._db.execute(
+            "SELECT * FROM feeds WHERE disabled_reason IS NULL AND next_poll_at <= ?"
+            " ORDER BY next_poll_at LIMIT ?",
+            (now, limit),
+        )
+        return [_feed_state(row) for row in rows]
+
+    def feeds(self) -> list[FeedState]:
+        return [_feed_state(row) for row in self._db.execute("SELECT * FROM feeds ORDER BY name")]
+
+    def feed(self, name: str) -> FeedState | None:
+        row = self._db.execute("SELECT * FROM feeds WHERE name = ?", (name,)).fetchone()
+        return _feed_state(row) if row else None
+
+    def update_feed(self, name: str, **fields: object) -> None:
+        """Set columns of one feed row (inside the caller's transaction)."""
+        columns = ", ".join(f"{column} = ?" for column in fields)
+        self._db.execute(f"UPDATE feeds SET {columns} WHERE name = ?", (*fields.values(), name))
+
+    def enable_feed(self, name: str, now: float) -> bool:
+        """Re-enable a disabled feed; returns False if there is no such feed."""
+        with self.transaction():
+            cursor = self._db.execute(
+                "UPDATE feeds SET disabled_reason = NULL, failures = 0, next_poll_at = ? WHERE name = ?",
+                (now, name),
+            )
+        return cursor.rowcount == 1
+
+    # -- seen items ---------------------------------------------------------------------
+
+    def seen_keys(self, keys: Iterable[str]) -> set[str]:
+        keys = list(keys)
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                row[0]
+                for row in self._db.execute(f"SELECT item_key FROM seen_items WHERE item_key IN ({marks})", chunk)
+            )
+        return found
+
+    def mark_seen(self, keys: Iterable[str], feed: str, now: float) -> None:
+        self._db.executemany(
+            "INSERT INTO seen_items (item_key, feed, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(key, feed, now) for key in keys],
+        )
+
+    def forget_seen_before(self, cutoff: float, prefix: str = "") -> int:
+        """Drop seen keys (those starting with `prefix`) recorded before `cutoff`."""
+        with self.transaction():
+            return self._db.execute(
+                "DELETE FROM seen_items WHERE seen_at < ? AND item_key LIKE ?", (cutoff, prefix + "%")
+            ).rowcount
+
+    # -- catalysts ----------------------------------------------------------------------
+
+    def record_catalyst(self, item: NewsItem, catalyst: Catalyst, now: float) -> None:
+        """Keep one history row per ticker of the catalyst."""
+        published = item.published.isoformat() if item.published else None
+        self._db.executemany(
+            "INSERT INTO catalysts (item_id, feed, ticker, kind, rule, severity, direction, evidence,"
+            " title, link, published, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    item.id,
+                    item.feed,
+                    ticker,
+                    catalyst.kind,
+                    catalyst.rule,
+                    catalyst.severity,
+                    catalyst.direction,
+                    json.dumps(catalyst.evidence),
+                    item.title,
+                    item.link,
+                    published,
+                    now,
+                )
+                for ticker in catalyst.tickers
+            ],
+        )
+
+    def catalysts_for(self, ticker: str, since: float) -> list[StoredCatalyst]:
+        """A ticker's catalysts found at or after `since`, newest first."""
+        rows = self._db.execute(
+            "SELECT * FROM catalysts WHERE ticker = ? AND found_at >= ? ORDER BY found_at DESC, id DESC",
+            (ticker.upper(), since),
+        )
+        return [_stored_catalyst(row) for row in rows]
+
+    def known_tickers(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT DISTINCT ticker FROM catalysts")}
+
+    # -- outbox -------------------------------------------------------------------------
+
+    def enqueue(self, alert: Alert, receiver: str, now: float) -> bool:
+        """Queue an alert for a receiver once; returns False if it was queued before."""
+        dedup_key = f"{alert.item_id}|{alert.ticker}|{alert.kind}"
+        cursor = self._db.execute(
+            "INSERT INTO outbox (receiver, dedup_key, alert, created_at, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (receiver, dedup_key, alert.model_dump_json(), now, now),
+        )
+        return cursor.rowcount == 1
+
+    def pending_deliveries(self, now: float, limit: int = 100) -> list[Delivery]:
+        rows = self._db.execute(
+            "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
+            " ORDER BY next_attempt_at, id LIMIT ?",
+            (now, limit),
+        )
+        return [
+            Delivery(
+                id=row["id"],
+                receiver=row["receiver"],
+                alert=Alert.model_validate_json(row["alert"]),
+                attempts=row["attempts"],
+                created_at=row["created_at"],
+            )
+            for row in rows
+        ]
+
+    def mark_sent(self, delivery_id: int, message_id: str | None, now: float) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1"
+                " WHERE id = ?",
+                (now, message_id, delivery_id),
+            )
+
+    def mark_retry(self, delivery_id: int, error: str, next_attempt_at: float) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                (error, next_attempt_at, delivery_id),
+            )
+
+    def mark_given_up(self, delivery_id: int, reason: str) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+                (reason, delivery_id),
+            )
+
+    def outbox_counts(self) -> dict[str, int]:
+        rows = self._db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        return {status: count for status, count in rows}
+
+
+def _feed_state(row: sqlite3.Row) -> FeedState:
+    values = dict(row)
+    values["baseline_done"] = bool(values["baseline_done"])
+    return FeedState(**values)
+
+
+def _stored_catalyst(row: sqlite3.Row) -> StoredCatalyst:
+    return StoredCatalyst(
+        ticker=row["ticker"],
+        kind=row["kind"],
+        rule=row["rule"],
+        severity=row["severity"],
+        direction=row["direction"],
+        evidence=tuple(json.loads(row["evidence"])),
+        title=row["title"],
+        link=row["link"],
+        feed=row["feed"],
+        published=datetime.fromisoformat(row["published"]) if row["published"] else None,
+        found_at=row["found_at"],
+    )

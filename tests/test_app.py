@@ -1,0 +1,219 @@
+"""End to end through the real poller, rules and store: feeds in, alerts out, each story once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from bot.app import CatalystBot
+from bot.cli import main
+from bot.clock import ManualClock
+from bot.config import load_config
+from bot.models import Alert
+from bot.store import Store
+from rules.engine import RuleEngine
+
+EXPORT_NEWS = (
+    "ex-1",
+    "Nvidia wins U.S. export licences to resume H20 chip sales to China",
+    "The chipmaker said Washington approved the licences it had applied for after an April ban.",
+)
+ORDINARY_NEWS = ("plain-1", "Town library extends weekend opening hours", "Doors will stay open until 8pm.")
+
+
+def rss(*items: tuple[str, str, str]) -> str:
+    entries = "".join(
+        f"<item><guid>{guid}</guid><title>{escape(title)}</title><description>{escape(summary)}</description>"
+        f"<link>https://news.example.com/{guid}</link><pubDate>Tue, 15 Jul 2025 06:30:00 GMT</pubDate></item>"
+        for guid, title, summary in items
+    )
+    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{entries}</channel></rss>"
+
+
+class RecordingReceiver:
+    """A console-like receiver that keeps what it was given."""
+
+    platform = "console"
+
+    def __init__(self) -> None:
+        self.alerts: list[Alert] = []
+
+    async def send(self, alert: Alert, target: str) -> str | None:
+        self.alerts.append(alert)
+        return None
+
+
+def make_config(tmp_path: Path, feeds: dict[str, str], *, baseline: bool = False, max_failures: int = 3):
+    lines = [f"data_dir = '{tmp_path}'", "[poller]", f"baseline = {str(baseline).lower()}", f"max_failures = {max_failures}"]
+    for name, url in feeds.items():
+        lines += ["[[feeds]]", f"name = '{name}'", f"url = '{url}'", "interval = 60"]
+    path = tmp_path / "bot.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return load_config(path)
+
+
+@pytest.fixture
+def engine():
+    return RuleEngine.from_settings(load_config(None).rules)
+
+
+@pytest.fixture
+def make_bot(tmp_path, http_session, engine):
+    stores: list[Store] = []
+
+    def build(config, clock=None, notices=None):
+        store = Store(config.store_path())
+        stores.append(store)
+        receiver = RecordingReceiver()
+        bot = CatalystBot(
+            config,
+            store,
+            engine,
+            {"console": receiver},
+            http_session,
+            clock=clock or ManualClock(),
+            on_notice=(notices.append if notices is not None else None),
+        )
+        return bot, receiver
+
+    yield build
+    for store in stores:
+        store.close()
+
+
+async def test_poll_alerts_catalysts_and_not_ordinary_items(feed_server, tmp_path, make_bot):
+    url = feed_server.feed("/wire.xml", rss(EXPORT_NEWS, ORDINARY_NEWS))
+    bot, receiver = make_bot(make_config(tmp_path, {"wire": url}))
+    report = await bot.run_once()
+    assert (report.feeds, report.changed, report.new_items) == (1, 1, 2)
+    assert [(a.ticker, a.kind, a.direction) for a in receiver.alerts] == [("NVDA", "export_license", "positive")]
+    alert = receiver.alerts[0]
+    assert alert.title == EXPORT_NEWS[1]
+    assert alert.link == "https://news.example.com/ex-1"
+    assert alert.source == "wire"
+    assert alert.evidence
+    history = bot.store.catalysts_for("NVDA", since=0)
+    assert [(c.kind, c.title) for c in history] == [("export_license", EXPORT_NEWS[1])]
+
+
+async def test_second_poll_uses_conditional_get_and_alerts_nothing(feed_server, tmp_path, make_bot):
+    url = feed_server.feed("/wire.xml", rss(EXPORT_NEWS), last_modified="Tue, 15 Jul 2025 06:30:00 GMT")
+    bot, receiver = make_bot(make_config(tmp_path, {"wire": url}))
+    await bot.run_once()
+    report = await bot.run_once()
+    assert (report.changed, report.not_modified) == (0, 1)
+    sent = feed_server.stats["/wire.xml"].headers[-1]
+    assert sent["If-None-Match"].startswith('"')
+    assert sent["If-Modified-Since"] == "Tue, 15 Jul 2025 06:30:00 GMT"
+    assert len(receiver.alerts) == 1
+
+
+async def test_first_poll_of_a_new_feed_is_a_baseline(feed_server, tmp_path, make_bot):
+    url = feed_server.feed("/wire.xml", rss(EXPORT_NEWS))
+    bot, receiver = make_bot(make_config(tmp_path, {"wire": url}, baseline=True))
+    report = await bot.run_once()
+    assert report.new_items == 1 and receiver.alerts == []
+    later = ("ex-2", "Nvidia says U.S. revoked its export licence for H20 chips to China", "A new rule bars shipments.")
+    feed_server.feed("/wire.xml", rss(later, EXPORT_NEWS))
+    await bot.run_once()
+    assert [(a.item_id, a.kind, a.direction) for a in receiver.alerts] == [("ex-2", "export_license", "negative")]
+
+
+async def test_restart_does_not_realert_seen_items(feed_server, tmp_path, make_bot):
+    url = feed_server.feed("/wire.xml", rss(EXPORT_NEWS), etag=None)
+    config = make_config(tmp_path, {"wire": url})
+    bot, first = make_bot(config)
+    await bot.run_once()
+    bot.store.close()
+    feed_server.feed("/wire.xml", rss(EXPORT_NEWS, ORDINARY_NEWS), etag=None)  # body changed, story did not
+    restarted, second = make_bot(config)
+    report = await restarted.run_once()
+    assert len(first.alerts) == 1
+    assert report.new_items == 1 and second.alerts == []
+
+
+async def test_same_story_in_two_feeds_is_alerted_once(feed_server, tmp_path, make_bot):
+    reworded = ("other-guid", EXPORT_NEWS[1].upper() + "!", "Another outlet's copy of the same story.")
+    url_a = feed_server.feed("/a.xml", rss(EXPORT_NEWS))
+    url_b = feed_server.feed("/b.xml", rss(reworded))
+    bot, receiver = make_bot(make_config(tmp_path, {"a": url_a, "b": url_b}))
+    report = await bot.run_once()
+    assert report.new_items == 1
+    assert len(receiver.alerts) == 1
+
+
+async def test_failing_feed_backs_off_then_is_disabled_with_a_notice(feed_server, tmp_path, make_bot):
+    url = feed_server.status("/down.xml", 500)
+    clock = ManualClock()
+    notices: list[str] = []
+    bot, _ = make_bot(make_config(tmp_path, {"down": url}, max_failures=3), clock=clock, notices=notices)
+    delays = []
+    for _ in range(3):
+        report = await bot.run_once()
+        assert report.failed == 1
+        state = bot.store.feed("down")
+        delays.append(state.next_poll_at - clock.now)
+    assert state.failures == 3 and "HTTP 500" in state.last_error
+    assert state.disabled_reason.startswith("disabled after 3 consecutive failures")
+    assert all(0 <= delay <= 3600 for delay in delays)
+    assert len(notices) == 1 and "down" in notices[0] and "feeds enable down" in notices[0]
+    assert (await bot.run_once()).feeds == 0
+    assert feed_server.stats["/down.xml"].count == 3
+
+
+async def test_malformed_and_oversized_feeds_do_not_stop_the_others(feed_server, tmp_path, make_bot):
+    feeds = {
+        "broken": feed_server.feed("/broken.xml", "<rss><channel><item><title>Unclosed"),
+        "huge": feed_server.huge("/huge.xml", 8_000_000),
+        "good": feed_server.feed("/good.xml", rss(EXPORT_NEWS)),
+    }
+    bot, receiver = make_bot(make_config(tmp_path, feeds))
+    report = await bot.run_once()
+    assert report.feeds == 3 and report.failed == 1
+    assert any("huge" in problem and "larger than" in problem for problem in report.problems)
+    assert [a.ticker for a in receiver.alerts] == ["NVDA"]
+
+
+async def test_tick_polls_only_due_feeds(feed_server, tmp_path, make_bot):
+    url = feed_server.feed("/wire.xml", rss(ORDINARY_NEWS))
+    clock = ManualClock()
+    bot, _ = make_bot(make_config(tmp_path, {"wire": url}), clock=clock)
+    await bot.tick()
+    await bot.drain()
+    await bot.tick()
+    await bot.drain()
+    assert feed_server.stats["/wire.xml"].count == 1
+    clock.advance(60 * 1.2)
+    await bot.tick()
+    await bot.drain()
+    assert feed_server.stats["/wire.xml"].count == 2
+
+
+def test_run_once_on_the_default_config_shows_the_sample_catalysts(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CATALYST_BOT_DATA_DIR", str(tmp_path))
+    assert main(["run", "--once"]) == 0
+    out = capsys.readouterr()
+    shown = {(line.split()[1], line.split()[2]) for line in out.out.splitlines() if line[:1] in "▲▼●"}
+    assert shown == {
+        ("NVDA", "export_license"),
+        ("BABA", "price_move"),
+        ("BABA", "leaderboard"),
+        ("BABA", "52_week_high"),
+        ("BABA", "analyst_upgrade"),
+        ("BABA", "fund_position"),
+    } | {pair for pair in shown if pair[1] == "ai_model"}
+    for ordinary in ("grocer", "bike lanes", "October", "golfer"):
+        assert ordinary not in out.out
+    assert "10 new item(s)" in out.err
+
+    assert main(["run", "--once"]) == 0
+    again = capsys.readouterr()
+    assert not [line for line in again.out.splitlines() if line[:1] in "▲▼●"]
+    assert "0 new item(s)" in again.err
+
+    assert main(["catalysts", "baba", "--days", "1"]) == 0
+    history = capsys.readouterr().out
+    assert history.startswith("BABA: ")
+    assert "fund_position (1)" in history and "Cathie Wood's Ark Invest reopens position in Alibaba" in history
