@@ -1,0 +1,138 @@
+"""Replay labelled items through the engine: precision/recall per kind, ticker accuracy, misses."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from bot.models import NewsItem
+from rules.engine import RuleEngine
+
+_LOGGER = logging.getLogger(__name__)
+
+Pair = tuple[str, str]
+
+
+@dataclass
+class KindScore:
+    """Counts of (kind, ticker) pairs for one kind."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    labelled: int = 0
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.labelled if self.labelled else 1.0
+
+
+@dataclass
+class Report:
+    """The outcome of a backtest run."""
+
+    kinds: dict[str, KindScore] = field(default_factory=lambda: defaultdict(KindScore))
+    ticker_checks: int = 0
+    ticker_correct: int = 0
+    mistakes: list[str] = field(default_factory=list)
+    items: int = 0
+
+    @property
+    def ticker_accuracy(self) -> float:
+        return self.ticker_correct / self.ticker_checks if self.ticker_checks else 1.0
+
+
+def item_from_row(row: dict) -> NewsItem:
+    """A NewsItem from one JSON-lines row (the ``scan`` / eval format)."""
+    return NewsItem(
+        id=str(row.get("id", "")),
+        title=str(row.get("title", "")),
+        summary=str(row.get("summary") or ""),
+        link=row.get("link"),
+    )
+
+
+def score(rows: list[dict], engine: RuleEngine) -> Report:
+    """Compare the engine's (kind, ticker) pairs with each row's labels."""
+    report = Report()
+    for row in rows:
+        report.items += 1
+        item = item_from_row(row)
+        catalysts = engine.detect(item)
+        found = {(c.kind, t) for c in catalysts for t in c.tickers}
+        evidence = {(c.kind, t): f"{c.rule}: {' | '.join(c.evidence)}" for c in catalysts for t in c.tickers}
+        labels = {(x["kind"], x["ticker"]) for x in row.get("labels", [])}
+        optional = {(x["kind"], x["ticker"]) for x in row.get("optional", []) or []}
+        _count(report, row, found, labels, optional, evidence)
+    return report
+
+
+def _count(
+    report: Report,
+    row: dict,
+    found: set[Pair],
+    labels: set[Pair],
+    optional: set[Pair],
+    evidence: dict[Pair, str],
+) -> None:
+    for kind, ticker in labels:
+        report.kinds[kind].labelled += 1
+        if (kind, ticker) in found:
+            report.kinds[kind].true_positives += 1
+        else:
+            report.kinds[kind].false_negatives += 1
+            report.mistakes.append(f"MISS {row.get('id')} {kind} {ticker}: {row.get('title')}")
+    for pair in sorted(found - labels - optional):
+        report.kinds[pair[0]].false_positives += 1
+        report.mistakes.append(
+            f"FALSE {row.get('id')} {pair[0]} {pair[1]}: {row.get('title')}\n    {evidence[pair]}"
+        )
+    labelled_kinds = {k for k, _ in labels}
+    for kind in labelled_kinds & {k for k, _ in found}:
+        report.ticker_checks += 1
+        want = {t for k, t in labels if k == kind}
+        got = {t for k, t in found if k == kind} - {t for k, t in optional if k == kind}
+        report.ticker_correct += want == got
+
+
+def render(report: Report, out: TextIO) -> None:
+    """Print the per-kind table, ticker accuracy and every mistake."""
+    out.write(f"{'kind':<16} {'labelled':>8} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>9} {'recall':>7}\n")
+    for kind in sorted(report.kinds):
+        s = report.kinds[kind]
+        out.write(
+            f"{kind:<16} {s.labelled:>8} {s.true_positives:>4} {s.false_positives:>4} "
+            f"{s.false_negatives:>4} {s.precision:>9.3f} {s.recall:>7.3f}\n"
+        )
+    out.write(
+        f"ticker accuracy: {report.ticker_accuracy:.3f} "
+        f"({report.ticker_correct}/{report.ticker_checks} item-kinds) over {report.items} items\n"
+    )
+    for line in report.mistakes:
+        out.write(line + "\n")
+
+
+def load_rows(path: Path) -> list[dict]:
+    """Rows of a JSON-lines file, skipping blank lines."""
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def run_backtest(path: Path, engine: RuleEngine, out: TextIO) -> int:
+    """``catalyst-bot backtest FILE.jsonl``: print the report. Exit code 0, or 1 on bad input."""
+    try:
+        rows = load_rows(Path(path))
+    except (OSError, json.JSONDecodeError) as exc:
+        out.write(f"backtest: {path}: {exc}\n")
+        return 1
+    render(score(rows, engine), out)
+    return 0

@@ -1,0 +1,153 @@
+"""The rule engine: one Aho-Corasick pass finds triggers, then only the triggered rules run."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import ahocorasick
+
+from bot.models import Catalyst, NewsItem
+from rules.matcher import CompiledRule, Hit, Prepared, Trace, phrase_key
+from rules.packs import load_rules
+from rules.schema import Rule
+from rules.settings import RulesSettings
+from rules.text import clean, fold, split_sentences
+from rules.tickers import TickerLinker, builtin_universe
+from rules.universe import load_imported
+
+_LOGGER = logging.getLogger(__name__)
+
+_WORD = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
+
+
+class RuleError(ValueError):
+    """The configured rules are invalid; ``errors`` names each file, rule and reason."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("invalid rules:\n" + "\n".join(errors))
+        self.errors = errors
+
+
+def validate(settings: RulesSettings) -> list[str]:
+    """Error messages for the rule packs ``settings`` selects; empty when all are valid."""
+    return load_rules(settings).errors
+
+
+class RuleEngine:
+    """Detects catalysts in news items. ``detect`` is pure and safe to call from any thread."""
+
+    def __init__(self, rules: list[Rule], linker: TickerLinker, price_move_threshold: float) -> None:
+        self.rules = rules
+        self.linker = linker
+        self._compiled = [CompiledRule(rule, price_move_threshold) for rule in rules]
+        self._automaton = ahocorasick.Automaton()
+        triggers: dict[str, set[int]] = defaultdict(set)
+        for index, compiled in enumerate(self._compiled):
+            for key in compiled.trigger_keys:
+                triggers[key.rstrip("*")].add(index)
+        keys: dict[str, list[str]] = defaultdict(list)
+        for compiled in self._compiled:
+            for key in compiled.phrase_keys():
+                if key.rstrip("*") and key not in keys[key.rstrip("*")]:
+                    keys[key.rstrip("*")].append(key)
+        for base, variants in keys.items():
+            self._automaton.add_word(base, (len(base), tuple(variants), frozenset(triggers[base])))
+        if keys:
+            self._automaton.make_automaton()
+
+    @classmethod
+    def from_settings(cls, settings: RulesSettings, data_dir: Path | None = None) -> RuleEngine:
+        """Build the engine from the ``[rules]`` settings; raises RuleError on invalid packs.
+
+        ``data_dir`` is where ``universe import`` stored the SEC universe (None: built-in only).
+        """
+        loaded = load_rules(settings)
+        if loaded.errors:
+            raise RuleError(loaded.errors)
+        universe = builtin_universe(settings.aliases)
+        if data_dir is not None:
+            load_imported(universe, data_dir)
+        return cls(loaded.rules, universe.linker(), settings.price_move_threshold)
+
+    def detect(self, item: NewsItem) -> list[Catalyst]:
+        """The catalysts in ``item``, at most one per kind and ticker."""
+        prepared, candidates = self._prepare(item)
+        if prepared is None:
+            return []
+        hits = [hit for index in candidates for hit in self._compiled[index].evaluate(prepared)]
+        return _to_catalysts(hits)
+
+    def trace(self, item: NewsItem) -> tuple[list[Trace], list[Catalyst]]:
+        """Rule-by-rule account of ``item`` (for ``explain``) and the resulting catalysts."""
+        prepared, candidates = self._prepare(item)
+        traces = [Trace(c.rule) for c in self._compiled]
+        if prepared is None:
+            return traces, []
+        for index in sorted(candidates):
+            traces[index].hits = self._compiled[index].evaluate(prepared, traces[index])
+        return traces, _to_catalysts([h for t in traces for h in t.hits])
+
+    def _prepare(self, item: NewsItem) -> tuple[Prepared | None, set[int]]:
+        text = clean(item.title) + "\n" + clean(item.summary)
+        folded = fold(text).replace("-", " ")
+        occurrences: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        candidates: set[int] = set()
+        if len(self._automaton):
+            for end_index, (length, variants, rules) in self._automaton.iter(folded):
+                start, end = end_index - length + 1, end_index + 1
+                if not _left_bounded(folded, start):
+                    continue
+                right = _right_bounded(folded, end)
+                for key in variants:
+                    if right or key.endswith("*"):
+                        occurrences[key].append((start, end))
+                        if rules:
+                            candidates.update(rules)
+        if not candidates:
+            return None, candidates
+        prepared = Prepared(
+            text=text,
+            occurrences=occurrences,
+            mentions=self.linker.link(text, folded),
+            sentences=split_sentences(text),
+            words=[m.start() for m in _WORD.finditer(text)],
+        )
+        return prepared, candidates
+
+
+def _left_bounded(folded: str, start: int) -> bool:
+    return start == 0 or not (folded[start - 1].isalnum() and folded[start].isalnum())
+
+
+def _right_bounded(folded: str, end: int) -> bool:
+    return end >= len(folded) or not (folded[end].isalnum() and folded[end - 1].isalnum())
+
+
+def _to_catalysts(hits: list[Hit]) -> list[Catalyst]:
+    """One (kind, ticker) pair once: the first rule that claimed it wins; group by rule."""
+    claimed: set[tuple[str, str]] = set()
+    grouped: dict[tuple[str, str | None], dict] = {}
+    for hit in hits:
+        tickers = [t for t in hit.tickers if (hit.rule.kind, t) not in claimed]
+        if hit.tickers and not tickers:
+            continue
+        claimed.update((hit.rule.kind, t) for t in tickers)
+        entry = grouped.setdefault(
+            (hit.rule.id, hit.direction), {"rule": hit.rule, "tickers": [], "evidence": []}
+        )
+        entry["tickers"].extend(t for t in tickers if t not in entry["tickers"])
+        entry["evidence"].extend(e for e in hit.evidence if e not in entry["evidence"])
+    return [
+        Catalyst(
+            kind=entry["rule"].kind,
+            tickers=tuple(entry["tickers"]),
+            rule=rule_id,
+            severity=entry["rule"].severity,
+            direction=direction,
+            evidence=tuple(entry["evidence"]),
+        )
+        for (rule_id, direction), entry in grouped.items()
+    ]

@@ -1,0 +1,279 @@
+"""Evaluate one compiled rule against a prepared item: anchors, conditions, subject, evidence."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass, field
+
+from rules.schema import NumberCondition, PhraseGroup, Rule
+from rules.tickers import Mention
+
+_LOGGER = logging.getLogger(__name__)
+
+Span = tuple[int, int]
+_BREAK = re.compile(r"[;,:]\s| - ")
+_GROUP_GAP = re.compile(r"^\s*(?:,|&|/|and|or|, and|\(|\))?\s*$", re.IGNORECASE)
+_PERCENT = re.compile(
+    r"(?<![\w.])(?:[~≈+-]\s?)?(\d{1,4}(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|pct\b)", re.I
+)
+_RANK = re.compile(
+    r"\b(?:no\.?\s?|number\s|#\s?|top\s)(\d{1,3})\b|\b(\d{1,3})(?:st|nd|rd|th)\b"
+    r"|\b(first|second|third|top)\b",
+    re.I,
+)
+_RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
+_EVIDENCE_SPAN = 200
+
+
+def phrase_key(phrase: str) -> str:
+    """The form a phrase is matched in: lower-case, hyphens as spaces, ``*`` kept."""
+    return " ".join(phrase.lower().replace("-", " ").split()) + ("*" if phrase.endswith("*") else "")
+
+
+@dataclass
+class Prepared:
+    """An item's text made ready for every rule: phrase hits, tickers, sentences, words."""
+
+    text: str
+    occurrences: dict[str, list[Span]]
+    mentions: list[Mention]
+    sentences: list[Span]
+    words: list[int]
+
+    def sentence_of(self, position: int) -> Span:
+        starts = [s for s, _ in self.sentences]
+        index = max(0, bisect.bisect_right(starts, position) - 1)
+        return self.sentences[index] if self.sentences else (0, len(self.text))
+
+    def words_between(self, start: int, end: int) -> int:
+        return bisect.bisect_left(self.words, end) - bisect.bisect_left(self.words, start)
+
+
+@dataclass
+class Hit:
+    """A rule that fired on one anchor, for one subject."""
+
+    rule: Rule
+    tickers: tuple[str, ...]
+    direction: str | None
+    evidence: tuple[str, ...]
+
+
+@dataclass
+class Trace:
+    """What happened to one rule on one item (for ``explain``)."""
+
+    rule: Rule
+    hits: list[Hit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class CompiledRule:
+    """A validated rule with its phrases keyed and regexes compiled."""
+
+    def __init__(self, rule: Rule, price_move_threshold: float) -> None:
+        self.rule = rule
+        self.anchor_keys = [phrase_key(p) for p in rule.any]
+        self.trigger_keys = [phrase_key(p) for p in rule.triggers] or self.anchor_keys
+        self.regexes = [re.compile(p, re.IGNORECASE) for p in rule.regex]
+        self.none_regexes = [re.compile(p, re.IGNORECASE) for p in rule.none_regex]
+        self.all_groups = [(g, [phrase_key(p) for p in g.phrases]) for g in rule.all]
+        self.none_groups = [(g, [phrase_key(p) for p in g.phrases]) for g in rule.none]
+        self.exclude_keys = [phrase_key(p) for p in rule.subject_exclude]
+        self.direction_keys = {
+            d: [phrase_key(p) for p in ps] for d, ps in rule.direction_words.items()
+        }
+        self.number_min = _number_min(rule.number, price_move_threshold)
+
+    def phrase_keys(self) -> set[str]:
+        """Every phrase the automaton must report for this rule."""
+        keys = set(self.anchor_keys) | set(self.trigger_keys) | set(self.exclude_keys)
+        for _, group_keys in self.all_groups + self.none_groups:
+            keys.update(group_keys)
+        for group_keys in self.direction_keys.values():
+            keys.update(group_keys)
+        return keys
+
+    def evaluate(self, item: Prepared, trace: Trace | None = None) -> list[Hit]:
+        """Every hit of this rule in ``item``; reasons for misses go to ``trace``."""
+        hits: list[Hit] = []
+        for anchor in self._anchors(item):
+            hit = self._at_anchor(item, anchor, trace)
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def _anchors(self, item: Prepared) -> list[Span]:
+        spans = [s for key in self.anchor_keys for s in item.occurrences.get(key, ())]
+        for regex in self.regexes:
+            spans.extend(m.span() for m in regex.finditer(item.text))
+        return sorted(set(spans))
+
+    def _at_anchor(self, item: Prepared, anchor: Span, trace: Trace | None) -> Hit | None:
+        sentence = item.sentence_of(anchor[0])
+        said = item.text[anchor[0] : anchor[1]]
+        matched: list[Span] = [anchor]
+        for group, keys in self.all_groups:
+            span = self._nearest(item, keys, anchor, sentence, group)
+            if span is None:
+                return _miss(trace, f"{said!r}: no {_describe(group)}")
+            matched.append(span)
+        for group, keys in self.none_groups:
+            span = self._nearest(item, keys, anchor, sentence, group)
+            if span is not None:
+                blocker = item.text[span[0] : span[1]]
+                return _miss(trace, f"{said!r}: blocked by none-of {blocker!r}")
+        sentence_text = item.text[sentence[0] : sentence[1]]
+        for regex in self.none_regexes:
+            found = regex.search(sentence_text)
+            if found:
+                return _miss(trace, f"{said!r}: blocked by none_regex {regex.pattern!r}")
+        if self.rule.number is not None:
+            number = self._number(item, anchor, sentence)
+            if isinstance(number, str):
+                return _miss(trace, f"{said!r}: {number}")
+            matched.append(number)
+        subject = self._subject(item, anchor, sentence)
+        if not subject and self.rule.require_ticker:
+            return _miss(trace, f"{said!r}: no ticker for the company this sentence is about")
+        tickers = tuple(dict.fromkeys(m.ticker for m in subject))
+        return Hit(
+            self.rule,
+            tickers,
+            self._direction(item, anchor, sentence),
+            _evidence(item.text, matched, subject),
+        )
+
+    def _nearest(
+        self, item: Prepared, keys: list[str], anchor: Span, sentence: Span, group: PhraseGroup
+    ) -> Span | None:
+        best: tuple[int, Span] | None = None
+        for key in keys:
+            for span in item.occurrences.get(key, ()):
+                if span[0] < sentence[0] or span[1] > sentence[1]:
+                    continue
+                distance = _distance(item, anchor, span, group.side, group.within)
+                if distance is not None and (best is None or distance < best[0]):
+                    best = (distance, span)
+        return best[1] if best else None
+
+    def _number(self, item: Prepared, anchor: Span, sentence: Span) -> Span | str:
+        condition = self.rule.number
+        assert condition is not None
+        pattern = _PERCENT if condition.unit == "percent" else _RANK
+        text = item.text[sentence[0] : sentence[1]]
+        candidates = []
+        for match in pattern.finditer(text):
+            span = (match.start() + sentence[0], match.end() + sentence[0])
+            distance = _distance(item, anchor, span, condition.side, condition.within)
+            if distance is not None:
+                candidates.append((distance, span, _value(match, condition.unit)))
+        if not candidates:
+            return f"no {condition.unit} within {condition.within} words {condition.side}"
+        _, span, value = min(candidates)
+        if self.number_min is not None and value < self.number_min:
+            return f"{value:g} is below the threshold {self.number_min:g}"
+        if condition.max is not None and value > condition.max:
+            return f"{value:g} is above the maximum {condition.max:g}"
+        return span
+
+    def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
+        excluded = [s for key in self.exclude_keys for s in item.occurrences.get(key, ())]
+        mentions = [
+            m
+            for m in item.mentions
+            if sentence[0] <= m.start
+            and m.end <= sentence[1]
+            and not any(s < m.end and m.start < e for s, e in excluded)
+        ]
+        before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
+        after = [i for i, m in enumerate(mentions) if m.start >= anchor[1]]
+        order = [before[-1:], after[:1]]
+        if self.rule.subject == "after":
+            order.reverse()
+        if not self.rule.subject_fallback:
+            order = order[:1]
+        for choice in order:
+            if choice:
+                return _group(item.text, mentions, choice[0])
+        return []
+
+    def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> str | None:
+        best: tuple[int, str] | None = None
+        for direction, keys in self.direction_keys.items():
+            for key in keys:
+                for span in item.occurrences.get(key, ()):
+                    if span[0] < sentence[0] or span[1] > sentence[1]:
+                        continue
+                    distance = max(anchor[0] - span[1], span[0] - anchor[1], 0)
+                    if best is None or distance < best[0]:
+                        best = (distance, direction)
+        return best[1] if best else self.rule.direction
+
+
+def _distance(item: Prepared, anchor: Span, span: Span, side: str, within: int | None) -> int | None:
+    """Words between ``anchor`` and ``span`` if ``span`` is on ``side`` and in the window."""
+    if span[0] < anchor[1] and anchor[0] < span[1]:
+        return 0
+    is_after = span[0] >= anchor[1]
+    if (side == "before" and is_after) or (side == "after" and not is_after):
+        return None
+    gap = (anchor[1], span[0]) if is_after else (span[1], anchor[0])
+    words = item.words_between(*gap)
+    if within is None:
+        return words
+    if words > within or _BREAK.search(item.text, gap[0], gap[1] + 1):
+        return None
+    return words
+
+
+def _group(text: str, mentions: list[Mention], index: int) -> list[Mention]:
+    """The mention at ``index`` and its neighbours in a list ("Intel, Qualcomm and Broadcom")."""
+    low = high = index
+    while low > 0 and _GROUP_GAP.match(text[mentions[low - 1].end : mentions[low].start]):
+        low -= 1
+    while high + 1 < len(mentions) and _GROUP_GAP.match(
+        text[mentions[high].end : mentions[high + 1].start]
+    ):
+        high += 1
+    return mentions[low : high + 1]
+
+
+def _evidence(text: str, matched: list[Span], subject: list[Mention]) -> tuple[str, ...]:
+    spans = matched + [(m.start, m.end) for m in subject]
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    if end - start <= _EVIDENCE_SPAN:
+        return (text[start:end].strip(),)
+    start, end = min(s for s, _ in matched), max(e for _, e in matched)
+    pieces = [text[start:end].strip()] + [text[m.start : m.end] for m in subject]
+    return tuple(dict.fromkeys(pieces))
+
+
+def _value(match: re.Match[str], unit: str) -> float:
+    if unit == "percent":
+        return float(match[1])
+    if match[1] or match[2]:
+        return float(match[1] or match[2])
+    return float(_RANK_WORDS[match[3].lower()])
+
+
+def _number_min(condition: NumberCondition | None, threshold: float) -> float | None:
+    if condition is None:
+        return None
+    if condition.min_setting == "price_move_threshold":
+        return threshold
+    return condition.min
+
+
+def _describe(group: PhraseGroup) -> str:
+    where = f" within {group.within} words {group.side}" if group.within is not None else ""
+    shown = ", ".join(repr(p) for p in group.phrases[:4])
+    more = ", ..." if len(group.phrases) > 4 else ""
+    return f"all-of [{shown}{more}]{where}"
+
+
+def _miss(trace: Trace | None, note: str) -> None:
+    if trace is not None:
+        trace.notes.append(note)

@@ -1,0 +1,136 @@
+"""Load rule packs (built-in and the user's), expand phrase sets, apply overrides and disables."""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from rules.schema import Pack, PhraseGroup, Rule
+from rules.settings import RulesSettings
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedRules:
+    """The enabled rules in evaluation order, plus every problem found while loading."""
+
+    rules: list[Rule] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def builtin_pack_files() -> list[tuple[str, str]]:
+    """``(name, TOML text)`` of every built-in pack, in file-name order."""
+    folder = resources.files("rules").joinpath("packs")
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    return [(f"rules/packs/{f.name}", f.read_text(encoding="utf-8")) for f in files]
+
+
+def user_pack_files(paths: list[Path]) -> list[tuple[str, str]]:
+    """``(path, TOML text)`` for each configured file, or each ``*.toml`` in a folder."""
+    files: list[tuple[str, str]] = []
+    for path in paths:
+        targets = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+        files.extend((str(p), p.read_text(encoding="utf-8")) for p in targets)
+    return files
+
+
+def load_rules(settings: RulesSettings) -> LoadedRules:
+    """Read and validate the packs ``settings`` selects; later files override earlier ids."""
+    loaded = LoadedRules()
+    sources = builtin_pack_files() if settings.builtin_packs else []
+    try:
+        sources += user_pack_files(list(settings.packs))
+    except OSError as exc:
+        loaded.errors.append(f"{exc.filename}: cannot read rule pack: {exc.strerror}")
+    sets: dict[str, list[str]] = {}
+    by_id: dict[str, tuple[str, Rule]] = {}
+    for name, text in sources:
+        for origin, rule in _parse_pack(name, text, sets, loaded.errors):
+            by_id.pop(rule.id, None)
+            by_id[rule.id] = (origin, rule)
+    for origin, rule in by_id.values():
+        expanded = _expand_sets(origin, rule, sets, loaded.errors)
+        if expanded is None or not rule.enabled:
+            continue
+        if any(fnmatch.fnmatchcase(rule.id, pattern) for pattern in settings.disable):
+            continue
+        loaded.rules.append(expanded)
+    return loaded
+
+
+def _parse_pack(
+    name: str, text: str, sets: dict[str, list[str]], errors: list[str]
+) -> list[tuple[str, Rule]]:
+    try:
+        pack = Pack.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        errors.append(f"{name}: invalid TOML: {exc}")
+        return []
+    except ValidationError as exc:
+        errors.append(f"{name}: {_reasons(exc)}")
+        return []
+    sets.update(pack.sets)
+    rules: list[tuple[str, Rule]] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(pack.rule):
+        rule_id = raw.get("id", f"#{index + 1}")
+        try:
+            rule = Rule.model_validate(raw)
+        except ValidationError as exc:
+            errors.append(f"{name}: rule {rule_id}: {_reasons(exc)}")
+            continue
+        if rule.id in seen:
+            errors.append(f"{name}: rule {rule.id}: defined twice in the same file")
+            continue
+        seen.add(rule.id)
+        rules.append((name, rule))
+    return rules
+
+
+def _expand_sets(
+    origin: str, rule: Rule, sets: dict[str, list[str]], errors: list[str]
+) -> Rule | None:
+    missing: list[str] = []
+
+    def expand(phrases: list[str]) -> list[str]:
+        out: list[str] = []
+        for phrase in phrases:
+            if phrase.startswith("@"):
+                if phrase[1:] not in sets:
+                    missing.append(phrase)
+                out.extend(sets.get(phrase[1:], []))
+            elif phrase.strip():
+                out.append(phrase)
+        return out
+
+    def groups(items: list[PhraseGroup]) -> list[PhraseGroup]:
+        return [g.model_copy(update={"phrases": expand(g.phrases)}) for g in items]
+
+    update = {
+        "any": expand(rule.any),
+        "triggers": expand(rule.triggers),
+        "all": groups(rule.all),
+        "none": groups(rule.none),
+        "subject_exclude": expand(rule.subject_exclude),
+        "direction_words": {k: expand(v) for k, v in rule.direction_words.items()},
+    }
+    if missing:
+        errors.append(f"{origin}: rule {rule.id}: unknown phrase set(s) {', '.join(missing)}")
+        return None
+    return rule.model_copy(update=update)
+
+
+def _reasons(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)

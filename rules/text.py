@@ -1,0 +1,82 @@
+"""Text normalisation and sentence splitting shared by ticker linking and rule matching."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import unicodedata
+
+_LOGGER = logging.getLogger(__name__)
+
+_TAG = re.compile(r"<[^<>]{0,300}>")
+_SPACE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u2212": "-",
+        "\uff05": "%",
+    }
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s+|\n+")
+_ABBREVIATIONS = frozenset(
+    "inc corp co ltd plc no nos vs mr mrs ms dr st jr sr u.s u.k jan feb mar apr jun jul aug sep"
+    " sept oct nov dec est approx dept gov sen rep adj fig e.g i.e etc al".split()
+)
+
+
+def clean(text: str) -> str:
+    """Unescape HTML, drop tags, fold typographic punctuation and collapse spaces."""
+    text = unicodedata.normalize("NFKC", html.unescape(text))
+    text = _TAG.sub(" ", text).translate(_TRANSLATE)
+    return _SPACE.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` without changing its length, so offsets stay valid."""
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` spans of the sentences of ``text``.
+
+    Splits after ``.``, ``!``, ``?`` (not after common abbreviations or initials) and on line
+    breaks.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start()
+        if match.group().startswith(".") and _is_abbreviation(text, start, end):
+            continue
+        if end > start:
+            spans.append((start, end + (1 if text[end] in ".!?" else 0)))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _is_abbreviation(text: str, start: int, end: int) -> bool:
+    word = text[start:end].rsplit(" ", 1)[-1].lower().lstrip("(\"'")
+    if len(word) == 1 or word in _ABBREVIATIONS:
+        return True
+    if "." in word and all(len(part) <= 2 for part in word.split(".")):
+        return True
+    nxt = text[end + 1 : end + 3].lstrip()
+    return bool(nxt) and nxt[0].islower()

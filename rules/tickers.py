@@ -1,0 +1,252 @@
+"""The ticker universe and linking of cashtags, exchange forms and company names in text."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+
+import ahocorasick
+
+from rules.names import everyday_names
+from rules.text import fold
+
+_LOGGER = logging.getLogger(__name__)
+
+_US_INDICES = ("S&P 500", "NASDAQ 100", "DOW JONES", "S&P 100")
+_SYMBOL = r"[A-Z]{1,6}(?:[.-][A-Z]{1,2})?"
+_CASHTAG = re.compile(rf"(?<![\w$])\$({_SYMBOL})(?![\w])")
+_EXCHANGE = re.compile(
+    rf"\b(?:NYSE(?: American| Arca|AMERICAN)?|NASDAQ|Nasdaq|AMEX|OTC(?:QX|QB| Markets|MKTS)?|"
+    rf"Pink|TSX|LSE|HKEX|HKG)\s*:\s*({_SYMBOL})\b"
+)
+_PAREN = re.compile(rf"\(\s*({_SYMBOL}(?:\s*[,/;]\s*{_SYMBOL})*)\s*\)")
+_BARE = re.compile(rf"(?<![\w$.&-])({_SYMBOL})(?![\w&]|\.\w)")
+_CUES = (
+    "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
+    "(", "group", "holdings", "investors", "shareholders", "executives", "chief",
+)
+_ACRONYM_WORDS = re.compile(r"[A-Za-z][\w'-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A ticker named in text: ``text[start:end]`` refers to ``ticker``."""
+
+    start: int
+    end: int
+    ticker: str
+    form: str
+
+
+@dataclass(slots=True)
+class _Name:
+    ticker: str
+    cased: str
+    ambiguous: bool
+
+
+@dataclass
+class Universe:
+    """Tickers and the names that refer to them, merged from several sources.
+
+    Sources added earlier win a name conflict, so user aliases are added first, then the
+    curated alias file, then the packaged index data, then an imported SEC file.
+    """
+
+    tickers: dict[str, str] = field(default_factory=dict)
+    names: dict[str, _Name] = field(default_factory=dict)
+    ambiguous_words: frozenset[str] = frozenset()
+    not_tickers: frozenset[str] = frozenset()
+
+    def add(self, ticker: str, names: list[str], strict: bool = False) -> None:
+        """Register ``ticker`` and its names; ``strict`` names that are one word need a cue."""
+        ticker = normalise_ticker(ticker)
+        if not ticker:
+            return
+        self.tickers.setdefault(ticker, names[0] if names else ticker)
+        for name in names:
+            key = fold(name).replace("-", " ").strip()
+            if len(key) < 2 or key in self.names:
+                continue
+            single = " " not in key
+            ambiguous = single and (key in self.ambiguous_words or (strict and len(key) <= 4))
+            self.names[key] = _Name(ticker, name, ambiguous)
+
+    def add_company(self, ticker: str, registered: str, aliases: list[str], shorten: bool) -> None:
+        """Register a company by its registered name (suffixes normalised) plus aliases."""
+        names = list(aliases)
+        names[:0] = everyday_names(registered, shorten)
+        self.add(ticker, names, strict=not shorten)
+
+    def linker(self) -> TickerLinker:
+        """Compile the names into a linker (an Aho-Corasick automaton)."""
+        return TickerLinker(self)
+
+
+def normalise_ticker(symbol: str) -> str:
+    """``brk.b`` -> ``BRK-B``; the form used in every Catalyst."""
+    return symbol.strip().upper().replace(".", "-").replace("/", "-")
+
+
+def builtin_universe(extra_aliases: dict[str, list[str]] | None = None) -> Universe:
+    """The offline default: user aliases, our curated file, then the index members."""
+    curated = tomllib.loads(
+        resources.files("rules").joinpath("data/aliases.toml").read_text(encoding="utf-8")
+    )
+    universe = Universe(
+        ambiguous_words=frozenset(curated["words"]["ambiguous"]),
+        not_tickers=frozenset(curated["not_tickers"]["words"]),
+    )
+    for ticker, names in (extra_aliases or {}).items():
+        universe.add(ticker, list(names))
+    for ticker, entry in curated["companies"].items():
+        universe.add_company(ticker, entry["name"], list(entry.get("aliases", [])), True)
+    for ticker, name in _index_members():
+        universe.add_company(ticker, name, [], True)
+    return universe
+
+
+def _index_members() -> list[tuple[str, str]]:
+    from pytickersymbols import PyTickerSymbols  # imported lazily: it loads a large table
+
+    members: list[tuple[str, str]] = []
+    symbols = PyTickerSymbols()
+    for index in _US_INDICES:
+        members.extend((s["symbol"], s["name"]) for s in symbols.get_stocks_by_index(index))
+    return members
+
+
+class TickerLinker:
+    """Finds ticker mentions in cleaned text."""
+
+    def __init__(self, universe: Universe) -> None:
+        self._universe = universe
+        self._automaton = ahocorasick.Automaton()
+        for key, name in universe.names.items():
+            self._automaton.add_word(key, (len(key), name))
+        if len(self._automaton):
+            self._automaton.make_automaton()
+
+    @property
+    def universe(self) -> Universe:
+        return self._universe
+
+    def link(self, text: str, folded: str | None = None) -> list[Mention]:
+        """All non-overlapping mentions in ``text``, in order of position.
+
+        ``folded`` is ``fold(text)`` with hyphens as spaces, when the caller already has it.
+        """
+        if folded is None:
+            folded = fold(text).replace("-", " ")
+        found = self._explicit(text)
+        taken = [(m.start, m.end) for m in found]
+        for mention in self._names(text, folded) + self._bare(text):
+            if not any(s < mention.end and mention.start < e for s, e in taken):
+                found.append(mention)
+                taken.append((mention.start, mention.end))
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def _explicit(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        for match in _CASHTAG.finditer(text):
+            found.append(Mention(match.start(), match.end(), normalise_ticker(match[1]), "cashtag"))
+        for match in _EXCHANGE.finditer(text):
+            if not any(m.start <= match.start(1) < m.end for m in found):
+                found.append(
+                    Mention(match.start(), match.end(), normalise_ticker(match[1]), "exchange")
+                )
+        for match in _PAREN.finditer(text):
+            if any(m.start < match.end() and match.start() < m.end for m in found):
+                continue
+            found.extend(self._paren_list(text, match))
+        return found
+
+    def _paren_list(self, text: str, match: re.Match[str]) -> list[Mention]:
+        symbols = [s.strip() for s in re.split(r"[,/;]", match[1])]
+        tickers = self._universe.tickers
+        known = [s for s in symbols if normalise_ticker(s) in tickers]
+        if len(symbols) == 1:
+            symbol = symbols[0]
+            if not known or symbol in self._universe.not_tickers or _defines_acronym(
+                text[: match.start()], symbol
+            ):
+                return []
+        elif 2 * len(known) < len(symbols):
+            symbols = known
+        mentions = []
+        for symbol in symbols:
+            start = text.index(symbol, match.start())
+            mentions.append(Mention(start, start + len(symbol), normalise_ticker(symbol), "paren"))
+        return mentions
+
+    def _names(self, text: str, folded: str) -> list[Mention]:
+        if not len(self._automaton):
+            return []
+        hits: list[Mention] = []
+        for end_index, (length, name) in self._automaton.iter(folded):
+            start, end = end_index - length + 1, end_index + 1
+            if not _bounded(folded, start, end):
+                continue
+            if name.cased[:1].isupper() and not text[start].isupper():
+                continue
+            if name.ambiguous and not _has_cue(text, folded, start, end):
+                continue
+            hits.append(Mention(start, end, name.ticker, "name"))
+        return _longest_first(hits)
+
+    def _bare(self, text: str) -> list[Mention]:
+        letters = [c for c in text if c.isalpha()]
+        if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+            return []
+        found = []
+        for match in _BARE.finditer(text):
+            symbol = match[1]
+            if len(symbol) < 3 or symbol in self._universe.not_tickers:
+                continue
+            ticker = normalise_ticker(symbol)
+            if ticker in self._universe.tickers:
+                found.append(Mention(match.start(), match.end(), ticker, "symbol"))
+        return found
+
+
+def _bounded(folded: str, start: int, end: int) -> bool:
+    """True when the match is not part of a longer word (checked for Latin letters/digits)."""
+    if start > 0 and _word_char(folded[start - 1]) and _word_char(folded[start]):
+        return False
+    if end >= len(folded) or not _word_char(folded[end]):
+        return True
+    # a product name followed by its version number ("Qwen3", "Llama2") still counts
+    return folded[end].isdigit() and folded[end - 1].isalpha() and end - start >= 4
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() and (char.isascii() or unicodedata.category(char) != "Lo")
+
+
+def _has_cue(text: str, folded: str, start: int, end: int) -> bool:
+    after = folded[end : end + 16].lstrip()
+    if any(after.startswith(cue) for cue in _CUES):
+        return True
+    return folded[max(0, start - 10) : start].rstrip().endswith(("shares of", "stake in"))
+
+
+def _defines_acronym(before: str, symbol: str) -> bool:
+    """True for "artificial intelligence (AI)": the words before spell the symbol."""
+    words = _ACRONYM_WORDS.findall(before)[-len(symbol) - 2 :]
+    initials = "".join(w[0] for w in words if w.lower() not in ("and", "of", "the", "&")).upper()
+    return initials.endswith(symbol.upper())
+
+
+def _longest_first(hits: list[Mention]) -> list[Mention]:
+    hits.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    for hit in hits:
+        if kept and hit.start < kept[-1].end:
+            continue
+        kept.append(hit)
+    return kept

@@ -1,0 +1,108 @@
+"""Import the SEC's company_tickers.json into the bot's data directory, from a file or the web."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+import aiohttp
+
+from rules.tickers import Universe
+
+_LOGGER = logging.getLogger(__name__)
+
+IMPORTED_FILE = "sec_company_tickers.json"
+SEC_URL = "https://www.sec.gov/files/company_tickers.json"
+_TIMEOUT = aiohttp.ClientTimeout(total=60)
+_MAX_BYTES = 50 * 1024 * 1024
+
+
+class UniverseFileError(ValueError):
+    """The file is not in the SEC company_tickers.json format."""
+
+
+def parse_sec(raw: bytes | str) -> list[tuple[str, str]]:
+    """``(ticker, registered name)`` pairs from company_tickers.json, in file order."""
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UniverseFileError(f"not JSON: {exc}") from exc
+    rows = data.values() if isinstance(data, dict) else data
+    if not isinstance(rows, (list, type({}.values()))):
+        raise UniverseFileError("expected an object or a list of companies")
+    pairs = []
+    for row in rows:
+        if not isinstance(row, dict) or not {"ticker", "title"} <= row.keys():
+            raise UniverseFileError(f"entry without 'ticker' and 'title': {str(row)[:80]}")
+        pairs.append((str(row["ticker"]), str(row["title"])))
+    if not pairs:
+        raise UniverseFileError("no companies in the file")
+    return pairs
+
+
+def load_imported(universe: Universe, data_dir: Path) -> int:
+    """Add the imported SEC companies (if any) to ``universe``; returns how many were read."""
+    path = data_dir / IMPORTED_FILE
+    if not path.exists():
+        return 0
+    try:
+        pairs = parse_sec(path.read_bytes())
+    except (OSError, UniverseFileError) as exc:
+        _LOGGER.warning("ignoring imported universe %s: %s", path, exc)
+        return 0
+    for ticker, title in pairs:
+        universe.add_company(ticker, title, [], shorten=False)
+    return len(pairs)
+
+
+def import_sec(file: Path, data_dir: Path, out: TextIO) -> int:
+    """``catalyst-bot universe import FILE``: validate and store the SEC file. Exit code."""
+    try:
+        raw = Path(file).read_bytes()
+        count = _store(raw, data_dir)
+    except (OSError, UniverseFileError) as exc:
+        out.write(f"universe import: {file}: {exc}\n")
+        return 1
+    out.write(f"imported {count} companies into {data_dir / IMPORTED_FILE}\n")
+    return 0
+
+
+def update(url: str, user_agent: str, data_dir: Path, out: TextIO) -> int:
+    """``catalyst-bot universe update``: download the SEC file and store it. Exit code."""
+    if not user_agent.strip():
+        out.write("universe update: the SEC asks for a User-Agent naming you and an email\n")
+        return 2
+    try:
+        raw = asyncio.run(_download(url, user_agent))
+        count = _store(raw, data_dir)
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError, UniverseFileError) as exc:
+        out.write(f"universe update: {url}: {exc or type(exc).__name__}\n")
+        return 1
+    out.write(f"downloaded {count} companies from {url} into {data_dir / IMPORTED_FILE}\n")
+    return 0
+
+
+async def _download(url: str, user_agent: str) -> bytes:
+    headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"}
+    async with aiohttp.ClientSession(timeout=_TIMEOUT, headers=headers) as session:
+        async with session.get(url) as response:
+            response.raise_for_status()
+            body = await response.content.read(_MAX_BYTES + 1)
+    if len(body) > _MAX_BYTES:
+        raise UniverseFileError(f"response larger than {_MAX_BYTES} bytes")
+    return body
+
+
+def _store(raw: bytes, data_dir: Path) -> int:
+    count = len(parse_sec(raw))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".universe-", suffix=".json")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(raw)
+    os.replace(tmp, data_dir / IMPORTED_FILE)
+    return count
