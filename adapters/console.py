@@ -19,10 +19,10 @@ def render_alert(alert: Alert) -> Text:
     text.append(f"  ({alert.direction or 'direction unknown'}, {alert.severity})\n", style="dim")
     text.append(f"  {alert.title}\n")
     when = alert.published.strftime("%Y-%m-%d %H:%M UTC") if alert.published else "time unknown"
-    text.append(f"  {alert.source} · {when}", style="dim")
+    text.append(f"  {alert.source} · {when}\n", style="dim")
     if alert.link:
-        text.append(f" · {alert.link}", style="dim underline")
-    text.append("\n  why: ", style="dim")
+        text.append(f"  {alert.link}\n", style="dim underline")
+    text.append("  why: ", style="dim")
     text.append("; ".join(f"“{span}”" for span in alert.evidence) or "—", style="italic")
     text.append(f"  [{alert.rule}]", style="dim")
     return text
@@ -37,7 +37,7 @@ class ConsoleReceiver:
         self._console = console or Console(highlight=False)
 
     async def send(self, alert: Alert, target: str) -> str | None:
-        self._console.print(render_alert(alert))
+        self._console.print(render_alert(alert), soft_wrap=True)
         self._console.print()
         return None
 

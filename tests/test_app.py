@@ -191,11 +191,15 @@ async def test_tick_polls_only_due_feeds(feed_server, tmp_path, make_bot):
     assert feed_server.stats["/wire.xml"].count == 2
 
 
+def alert_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith(("▲", "▼", "●"))]
+
+
 def test_run_once_on_the_default_config_shows_the_sample_catalysts(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CATALYST_BOT_DATA_DIR", str(tmp_path))
     assert main(["run", "--once"]) == 0
     out = capsys.readouterr()
-    shown = {(line.split()[1], line.split()[2]) for line in out.out.splitlines() if line[:1] in "▲▼●"}
+    shown = {tuple(line.split()[1:3]) for line in alert_lines(out.out)}
     assert shown == {
         ("NVDA", "export_license"),
         ("BABA", "price_move"),
@@ -210,7 +214,7 @@ def test_run_once_on_the_default_config_shows_the_sample_catalysts(tmp_path, mon
 
     assert main(["run", "--once"]) == 0
     again = capsys.readouterr()
-    assert not [line for line in again.out.splitlines() if line[:1] in "▲▼●"]
+    assert alert_lines(again.out) == []
     assert "0 new item(s)" in again.err
 
     assert main(["catalysts", "baba", "--days", "1"]) == 0

@@ -70,8 +70,8 @@ def test_a_secret_in_the_file_is_refused_with_a_hint(tmp_path):
 
 
 def test_bad_toml_names_the_line(tmp_path):
-    path = write(tmp_path, "watchlist = [\"BABA\"\n")
-    with pytest.raises(ConfigError, match=r"not valid TOML.*line"):
+    path = write(tmp_path, 'watchlist = ["BABA"]\ninterval = = 5\n')
+    with pytest.raises(ConfigError, match=r"not valid TOML: .*line 2"):
         load_config(path)
 
 
