@@ -123,7 +123,10 @@ def _left_bounded(folded: str, start: int) -> bool:
 
 
 def _right_bounded(folded: str, end: int) -> bool:
-    return end >= len(folded) or not (folded[end].isalnum() and folded[end - 1].isalnum())
+    """A phrase ends at a word end; a word followed by a version number ("qwen3") counts."""
+    if end >= len(folded) or not (folded[end].isalnum() and folded[end - 1].isalnum()):
+        return True
+    return folded[end].isdigit() and folded[end - 1].isalpha() and folded[end - 4 : end].isalpha()
 
 
 def _to_catalysts(hits: list[Hit]) -> list[Catalyst]:

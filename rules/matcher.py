@@ -121,7 +121,7 @@ class CompiledRule:
                 return _miss(trace, f"{said!r}: no {_describe(group)}")
             matched.append(span)
         for group, keys in self.none_groups:
-            span = self._nearest(item, keys, anchor, sentence, group)
+            span = self._nearest(item, keys, anchor, sentence, group, skip_mentions=True)
             if span is not None:
                 blocker = item.text[span[0] : span[1]]
                 return _miss(trace, f"{said!r}: blocked by none-of {blocker!r}")
@@ -147,12 +147,24 @@ class CompiledRule:
         )
 
     def _nearest(
-        self, item: Prepared, keys: list[str], anchor: Span, sentence: Span, group: PhraseGroup
+        self,
+        item: Prepared,
+        keys: list[str],
+        anchor: Span,
+        sentence: Span,
+        group: PhraseGroup,
+        skip_mentions: bool = False,
     ) -> Span | None:
+        """The closest phrase of ``keys`` in the window; blockers skip "NASDAQ:TSLA"-style tickers."""
         best: tuple[int, Span] | None = None
         for key in keys:
             for span in item.occurrences.get(key, ()):
                 if span[0] < sentence[0] or span[1] > sentence[1]:
+                    continue
+                if skip_mentions and any(
+                    m.start < span[1] and span[0] < m.end and m.form != "name"
+                    for m in item.mentions
+                ):
                     continue
                 distance = _distance(item, anchor, span, group.side, group.within)
                 if distance is not None and (best is None or distance < best[0]):

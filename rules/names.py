@@ -49,7 +49,8 @@ def everyday_names(name: str, shorten: bool) -> list[str]:
         words = words[:-1]
         while len(words) > 1 and (words[-1] in ("&", "and") or words[-1].lower() in _LEGAL):
             words = words[:-1]
-        names.append(" ".join(words))
+        if sum(c.isalpha() for c in "".join(words)) >= 4:
+            names.append(" ".join(words))
     return names
 
 

@@ -29,6 +29,7 @@ _CUES = (
     "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
     "(", "group", "holdings", "investors", "shareholders", "executives", "chief",
 )
+_EXPLICIT = ("cashtag", "exchange", "paren")
 _ACRONYM_WORDS = re.compile(r"[A-Za-z][\w'-]*")
 
 
@@ -149,7 +150,7 @@ class TickerLinker:
                 found.append(mention)
                 taken.append((mention.start, mention.end))
         found.sort(key=lambda m: m.start)
-        return found
+        return _adopt_explicit(text, found)
 
     def _explicit(self, text: str) -> list[Mention]:
         found: list[Mention] = []
@@ -212,6 +213,19 @@ class TickerLinker:
             if ticker in self._universe.tickers:
                 found.append(Mention(match.start(), match.end(), ticker, "symbol"))
         return found
+
+
+def _adopt_explicit(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A name written next to an explicit ticker ("$CNTG - Centogene", "Alibaba (NYSE:BABA)")
+    takes that ticker, whatever our name table says."""
+    adopted = list(mentions)
+    for i, (left, right) in enumerate(zip(mentions, mentions[1:])):
+        gap = text[left.end : right.start]
+        if left.form in _EXPLICIT and right.form == "name" and gap in (" - ", ": ", " "):
+            adopted[i + 1] = Mention(right.start, right.end, left.ticker, "name")
+        elif left.form == "name" and right.form in _EXPLICIT and gap in (" (", "("):
+            adopted[i] = Mention(left.start, left.end, right.ticker, "name")
+    return adopted
 
 
 def _bounded(folded: str, start: int, end: int) -> bool:

@@ -1,0 +1,45 @@
+"""``catalyst-bot explain``: show, rule by rule, what matched and what blocked it."""
+
+from __future__ import annotations
+
+import logging
+from typing import TextIO
+
+from bot.models import NewsItem
+from rules.engine import RuleEngine
+from rules.text import clean
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def explain(item: NewsItem, engine: RuleEngine, out: TextIO) -> int:
+    """Print the tickers found, each triggered rule's outcome and the final catalysts."""
+    text = clean(item.title) + "\n" + clean(item.summary)
+    mentions = engine.linker.link(text)
+    shown = ", ".join(f"{text[m.start:m.end]!r}->{m.ticker}" for m in mentions) or "none"
+    out.write(f"tickers: {shown}\n")
+    traces, catalysts = engine.trace(item)
+    quiet = 0
+    for trace in traces:
+        rule = trace.rule
+        if trace.hits:
+            for hit in trace.hits:
+                tickers = ",".join(hit.tickers) or "-"
+                out.write(f"MATCH   {rule.id} [{rule.kind}] {tickers} ({hit.direction})\n")
+                for piece in hit.evidence:
+                    out.write(f"        evidence: {piece}\n")
+        elif trace.notes:
+            out.write(f"BLOCKED {rule.id} [{rule.kind}]\n")
+            for note in trace.notes:
+                out.write(f"        {note}\n")
+        else:
+            quiet += 1
+    out.write(f"({quiet} rules had no trigger word in the item)\n")
+    if not catalysts:
+        out.write("no catalysts\n")
+    for catalyst in catalysts:
+        out.write(
+            f"CATALYST {catalyst.kind} {','.join(catalyst.tickers) or '-'} "
+            f"rule={catalyst.rule} severity={catalyst.severity} direction={catalyst.direction}\n"
+        )
+    return 0
