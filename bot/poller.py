@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import aiohttp
@@ -109,7 +109,7 @@ class Fetcher:
         if scheme == "file" or len(scheme) <= 1:  # "" is a plain path, "c" a Windows drive
             if not self._allow_file:
                 return _failed(f"reading local files is disabled: {url!r}")
-            path = Path(url2pathname(unquote(parts.path))) if scheme == "file" else Path(url)
+            path = Path(url2pathname(parts.path)) if scheme == "file" else Path(url)
             return await asyncio.to_thread(self._read_file, path, previous_hash)
         return _failed(f"unsupported URL scheme {scheme!r} in {url!r} (use http, https or file)")
 
