@@ -36,7 +36,7 @@ class ConsoleReceiver:
     def __init__(self, console: Console | None = None) -> None:
         self._console = console or Console(highlight=False)
 
-    async def send(self, alert: Alert, target: str) -> str | None:
+    async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         self._console.print(render_alert(alert), soft_wrap=True)
         self._console.print()
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import asyncio
 import json
 import logging
@@ -20,13 +21,13 @@ from rich.console import Console
 from rich.progress import Progress
 
 from adapters.console import ConsoleReceiver
+from adapters.registry import build_receivers
 from bot.app import CatalystBot
 from bot.clock import system_clock
-from bot.commands import CommandError, catalyst_history, history_as_text
+from bot.commands import CatalystCommands
 from bot.config import BotConfig, load_config
-from bot.delivery import Receiver
 from bot.heartbeat import heartbeat_age
-from bot.errors import CatalystBotError, MissingSecretError
+from bot.errors import CatalystBotError
 from bot.models import NewsItem
 from bot.normalize import parse_feed
 from bot.store import Store
@@ -77,9 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     check = command("check", _check, "validate a config file without running", config=False)
     check.add_argument("config", type=Path)
 
-    history = command("catalysts", _catalysts, "list a ticker's recent catalysts")
-    history.add_argument("ticker")
-    history.add_argument("--days", type=int, default=7, help="how far back (default 7)")
+    history = command(
+        "catalysts", _catalysts, "a ticker's recent catalysts, or any /catalysts command (mute, mutes, watch, ...)"
+    )
+    history.add_argument("args", nargs="*", metavar="ARG", help="e.g. BABA, or: mute BABA 4h reason")
+    history.add_argument("--days", type=int, help="how far back for a ticker (default 7)")
 
     scan = command("scan", _scan, "apply the rules to an RSS/Atom or JSON-lines file; print JSON lines")
     scan.add_argument("path", type=Path)
@@ -95,10 +98,11 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     console_receiver = ConsoleReceiver()
-    receivers = _receivers(config, console_receiver)
     store = Store(config.store_path())
     try:
         engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+        commands = CatalystCommands.for_bot(config, store, engine, system_clock)
+        receivers = build_receivers(config, console_receiver, commands)
         return asyncio.run(_run_bot(args, config, store, engine, receivers, console_receiver))
     finally:
         store.close()
@@ -128,27 +132,6 @@ async def _with_progress(bot: CatalystBot):
         return await bot.run_once(lambda done, total: progress.update(task, completed=done, total=total))
 
 
-def _receivers(config: BotConfig, console_receiver: ConsoleReceiver) -> dict[str, Receiver]:
-    receivers: dict[str, Receiver] = {}
-    if config.adapters.console.enabled:
-        receivers["console"] = console_receiver
-    for name, adapter in (("slack", config.adapters.slack), ("discord", config.adapters.discord)):
-        if adapter is None or not adapter.enabled:
-            continue
-        missing = [var for var in _secret_vars(adapter) if not os.environ.get(var)]
-        if missing:
-            raise MissingSecretError(
-                f"adapters.{name} is configured but the environment variable(s) "
-                f"{', '.join(missing)} are not set"
-            )
-        raise CatalystBotError(f"the {name} adapter is not available in this version; disable adapters.{name}")
-    return receivers
-
-
-def _secret_vars(adapter) -> list[str]:
-    return [value for key, value in adapter.model_dump().items() if key.endswith("_env")]
-
-
 def _check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     problems = validate(config.rules)
@@ -165,14 +148,14 @@ def _catalysts(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     store = Store(config.store_path())
     try:
-        history = catalyst_history(store, args.ticker, args.days, system_clock())
-    except CommandError as exc:
-        print(f"catalyst-bot: {exc}", file=sys.stderr)
-        return 2
+        engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+        commands = CatalystCommands.for_bot(config, store, engine, system_clock)
+        words = list(args.args) + ([f"{args.days}d"] if args.days is not None else [])
+        reply = commands.dispatch(words, user=getpass.getuser())
     finally:
         store.close()
-    print(history_as_text(history))
-    return 0
+    print(reply.as_text(), file=sys.stderr if reply.error else sys.stdout)
+    return 2 if reply.error else 0
 
 
 def _scan(args: argparse.Namespace) -> int:

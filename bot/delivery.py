@@ -19,8 +19,12 @@ class Receiver(Protocol):
 
     platform: str
 
-    async def send(self, alert: Alert, target: str) -> str | None:
-        """Post the alert to `target` (a channel; empty for the console); return the message id."""
+    async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
+        """Post the alert to `target` (a channel; empty for the console); return the message id.
+
+        `reply_to` is the id of an earlier message about the same story: post as a thread reply
+        where the platform allows. Raise `RateLimited` or `DeliveryError` on failure.
+        """
 
 
 @dataclass

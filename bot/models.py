@@ -60,6 +60,14 @@ class Catalyst(_Frozen):
         }
 
 
+class SourceRef(_Frozen):
+    """Another outlet that reported the same story (alerts list them instead of repeating)."""
+
+    source: str
+    title: str
+    link: str | None = None
+
+
 class Alert(_Frozen):
     """A catalyst on one ticker in one item, ready to be rendered by an adapter."""
 
@@ -74,6 +82,7 @@ class Alert(_Frozen):
     source: str
     published: datetime | None
     item_id: str
+    other_sources: tuple[SourceRef, ...] = ()
 
     @classmethod
     def from_catalyst(cls, item: NewsItem, catalyst: Catalyst, ticker: str) -> Alert:

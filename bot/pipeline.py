@@ -51,6 +51,7 @@ def ingest_items(
     Call inside a store transaction so that seen marks, history and outbox land together.
     """
     result = IngestResult()
+    watchlist = [*config.watchlist, *store.watched_tickers()]
     item_keys = [dedup_keys(item) for item in items]
     seen = store.seen_keys(key for keys in item_keys for key in keys)
     for item, keys in zip(items, item_keys, strict=True):
@@ -68,10 +69,7 @@ def ingest_items(
             store.record_catalyst(item, catalyst, now)
             result.catalysts.append((item, catalyst))
             for ticker in catalyst.tickers:
-                result.queued += _queue(store, config, Alert.from_catalyst(item, catalyst, ticker), now)
+                new_alert = Alert.from_catalyst(item, catalyst, ticker)
+                receivers = route_alert(new_alert, config.routes, watchlist)
+                result.queued += sum(store.enqueue(new_alert, receiver, now) for receiver in receivers)
     return result
-
-
-def _queue(store: Store, config: BotConfig, alert: Alert, now: float) -> int:
-    receivers = route_alert(alert, config.routes, config.watchlist)
-    return sum(store.enqueue(alert, receiver, now) for receiver in receivers)

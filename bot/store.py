@@ -74,6 +74,23 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX outbox_pending ON outbox (status, next_attempt_at);
     """,
+    """
+    CREATE TABLE mutes (
+        id INTEGER PRIMARY KEY,
+        ticker TEXT,
+        kind TEXT,
+        starts_at DOUBLE PRECISION NOT NULL,
+        ends_at DOUBLE PRECISION NOT NULL,
+        created_by TEXT NOT NULL,
+        comment TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX mutes_active ON mutes (ends_at);
+    CREATE TABLE watchlist (
+        ticker TEXT PRIMARY KEY,
+        added_by TEXT NOT NULL,
+        added_at DOUBLE PRECISION NOT NULL
+    );
+    """,
 )
 
 
@@ -111,6 +128,26 @@ class StoredCatalyst:
     feed: str
     published: datetime | None
     found_at: float
+
+
+@dataclass(frozen=True)
+class Mute:
+    """A silence: alerts matching its ticker and kind (None = any) are held back until `ends_at`."""
+
+    id: int
+    ticker: str | None
+    kind: str | None
+    starts_at: float
+    ends_at: float
+    created_by: str
+    comment: str
+
+    def matches(self, alert: Alert, now: float) -> bool:
+        return (
+            self.starts_at <= now < self.ends_at
+            and self.ticker in (None, alert.ticker)
+            and self.kind in (None, alert.kind)
+        )
 
 
 @dataclass(frozen=True)
@@ -358,6 +395,57 @@ class Store:
     def outbox_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")
         return {status: count for status, count in rows}
+
+
+    # -- mutes and the chat-managed watchlist -------------------------------------------
+
+    def add_mute(
+        self, ticker: str | None, kind: str | None, starts_at: float, ends_at: float, created_by: str, comment: str
+    ) -> Mute:
+        with self.transaction():
+            cursor = self._db.execute(
+                "INSERT INTO mutes (ticker, kind, starts_at, ends_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?)",
+                (ticker, kind, starts_at, ends_at, created_by, comment),
+            )
+        return Mute(cursor.lastrowid, ticker, kind, starts_at, ends_at, created_by, comment)
+
+    def active_mutes(self, now: float) -> list[Mute]:
+        rows = self._db.execute(
+            "SELECT * FROM mutes WHERE starts_at <= ? AND ends_at > ? ORDER BY ends_at, id", (now, now)
+        )
+        return [Mute(**dict(row)) for row in rows]
+
+    def remove_mute(self, mute_id: int) -> bool:
+        with self.transaction():
+            return self._db.execute("DELETE FROM mutes WHERE id = ?", (mute_id,)).rowcount == 1
+
+    def watch(self, ticker: str, added_by: str, now: float) -> bool:
+        """Add a ticker to the chat-managed watchlist; False if it was there already."""
+        with self.transaction():
+            cursor = self._db.execute(
+                "INSERT INTO watchlist (ticker, added_by, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                (ticker, added_by, now),
+            )
+        return cursor.rowcount == 1
+
+    def unwatch(self, ticker: str) -> bool:
+        with self.transaction():
+            return self._db.execute("DELETE FROM watchlist WHERE ticker = ?", (ticker,)).rowcount == 1
+
+    def watched_tickers(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT ticker FROM watchlist ORDER BY ticker")]
+
+    def recent_catalysts(self, tickers: list[str], since: float, limit: int) -> list[StoredCatalyst]:
+        """Catalysts of any of `tickers` found since `since`, newest first."""
+        if not tickers:
+            return []
+        marks = ",".join("?" * len(tickers))
+        rows = self._db.execute(
+            f"SELECT * FROM catalysts WHERE ticker IN ({marks}) AND found_at >= ?"
+            " ORDER BY found_at DESC, id DESC LIMIT ?",
+            (*tickers, since, limit),
+        )
+        return [_stored_catalyst(row) for row in rows]
 
 
 def _feed_state(row: sqlite3.Row) -> FeedState:

@@ -40,7 +40,7 @@ class RecordingReceiver:
     def __init__(self) -> None:
         self.alerts: list[Alert] = []
 
-    async def send(self, alert: Alert, target: str) -> str | None:
+    async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         self.alerts.append(alert)
         return None
 
@@ -219,5 +219,5 @@ def test_run_once_on_the_default_config_shows_the_sample_catalysts(tmp_path, mon
 
     assert main(["catalysts", "baba", "--days", "1"]) == 0
     history = capsys.readouterr().out
-    assert history.startswith("BABA: ")
+    assert history.startswith("BABA (Alibaba Group Holding): 6 catalyst(s) in the last 1 day(s)")
     assert "fund_position (1)" in history and "Cathie Wood's Ark Invest reopens position in Alibaba" in history

@@ -102,3 +102,12 @@ def test_check_command_reports_errors_and_exits_2(tmp_path, capsys):
     path = write(tmp_path, "[store]\npath = 5\n")
     assert main(["check", str(path)]) == 2
     assert "store.path" in capsys.readouterr().err
+
+
+def test_run_with_slack_configured_names_the_missing_variables(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    monkeypatch.setenv("CATALYST_BOT_DATA_DIR", str(tmp_path))
+    path = write(tmp_path, "[adapters.slack]\n")
+    assert main(["run", "--once", "--config", str(path)]) == 2
+    assert "adapters.slack is configured but the environment variable(s) SLACK_BOT_TOKEN, SLACK_APP_TOKEN are not set" in capsys.readouterr().err

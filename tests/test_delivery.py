@@ -33,7 +33,7 @@ class FlakyReceiver:
         self.failures = failures
         self.posted: list[tuple[str, Alert]] = []
 
-    async def send(self, alert: Alert, target: str) -> str | None:
+    async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         if self.failures:
             self.failures -= 1
             raise ConnectionError("chat API unreachable")

@@ -1,0 +1,38 @@
+"""Build the configured receivers (console, Slack, Discord) and read their secrets from the environment."""
+
+from __future__ import annotations
+
+import os
+
+from adapters.console import ConsoleReceiver
+from bot.commands import CatalystCommands
+from bot.config import BotConfig
+from bot.delivery import Receiver
+from bot.errors import CatalystBotError, MissingSecretError
+
+
+def require_env(section: str, *names: str) -> list[str]:
+    """The values of the environment variables `names`; a clear error names every missing one."""
+    missing = [name for name in names if not os.environ.get(name)]
+    if missing:
+        raise MissingSecretError(
+            f"{section} is configured but the environment variable(s) {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not set"
+        )
+    return [os.environ[name] for name in names]
+
+
+def build_receivers(config: BotConfig, console: ConsoleReceiver, commands: CatalystCommands) -> dict[str, Receiver]:
+    """One receiver per platform prefix of the route receivers (`console`, `slack`, `discord`, ...)."""
+    receivers: dict[str, Receiver] = {}
+    if config.adapters.console.enabled:
+        receivers["console"] = console
+    slack = config.adapters.slack
+    if slack is not None and slack.enabled:
+        require_env("adapters.slack", slack.token_env, slack.app_token_env)
+        raise CatalystBotError("the slack adapter is not available in this version; disable adapters.slack")
+    discord = config.adapters.discord
+    if discord is not None and discord.enabled:
+        require_env("adapters.discord", discord.token_env)
+        raise CatalystBotError("the discord adapter is not available in this version; disable adapters.discord")
+    return receivers
