@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -65,12 +67,14 @@ class CatalystBot:
         clock: Clock = system_clock,
         on_notice: NoticeHook | None = None,
         rng: random.Random | None = None,
+        parse_pool: Executor | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.engine = engine
         self._clock = clock
         self._rng = rng or random.Random()
+        self._parse_pool = parse_pool
         self._on_notice = on_notice or (lambda message: None)
         poller = config.poller
         self._fetcher = Fetcher(
@@ -178,7 +182,8 @@ class CatalystBot:
             report.changed += 1
             feed = self._feeds.get(state.name)
             tags = tuple(feed.tags) if feed else ()
-            parsed = await asyncio.to_thread(parse_feed, result.body or b"", feed=state.name, tags=tags, base_url=state.url)
+            parse = functools.partial(parse_feed, result.body or b"", feed=state.name, tags=tags, base_url=state.url)
+            parsed = await asyncio.get_running_loop().run_in_executor(self._parse_pool, parse)
             if parsed.problem:
                 _LOGGER.warning("feed %s: %s", state.name, parsed.problem)
                 report.problems.append(f"{state.name}: {parsed.problem}")

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import signal
+from concurrent.futures import ProcessPoolExecutor
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -109,19 +110,27 @@ def _run(args: argparse.Namespace) -> int:
 
 
 async def _run_bot(args, config: BotConfig, store: Store, engine: RuleEngine, receivers, console_receiver) -> int:
-    async with aiohttp.ClientSession() as session:
-        bot = CatalystBot(config, store, engine, receivers, session, on_notice=console_receiver.notice)
-        if args.once:
-            report = await _with_progress(bot)
-            print(report.summary(), file=sys.stderr)
-            return 0
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", file=sys.stderr)
-        await bot.run_forever(stop)
+    # feedparser is CPU-bound: worker processes parse in parallel where threads would share the GIL.
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as parse_pool:
+        async with aiohttp.ClientSession() as session:
+            bot = CatalystBot(
+                config, store, engine, receivers, session, on_notice=console_receiver.notice, parse_pool=parse_pool
+            )
+            return await _drive(bot, args, config)
+
+
+async def _drive(bot: CatalystBot, args: argparse.Namespace, config: BotConfig) -> int:
+    if args.once:
+        report = await _with_progress(bot)
+        print(report.summary(), file=sys.stderr)
         return 0
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", file=sys.stderr)
+    await bot.run_forever(stop)
+    return 0
 
 
 async def _with_progress(bot: CatalystBot):
