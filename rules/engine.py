@@ -96,13 +96,14 @@ class RuleEngine:
         occurrences: dict[str, list[tuple[int, int]]] = defaultdict(list)
         candidates: set[int] = set()
         if len(self._automaton):
+            size = len(folded)
             for end_index, (length, variants, rules) in self._automaton.iter(folded):
                 start, end = end_index - length + 1, end_index + 1
-                if not _left_bounded(folded, start):
+                if start and folded[start - 1].isalnum() and folded[start].isalnum():
                     continue
-                right = _right_bounded(folded, end)
+                right = end == size or _right_bounded(folded, end)
                 for key in variants:
-                    if right or key.endswith("*"):
+                    if right or key[-1] == "*":
                         occurrences[key].append((start, end))
                         if rules:
                             candidates.update(rules)
@@ -116,10 +117,6 @@ class RuleEngine:
             words=[m.start() for m in _WORD.finditer(text)],
         )
         return prepared, candidates
-
-
-def _left_bounded(folded: str, start: int) -> bool:
-    return start == 0 or not (folded[start - 1].isalnum() and folded[start].isalnum())
 
 
 def _right_bounded(folded: str, end: int) -> bool:

@@ -41,11 +41,18 @@ class Prepared:
     mentions: list[Mention]
     sentences: list[Span]
     words: list[int]
+    sentence_starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sentence_starts = [s for s, _ in self.sentences]
 
     def sentence_of(self, position: int) -> Span:
-        starts = [s for s, _ in self.sentences]
-        index = max(0, bisect.bisect_right(starts, position) - 1)
+        index = max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
         return self.sentences[index] if self.sentences else (0, len(self.text))
+
+    def spans_of(self, keys: frozenset[str]) -> list[tuple[str, Span]]:
+        """Every occurrence of any phrase in ``keys``, with the phrase."""
+        return [(k, s) for k in self.occurrences.keys() & keys for s in self.occurrences[k]]
 
     def words_between(self, start: int, end: int) -> int:
         return bisect.bisect_left(self.words, end) - bisect.bisect_left(self.words, start)
@@ -75,15 +82,15 @@ class CompiledRule:
 
     def __init__(self, rule: Rule, price_move_threshold: float) -> None:
         self.rule = rule
-        self.anchor_keys = [phrase_key(p) for p in rule.any]
-        self.trigger_keys = [phrase_key(p) for p in rule.triggers] or self.anchor_keys
+        self.anchor_keys = frozenset(phrase_key(p) for p in rule.any)
+        self.trigger_keys = frozenset(phrase_key(p) for p in rule.triggers) or self.anchor_keys
         self.regexes = [re.compile(p, re.IGNORECASE) for p in rule.regex]
         self.none_regexes = [re.compile(p, re.IGNORECASE) for p in rule.none_regex]
-        self.all_groups = [(g, [phrase_key(p) for p in g.phrases]) for g in rule.all]
-        self.none_groups = [(g, [phrase_key(p) for p in g.phrases]) for g in rule.none]
-        self.exclude_keys = [phrase_key(p) for p in rule.subject_exclude]
+        self.all_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.all]
+        self.none_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.none]
+        self.exclude_keys = frozenset(phrase_key(p) for p in rule.subject_exclude)
         self.direction_keys = {
-            d: [phrase_key(p) for p in ps] for d, ps in rule.direction_words.items()
+            d: frozenset(phrase_key(p) for p in ps) for d, ps in rule.direction_words.items()
         }
         self.number_min = _number_min(rule.number, price_move_threshold)
 
@@ -106,7 +113,7 @@ class CompiledRule:
         return hits
 
     def _anchors(self, item: Prepared) -> list[Span]:
-        spans = [s for key in self.anchor_keys for s in item.occurrences.get(key, ())]
+        spans = [span for _, span in item.spans_of(self.anchor_keys)]
         for regex in self.regexes:
             spans.extend(m.span() for m in regex.finditer(item.text))
         return sorted(set(spans))
@@ -149,7 +156,7 @@ class CompiledRule:
     def _nearest(
         self,
         item: Prepared,
-        keys: list[str],
+        keys: frozenset[str],
         anchor: Span,
         sentence: Span,
         group: PhraseGroup,
@@ -157,18 +164,16 @@ class CompiledRule:
     ) -> Span | None:
         """The closest phrase of ``keys`` in the window; blockers skip "NASDAQ:TSLA"-style tickers."""
         best: tuple[int, Span] | None = None
-        for key in keys:
-            for span in item.occurrences.get(key, ()):
-                if span[0] < sentence[0] or span[1] > sentence[1]:
-                    continue
-                if skip_mentions and any(
-                    m.start < span[1] and span[0] < m.end and m.form != "name"
-                    for m in item.mentions
-                ):
-                    continue
-                distance = _distance(item, anchor, span, group.side, group.within)
-                if distance is not None and (best is None or distance < best[0]):
-                    best = (distance, span)
+        for _, span in item.spans_of(keys):
+            if span[0] < sentence[0] or span[1] > sentence[1]:
+                continue
+            if skip_mentions and any(
+                m.start < span[1] and span[0] < m.end and m.form != "name" for m in item.mentions
+            ):
+                continue
+            distance = _distance(item, anchor, span, group.side, group.within)
+            if distance is not None and (best is None or distance < best[0]):
+                best = (distance, span)
         return best[1] if best else None
 
     def _number(self, item: Prepared, anchor: Span, sentence: Span) -> Span | str:
@@ -192,7 +197,7 @@ class CompiledRule:
         return span
 
     def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
-        excluded = [s for key in self.exclude_keys for s in item.occurrences.get(key, ())]
+        excluded = [span for _, span in item.spans_of(self.exclude_keys)]
         mentions = [
             m
             for m in item.mentions
@@ -215,13 +220,12 @@ class CompiledRule:
     def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> str | None:
         best: tuple[int, str] | None = None
         for direction, keys in self.direction_keys.items():
-            for key in keys:
-                for span in item.occurrences.get(key, ()):
-                    if span[0] < sentence[0] or span[1] > sentence[1]:
-                        continue
-                    distance = max(anchor[0] - span[1], span[0] - anchor[1], 0)
-                    if best is None or distance < best[0]:
-                        best = (distance, direction)
+            for _, span in item.spans_of(keys):
+                if span[0] < sentence[0] or span[1] > sentence[1]:
+                    continue
+                distance = max(anchor[0] - span[1], span[0] - anchor[1], 0)
+                if best is None or distance < best[0]:
+                    best = (distance, direction)
         return best[1] if best else self.rule.direction
 
 

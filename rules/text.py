@@ -39,9 +39,13 @@ _ABBREVIATIONS = frozenset(
 
 def clean(text: str) -> str:
     """Unescape HTML, drop tags, fold typographic punctuation and collapse spaces."""
-    text = unicodedata.normalize("NFKC", html.unescape(text))
-    text = _TAG.sub(" ", text).translate(_TRANSLATE)
-    return _SPACE.sub(" ", text).strip()
+    if "&" in text:
+        text = html.unescape(text)
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    return _SPACE.sub(" ", text.translate(_TRANSLATE)).strip()
 
 
 def fold(text: str) -> str:

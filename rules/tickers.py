@@ -24,11 +24,13 @@ _EXCHANGE = re.compile(
     rf"Pink|TSX|LSE|HKEX|HKG)\s*:\s*({_SYMBOL})\b"
 )
 _PAREN = re.compile(rf"\(\s*({_SYMBOL}(?:\s*[,/;]\s*{_SYMBOL})*)\s*\)")
-_BARE = re.compile(rf"(?<![\w$.&-])({_SYMBOL})(?![\w&]|\.\w)")
+_BARE = re.compile(r"(?<![\w$.&-])([A-Z]{3,6}(?:[.-][A-Z]{1,2})?)(?![\w&]|\.\w)")
 _CUES = (
     "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
     "(", "group", "holdings", "investors", "shareholders", "executives", "chief",
 )
+_UPPER = re.compile(r"[A-Z]")
+_LETTER = re.compile(r"[A-Za-z]")
 _EXPLICIT = ("cashtag", "exchange", "paren")
 _ACRONYM_WORDS = re.compile(r"[A-Za-z][\w'-]*")
 
@@ -154,6 +156,8 @@ class TickerLinker:
 
     def _explicit(self, text: str) -> list[Mention]:
         found: list[Mention] = []
+        if "$" not in text and ":" not in text and "(" not in text:
+            return found
         for match in _CASHTAG.finditer(text):
             found.append(Mention(match.start(), match.end(), normalise_ticker(match[1]), "cashtag"))
         for match in _EXCHANGE.finditer(text):
@@ -201,17 +205,16 @@ class TickerLinker:
         return _longest_first(hits)
 
     def _bare(self, text: str) -> list[Mention]:
-        letters = [c for c in text if c.isalpha()]
-        if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
-            return []
         found = []
         for match in _BARE.finditer(text):
             symbol = match[1]
-            if len(symbol) < 3 or symbol in self._universe.not_tickers:
+            if symbol in self._universe.not_tickers:
                 continue
             ticker = normalise_ticker(symbol)
             if ticker in self._universe.tickers:
                 found.append(Mention(match.start(), match.end(), ticker, "symbol"))
+        if found and len(_UPPER.findall(text)) > 0.6 * len(_LETTER.findall(text)):
+            return []  # an all-capitals headline: its words are not tickers
         return found
 
 

@@ -1,0 +1,86 @@
+"""Rule-engine throughput on one core: built-in packs, then 10x the rules, full default universe."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from pathlib import Path
+
+from bot.models import NewsItem
+from rules.engine import RuleEngine
+from rules.packs import load_rules
+from rules.schema import Rule
+from rules.settings import RulesSettings
+from rules.tickers import builtin_universe
+
+_LOGGER = logging.getLogger(__name__)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+OWN_ITEMS = [
+    ("Intel shares leap 11% after a surprise foundry customer win", ""),
+    ("Jefferies upgrades Starbucks to Buy on China recovery", ""),
+    ("Walmart touches an all-time high after upbeat holiday update", ""),
+    ("Berkshire Hathaway builds a new stake in Domino's", ""),
+    ("Micron gets a US export licence to ship memory to a Chinese customer", ""),
+    ("Meta unveils Llama 4, its latest open-weight language model", ""),
+    ("Oracle to hold an analyst meeting next month", "The company will discuss its plans."),
+    ("Fed officials see little reason to rush rate cuts", "Treasury yields were steady."),
+]
+
+
+def load_items(path: Path | None) -> list[NewsItem]:
+    """Items from a JSON-lines file (title/summary), or a few of our own."""
+    if path is not None and path.exists():
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        pairs = [(r["title"], r.get("summary") or "") for r in rows]
+    else:
+        pairs = OWN_ITEMS
+    return [NewsItem(id=str(i), title=t, summary=s) for i, (t, s) in enumerate(pairs)]
+
+
+def multiply(rules: list[Rule], factor: int) -> list[Rule]:
+    """``factor`` times the rules: copies with their own ids and their own trigger phrases."""
+    out = list(rules)
+    for copy in range(1, factor):
+        for rule in rules:
+            update = {
+                "id": f"{rule.id}.copy{copy}",
+                "any": [f"{p.rstrip('*')} variant{copy}" for p in rule.any],
+                "triggers": [f"{p.rstrip('*')} variant{copy}" for p in rule.triggers],
+            }
+            out.append(rule.model_copy(update=update))
+    return out
+
+
+def items_per_second(engine: RuleEngine, items: list[NewsItem], seconds: float) -> float:
+    """Run ``detect`` over ``items`` repeatedly for about ``seconds``; items per second."""
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for item in items:
+            engine.detect(item)
+        done += len(items)
+    return done / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=Path, default=SHARED / "eval" / "dev_curated.jsonl")
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    items = load_items(args.items)
+    settings = RulesSettings()
+    rules = load_rules(settings).rules
+    linker = builtin_universe().linker()
+    chars = sum(len(i.title) + len(i.summary) for i in items) / len(items)
+    print(f"{len(items)} items, {chars:.0f} characters on average, {len(linker.universe.names)} names")
+    base = items_per_second(RuleEngine(rules, linker, 5.0), items, args.seconds)
+    print(f"built-in packs ({len(rules)} rules): {base:,.0f} items/s")
+    many = multiply(rules, 10)
+    scaled = items_per_second(RuleEngine(many, linker, 5.0), items, args.seconds)
+    print(f"10x rules ({len(many)} rules): {scaled:,.0f} items/s (slowdown {base / scaled:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
