@@ -42,7 +42,7 @@ class NumberCondition(_Strict):
 
 
 class Rule(_Strict):
-    """One catalyst rule; see rules/packs/README.md for the language."""
+    """One catalyst rule: anchors (any/regex), conditions (all/none/number), subject, direction."""
 
     id: str
     kind: str
