@@ -28,6 +28,7 @@ from bot.clock import system_clock
 from bot.commands import CatalystCommands
 from bot.config import BotConfig, load_config
 from bot.heartbeat import heartbeat_age
+from bot.logs import configure_logging
 from bot.errors import CatalystBotError
 from bot.models import NewsItem
 from bot.normalize import parse_feed
@@ -41,11 +42,7 @@ CONFIG_ENV = "CATALYST_BOT_CONFIG"
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(args.verbose, quiet=args.handler is not _run)
     try:
         return args.handler(args)
     except CatalystBotError as exc:

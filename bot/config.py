@@ -42,6 +42,18 @@ class FeedConfig(_Section):
     tags: list[str] = []
     baseline: bool | None = None
 
+    @field_validator("url")
+    @classmethod
+    def _supported_scheme(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+        if scheme not in {"", "http", "https", "file"}:
+            raise ValueError(f"unsupported URL scheme {scheme!r}: use http, https or file (or a local path)")
+        return value
+
+    @property
+    def is_local(self) -> bool:
+        return not self.url.lower().startswith(("http://", "https://"))
+
 
 class PollerConfig(_Section):
     """How feeds are fetched and how failures back off."""
@@ -92,9 +104,21 @@ class ConsoleAdapterConfig(_Section):
 
 
 class SlackAdapterConfig(_Section):
+    """Slack: Socket Mode (bot + app token, no public URL) or HTTP mode (bot token + signing secret)."""
+
     enabled: bool = True
+    mode: Literal["socket", "http"] = "socket"
     token_env: str = "SLACK_BOT_TOKEN"
     app_token_env: str = "SLACK_APP_TOKEN"
+    signing_secret_env: str = "SLACK_SIGNING_SECRET"
+    api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://")
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=3000, ge=0, le=65535)
+    http_path: str = Field(default="/slack/events", pattern=r"^/")
+
+    def secret_envs(self) -> tuple[str, str]:
+        """The two variables this mode needs: the bot token and the app token or signing secret."""
+        return (self.token_env, self.app_token_env if self.mode == "socket" else self.signing_secret_env)
 
 
 class DiscordAdapterConfig(_Section):
@@ -131,6 +155,9 @@ class BotConfig(_Section):
         repeated = [name for name, n in Counter(f.name for f in self.feeds).items() if n > 1]
         if repeated:
             raise ValueError(f"feed names must be unique; repeated: {', '.join(repeated)}")
+        local = [f"feeds[{i}] ({feed.name})" for i, feed in enumerate(self.feeds) if feed.is_local]
+        if local and not self.poller.allow_file:
+            raise ValueError(f"{', '.join(local)} read local files, but poller.allow_file is false")
         return self
 
     def resolved_data_dir(self) -> Path:

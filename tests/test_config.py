@@ -111,3 +111,14 @@ def test_run_with_slack_configured_names_the_missing_variables(tmp_path, monkeyp
     path = write(tmp_path, "[adapters.slack]\n")
     assert main(["run", "--once", "--config", str(path)]) == 2
     assert "adapters.slack is configured but the environment variable(s) SLACK_BOT_TOKEN, SLACK_APP_TOKEN are not set" in capsys.readouterr().err
+
+
+def test_feed_urls_must_be_http_https_or_file(tmp_path):
+    with pytest.raises(ConfigError, match=r"feeds\[0\]\.url: unsupported URL scheme 'ftp'"):
+        load_config(write(tmp_path, '[[feeds]]\nname = "x"\nurl = "ftp://example.com/feed"\n'))
+
+
+def test_local_feeds_need_allow_file(tmp_path):
+    text = '[poller]\nallow_file = false\n[[feeds]]\nname = "x"\nurl = "file:///etc/passwd"\n'
+    with pytest.raises(ConfigError, match=r"feeds\[0\] \(x\) read local files, but poller.allow_file is false"):
+        load_config(write(tmp_path, text))
