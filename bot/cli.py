@@ -1,4 +1,4 @@
-"""The `catalyst-bot` command line: run, check, scan, catalysts, feeds."""
+"""The `catalyst-bot` command line: run, check, scan, catalysts, feeds, backtest, explain, universe."""
 
 from __future__ import annotations
 
@@ -33,10 +33,14 @@ from bot.errors import CatalystBotError
 from bot.models import NewsItem
 from bot.normalize import parse_feed
 from bot.store import Store
+from rules import universe as rules_universe
+from rules.backtest import item_from_row, run_backtest
 from rules.engine import RuleEngine, validate
+from rules.explain import explain
 
 _LOGGER = logging.getLogger(__name__)
 CONFIG_ENV = "CATALYST_BOT_CONFIG"
+SEC_USER_AGENT_ENV = "CATALYST_BOT_SEC_USER_AGENT"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,6 +94,24 @@ def _parser() -> argparse.ArgumentParser:
     feeds = command("feeds", _feeds, "list feeds and their state, or re-enable a disabled feed")
     feeds.add_argument("action", choices=["list", "enable"])
     feeds.add_argument("name", nargs="?")
+
+    backtest = command("backtest", _backtest, "run the rules over labelled JSON lines; print precision and recall")
+    backtest.add_argument("path", type=Path)
+
+    why = command("explain", _explain, "show, rule by rule, what matched a headline and what blocked it")
+    why.add_argument("title", nargs="?", default="", help="the headline")
+    why.add_argument("--summary", default="", help="the item's summary text")
+    why.add_argument("--item-json", help='a whole item as JSON, e.g. \'{"title": "...", "summary": "..."}\'')
+
+    universe = command("universe", _universe, "import the SEC company_tickers.json from a file, or download it")
+    universe.add_argument("action", choices=["import", "update"])
+    universe.add_argument("file", nargs="?", type=Path, help="for import: a company_tickers.json file")
+    universe.add_argument("--url", default=rules_universe.SEC_URL, help="for update (default: the SEC's)")
+    universe.add_argument(
+        "--user-agent",
+        default=os.environ.get(SEC_USER_AGENT_ENV, ""),
+        help=f'for update: "Name email@example.com", as the SEC asks (default: ${SEC_USER_AGENT_ENV})',
+    )
     return parser
 
 
@@ -225,6 +247,39 @@ def _json_line_item(line: str, number: int, source: str) -> tuple[str | None, Ne
 def _utc(text: str) -> datetime:
     value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    return run_backtest(args.path, engine, sys.stdout)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    if args.item_json is not None:
+        try:
+            row = json.loads(args.item_json)
+        except json.JSONDecodeError as exc:
+            raise CatalystBotError(f"--item-json: not JSON: {exc}") from None
+        if not isinstance(row, dict):
+            raise CatalystBotError("--item-json: expected a JSON object")
+        item = item_from_row(row)
+    elif args.title:
+        item = NewsItem(id="explain", title=args.title, summary=args.summary)
+    else:
+        raise CatalystBotError("explain needs a headline or --item-json")
+    config = load_config(args.config)
+    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    return explain(item, engine, sys.stdout)
+
+
+def _universe(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    if args.action == "import":
+        if args.file is None:
+            raise CatalystBotError("universe import needs a company_tickers.json file")
+        return rules_universe.import_sec(args.file, config.resolved_data_dir(), sys.stdout)
+    return rules_universe.update(args.url, args.user_agent, config.resolved_data_dir(), sys.stdout)
 
 
 def _health(args: argparse.Namespace) -> int:

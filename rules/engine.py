@@ -9,6 +9,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from bot.errors import CatalystBotError
 from bot.models import Catalyst, NewsItem
 from rules.matcher import CompiledRule, Hit, Prepared, Trace, phrase_key
 from rules.packs import load_rules
@@ -23,7 +24,7 @@ _LOGGER = logging.getLogger(__name__)
 _WORD = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
 
 
-class RuleError(ValueError):
+class RuleError(CatalystBotError):
     """The configured rules are invalid; ``errors`` names each file, rule and reason."""
 
     def __init__(self, errors: list[str]) -> None:
