@@ -5,15 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import time
 from pathlib import Path
 
-from bot.models import NewsItem
-from rules.engine import RuleEngine
-from rules.packs import load_rules
-from rules.schema import Rule
-from rules.settings import RulesSettings
-from rules.tickers import builtin_universe
+# Run as a script, this file's folder comes first on sys.path and its name would shadow the
+# `rules` package: put the repository root before it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.models import NewsItem  # noqa: E402
+from rules.engine import RuleEngine  # noqa: E402
+from rules.packs import load_rules  # noqa: E402
+from rules.schema import Rule  # noqa: E402
+from rules.settings import RulesSettings  # noqa: E402
+from rules.tickers import builtin_universe  # noqa: E402
 
 _LOGGER = logging.getLogger(__name__)
 
