@@ -1,0 +1,1 @@
+"""Slack adapter: alerts in Block Kit, `/catalysts` and buttons through a slack-bolt AsyncApp."""
