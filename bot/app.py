@@ -17,8 +17,10 @@ from bot.clock import Clock, system_clock
 from bot.config import BotConfig
 from bot.models import NewsItem
 from bot.delivery import Deliverer, Receiver
+from bot.digest import queue_due_digests
 from bot.heartbeat import touch_heartbeat
 from bot.normalize import parse_feed
+from bot.ops import queue_ops_notice, queue_silent_feed_notices
 from bot.pipeline import TITLE_KEY_PREFIX, ingest_items
 from bot.poller import Fetcher, FetchResult, backoff_delay
 from bot.store import FeedState, Store
@@ -43,6 +45,7 @@ class CycleReport:
     new_items: int = 0
     catalysts: int = 0
     queued: int = 0
+    held_back: int = 0
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -50,6 +53,7 @@ class CycleReport:
             f"{self.feeds} feed(s) polled: {self.changed} changed, {self.not_modified} unchanged, "
             f"{self.failed} failed; {self.new_items} new item(s), {self.catalysts} catalyst(s), "
             f"{self.queued} alert(s) queued"
+            + (f", {self.held_back} held back (muted, grouped, repeat or quiet hours)" if self.held_back else "")
         )
 
 
@@ -88,7 +92,7 @@ class CatalystBot:
         self._in_flight: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._feeds = {feed.name: feed for feed in config.feeds}
-        self.deliverer = Deliverer(store, receivers, clock)
+        self.deliverer = Deliverer.from_config(store, receivers, clock, config.delivery)
         self.sync_feeds(config, store, clock())
 
     @staticmethod
@@ -110,7 +114,7 @@ class CatalystBot:
                 progress(done, len(states))
 
         await asyncio.gather(*(poll_and_count(state) for state in states))
-        await self.deliverer.deliver_pending()
+        await self.deliverer.deliver_pending(flush=True)
         return report
 
     async def tick(self) -> None:
@@ -136,6 +140,12 @@ class CatalystBot:
     async def deliver(self) -> None:
         await self.deliverer.deliver_pending()
 
+    def queue_digests_and_ops_notices(self) -> None:
+        """Queue the digests whose cron time has come and notices about feeds gone silent."""
+        now = self._clock()
+        queue_due_digests(self.store, self.config, now)
+        queue_silent_feed_notices(self.store, self.config, now)
+
     def housekeeping(self) -> None:
         """Forget old seen keys: titles after two days (roundup titles repeat), the rest after 90."""
         now = self._clock()
@@ -150,6 +160,7 @@ class CatalystBot:
         scheduler.add_job(self.tick, "interval", seconds=self.config.poller.tick, id="tick", **defaults)
         scheduler.add_job(self.deliver, "interval", seconds=2, id="deliver", **defaults)
         scheduler.add_job(self.housekeeping, "interval", hours=1, id="housekeeping", **defaults)
+        scheduler.add_job(self.queue_digests_and_ops_notices, "interval", seconds=30, id="digests", **defaults)
         scheduler.start()
         await self.tick()
         try:
@@ -204,6 +215,7 @@ class CatalystBot:
         report.new_items += outcome.new_items
         report.catalysts += len(outcome.catalysts)
         report.queued += outcome.queued
+        report.held_back += outcome.held_back
 
     def _baseline_for(self, name: str) -> bool:
         feed = self._feeds.get(name)
@@ -239,14 +251,20 @@ class CatalystBot:
         }
         if failures >= poller.max_failures:
             fields["disabled_reason"] = f"disabled after {failures} consecutive failures; last: {error}"
+        notice = (
+            f"feed {state.name} ({state.url}) {fields['disabled_reason']}. "
+            f"Fix it, then run `catalyst-bot feeds enable {state.name}`."
+            if "disabled_reason" in fields
+            else None
+        )
         with self.store.transaction():
             self.store.update_feed(state.name, **fields)
+            to_ops = notice is not None and queue_ops_notice(
+                self.store, self.config, notice, f"disabled:{state.name}:{self._clock():.0f}", self._clock()
+            )
         _LOGGER.warning("feed %s failed (%d in a row): %s", state.name, failures, error)
         report.problems.append(f"{state.name}: {error}")
-        if "disabled_reason" in fields:
-            notice = (
-                f"feed {state.name} ({state.url}) {fields['disabled_reason']}. "
-                f"Fix it, then run `catalyst-bot feeds enable {state.name}`."
-            )
+        if notice is not None:
             _LOGGER.error(notice)
-            self._on_notice(notice)
+            if not to_ops:
+                self._on_notice(notice)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import tomllib
 from collections import Counter
+from datetime import time
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -22,6 +26,7 @@ from pydantic import (
 
 from bot.durations import parse_duration
 from bot.errors import ConfigError
+from bot.models import Direction, Severity
 from rules.settings import RulesSettings
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
@@ -41,6 +46,7 @@ class FeedConfig(_Section):
     interval: Seconds = Field(default=300.0, gt=0)
     tags: list[str] = []
     baseline: bool | None = None
+    silent_after: Seconds | None = Field(default=None, gt=0)
 
     @field_validator("url")
     @classmethod
@@ -71,26 +77,135 @@ class PollerConfig(_Section):
     allow_file: bool = True
 
 
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+COOLDOWN_FIELDS = ("ticker", "kind", "direction", "rule", "source")
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (use an IANA name, e.g. America/New_York)") from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_timezone)]
+
+
+class QuietHoursConfig(_Section):
+    """A daily window (local time) in which a route's alerts are held for its digest instead of posted."""
+
+    start: time
+    end: time
+    timezone: TimeZoneName = "UTC"
+    weekends: bool = False
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> QuietHoursConfig:
+        if self.start == self.end and not self.weekends:
+            raise ValueError("start and end are equal: the window would be empty")
+        return self
+
+
+class DigestConfig(_Section):
+    """When a route's summary of the period is posted (crontab fields, in `timezone`)."""
+
+    cron: str = Field(min_length=1)
+    timezone: TimeZoneName = "UTC"
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"not a crontab expression {value!r}: {exc}") from None
+        return value
+
+
+def _known_receiver(value: str) -> str:
+    platform = value.split(":", 1)[0]
+    if platform not in {"console", "slack", "discord", "discord-webhook"}:
+        raise ValueError(
+            f"unknown receiver {value!r}: use console, slack:#channel, "
+            "discord:CHANNEL_ID or discord-webhook:NAME"
+        )
+    return value
+
+
+ReceiverName = Annotated[str, Field(min_length=1), AfterValidator(_known_receiver)]
+
+
 class RouteConfig(_Section):
-    """Which alerts go to which receiver; the first matching route wins unless `continue`."""
+    """Which alerts go to which receiver, and how often; the first matching route wins unless `continue`."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    receiver: str = Field(min_length=1)
+    receiver: ReceiverName
+    name: str | None = Field(default=None, min_length=1)
     tickers: list[str] | Literal["watchlist"] | None = None
     kinds: list[str] | None = None
+    min_severity: Severity | None = None
+    directions: list[Direction] | None = None
+    tags: list[str] | None = None
     continue_: bool = Field(default=False, alias="continue")
+    cooldown: Seconds = 4 * 3600.0
+    cooldown_key: list[Literal["ticker", "kind", "direction", "rule", "source"]] = Field(
+        default=["ticker", "kind"], min_length=1
+    )
+    group_wait: Seconds = 30.0
+    quiet_hours: QuietHoursConfig | None = None
+    digest: DigestConfig | None = None
 
-    @field_validator("receiver")
+    @field_validator("tickers")
     @classmethod
-    def _known_receiver(cls, value: str) -> str:
-        platform = value.split(":", 1)[0]
-        if platform not in {"console", "slack", "discord", "discord-webhook"}:
-            raise ValueError(
-                f"unknown receiver {value!r}: use console, slack:#channel, "
-                "discord:CHANNEL_ID or discord-webhook:NAME"
-            )
-        return value
+    def _upper_tickers(cls, value: list[str] | str | None) -> list[str] | str | None:
+        return [ticker.strip().upper() for ticker in value] if isinstance(value, list) else value
+
+    @model_validator(mode="after")
+    def _quiet_hours_need_a_digest(self) -> RouteConfig:
+        if self.quiet_hours is not None and self.digest is None:
+            raise ValueError("quiet_hours hold alerts for the route's digest: add a [digest] with a cron")
+        return self
+
+    @property
+    def matchers(self) -> dict[str, object]:
+        """The match conditions that are set (an empty dict matches every alert)."""
+        keys = ("tickers", "kinds", "min_severity", "directions", "tags")
+        return {key: getattr(self, key) for key in keys if getattr(self, key) is not None}
+
+
+
+class RateLimitConfig(_Section):
+    """A token bucket per channel: `per_second` posts on average, bursts of up to `burst`."""
+
+    per_second: float = Field(gt=0)
+    burst: int = Field(default=1, gt=0)
+
+
+class DeliveryConfig(_Section):
+    """How the outbox is drained: retries, give-up time, send timeout and per-channel rate limits."""
+
+    give_up_after: Seconds = Field(default=3600.0, gt=0)
+    backoff_base: Seconds = Field(default=5.0, gt=0)
+    backoff_cap: Seconds = Field(default=300.0, gt=0)
+    send_timeout: Seconds = Field(default=30.0, gt=0)
+    rate_limits: dict[str, RateLimitConfig] = {
+        "slack": RateLimitConfig(per_second=1.0, burst=3),
+        "discord": RateLimitConfig(per_second=1.0, burst=5),
+        "discord-webhook": RateLimitConfig(per_second=0.5, burst=5),
+    }
+
+    def rate_limit_for(self, receiver: str) -> RateLimitConfig | None:
+        """The limit for a channel: its own entry (`slack:#desk`), else its platform's (`slack`)."""
+        return self.rate_limits.get(receiver) or self.rate_limits.get(receiver.split(":", 1)[0])
+
+
+class OpsConfig(_Section):
+    """Where operational notices go (a feed disabled, a feed silent for too long)."""
+
+    receiver: ReceiverName
+    silent_after: Seconds = Field(default=86400.0, gt=0)
 
 
 class StoreConfig(_Section):
@@ -141,6 +256,9 @@ class BotConfig(_Section):
     poller: PollerConfig = PollerConfig()
     rules: RulesSettings = RulesSettings()
     routes: list[RouteConfig] = [RouteConfig(receiver="console")]
+    default_route: RouteConfig | None = None
+    delivery: DeliveryConfig = DeliveryConfig()
+    ops: OpsConfig | None = None
     store: StoreConfig = StoreConfig()
     adapters: AdaptersConfig = AdaptersConfig()
     source: Path | None = Field(default=None, exclude=True)
@@ -159,6 +277,27 @@ class BotConfig(_Section):
         if local and not self.poller.allow_file:
             raise ValueError(f"{', '.join(local)} read local files, but poller.allow_file is false")
         return self
+
+    @model_validator(mode="after")
+    def _name_routes(self) -> BotConfig:
+        """Unnamed routes are called `routes[i]`; the default route must not match on anything."""
+        self.routes = [
+            route if route.name else route.model_copy(update={"name": f"routes[{i}]"})
+            for i, route in enumerate(self.routes)
+        ]
+        if self.default_route is not None:
+            if self.default_route.matchers:
+                raise ValueError(f"default_route matches everything: remove {', '.join(self.default_route.matchers)}")
+            if not self.default_route.name:
+                self.default_route = self.default_route.model_copy(update={"name": "default"})
+        repeated = [name for name, n in Counter(route.name for route in self.route_table()).items() if n > 1]
+        if repeated:
+            raise ValueError(f"route names must be unique; repeated: {', '.join(map(str, repeated))}")
+        return self
+
+    def route_table(self) -> list[RouteConfig]:
+        """The routes in the order they are tried, the default route (if any) last."""
+        return [*self.routes, *([self.default_route] if self.default_route else [])]
 
     def resolved_data_dir(self) -> Path:
         """The data directory: $CATALYST_BOT_DATA_DIR, else `data_dir`, else the user's."""

@@ -83,6 +83,7 @@ class Alert(_Frozen):
     published: datetime | None
     item_id: str
     other_sources: tuple[SourceRef, ...] = ()
+    tags: tuple[str, ...] = ()
 
     @classmethod
     def from_catalyst(cls, item: NewsItem, catalyst: Catalyst, ticker: str) -> Alert:
@@ -98,4 +99,5 @@ class Alert(_Frozen):
             source=item.feed,
             published=item.published,
             item_id=item.id,
+            tags=item.tags,
         )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from bot.alerts import AlertQueue
 from bot.config import BotConfig
 from bot.models import Alert, Catalyst, NewsItem
 from bot.normalize import canonical_link, title_key
-from bot.routing import route_alert
 from bot.store import Store
 from rules.engine import RuleEngine
 
@@ -23,6 +23,7 @@ class IngestResult:
     new_items: int = 0
     catalysts: list[tuple[NewsItem, Catalyst]] = field(default_factory=list)
     queued: int = 0
+    held_back: int = 0
 
 
 def dedup_keys(item: NewsItem) -> list[str]:
@@ -52,6 +53,8 @@ def ingest_items(
     """
     result = IngestResult()
     watchlist = [*config.watchlist, *store.watched_tickers()]
+    queue = AlertQueue(store, config)
+    mutes = store.active_mutes(now)
     item_keys = [dedup_keys(item) for item in items]
     seen = store.seen_keys(key for keys in item_keys for key in keys)
     for item, keys in zip(items, item_keys, strict=True):
@@ -69,7 +72,7 @@ def ingest_items(
             store.record_catalyst(item, catalyst, now)
             result.catalysts.append((item, catalyst))
             for ticker in catalyst.tickers:
-                new_alert = Alert.from_catalyst(item, catalyst, ticker)
-                receivers = route_alert(new_alert, config.routes, watchlist)
-                result.queued += sum(store.enqueue(new_alert, receiver, now) for receiver in receivers)
+                outcome = queue.queue(Alert.from_catalyst(item, catalyst, ticker), now, watchlist, mutes)
+                result.queued += outcome.pop("pending", 0)
+                result.held_back += outcome.total()
     return result

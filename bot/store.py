@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -91,7 +92,27 @@ MIGRATIONS: tuple[str, ...] = (
         added_at DOUBLE PRECISION NOT NULL
     );
     """,
+    """
+    ALTER TABLE outbox ADD COLUMN route TEXT;
+    ALTER TABLE outbox ADD COLUMN story_key TEXT;
+    ALTER TABLE outbox ADD COLUMN parent_id INTEGER;
+    ALTER TABLE outbox ADD COLUMN text_body TEXT;
+    ALTER TABLE outbox ADD COLUMN claim_token TEXT;
+    ALTER TABLE outbox ADD COLUMN claimed_until DOUBLE PRECISION;
+    CREATE INDEX outbox_story ON outbox (story_key, created_at);
+    CREATE INDEX outbox_route ON outbox (route, created_at);
+    CREATE TABLE digest_runs (
+        route TEXT PRIMARY KEY,
+        last_run_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE TABLE store_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
+# Outbox rows that are (or will be) a message; the others record why an alert was not posted.
+POSTING_STATUSES = ("pending", "sending", "sent", "failed")
 
 
 @dataclass(frozen=True)
@@ -152,12 +173,36 @@ class Mute:
 
 @dataclass(frozen=True)
 class Delivery:
-    """One alert waiting in the outbox for one receiver."""
+    """One alert (or text notice, when `alert` is None) waiting in the outbox for one receiver.
+
+    `claim` is set once a sender owns the row; `reclaimed` means an earlier sender claimed it
+    and vanished, so the message may already have been posted.
+    """
 
     id: int
     receiver: str
-    alert: Alert
+    alert: Alert | None
     attempts: int
+    created_at: float
+    text: str | None = None
+    parent_id: int | None = None
+    claim: str | None = None
+    reclaimed: bool = False
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """An outbox row as a user sees it: what happened to one alert for one receiver, and why."""
+
+    id: int
+    receiver: str
+    route: str | None
+    status: str
+    reason: str | None
+    alert: Alert | None
+    text: str | None
+    message_id: str | None
+    parent_id: int | None
     created_at: float
 
 
@@ -343,54 +388,170 @@ class Store:
 
     # -- outbox -------------------------------------------------------------------------
 
-    def enqueue(self, alert: Alert, receiver: str, now: float) -> bool:
-        """Queue an alert for a receiver once; returns False if it was queued before."""
+    def enqueue(
+        self,
+        alert: Alert,
+        receiver: str,
+        now: float,
+        *,
+        route: str | None = None,
+        story_key: str | None = None,
+        send_at: float | None = None,
+        status: str = "pending",
+        reason: str | None = None,
+        parent_id: int | None = None,
+    ) -> int | None:
+        """Record an alert for a receiver once; returns the row id, or None if it was recorded before.
+
+        `status` other than pending records an alert that is not posted (muted, held, grouped,
+        cooldown) with the `reason`, so nothing routed is ever lost from the record.
+        """
         dedup_key = f"{alert.item_id}|{alert.ticker}|{alert.kind}"
         cursor = self._db.execute(
-            "INSERT INTO outbox (receiver, dedup_key, alert, created_at, next_attempt_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (receiver, dedup_key, alert.model_dump_json(), now, now),
+            "INSERT INTO outbox (receiver, dedup_key, alert, status, created_at, next_attempt_at, last_error,"
+            " route, story_key, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (
+                receiver,
+                dedup_key,
+                alert.model_dump_json(),
+                status,
+                now,
+                now if send_at is None else send_at,
+                reason,
+                route,
+                story_key,
+                parent_id,
+            ),
         )
-        return cursor.rowcount == 1
+        return cursor.lastrowid if cursor.rowcount == 1 else None
 
-    def pending_deliveries(self, now: float, limit: int = 100) -> list[Delivery]:
+    def enqueue_text(self, text: str, receiver: str, dedup_key: str, now: float, *, route: str | None = None) -> int | None:
+        """Queue a text notice (digest, ops notice) once per `dedup_key`; returns its row id or None."""
+        cursor = self._db.execute(
+            "INSERT INTO outbox (receiver, dedup_key, alert, text_body, route, created_at, next_attempt_at)"
+            " VALUES (?, ?, '', ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (receiver, dedup_key, text, route, now, now),
+        )
+        return cursor.lastrowid if cursor.rowcount == 1 else None
+
+    def story_messages(self, story_key: str, since: float) -> list[OutboxEntry]:
+        """The posting rows of a story created at or after `since`, oldest first."""
+        marks = ",".join("?" * len(POSTING_STATUSES))
         rows = self._db.execute(
-            "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
-            " ORDER BY next_attempt_at, id LIMIT ?",
-            (now, limit),
+            f"SELECT * FROM outbox WHERE story_key = ? AND created_at >= ? AND status IN ({marks}) ORDER BY id",
+            (story_key, since, *POSTING_STATUSES),
         )
-        return [
-            Delivery(
-                id=row["id"],
-                receiver=row["receiver"],
-                alert=Alert.model_validate_json(row["alert"]),
-                attempts=row["attempts"],
-                created_at=row["created_at"],
-            )
-            for row in rows
-        ]
+        return [_outbox_entry(row) for row in rows]
 
-    def mark_sent(self, delivery_id: int, message_id: str | None, now: float) -> None:
+    def replace_alert(self, delivery_id: int, alert: Alert) -> None:
+        """Update a still-pending row's alert (grouping adds sources to it)."""
+        self._db.execute(
+            "UPDATE outbox SET alert = ? WHERE id = ? AND status = 'pending'", (alert.model_dump_json(), delivery_id)
+        )
+
+    def pending_deliveries(self, now: float, limit: int = 100, *, flush: bool = False) -> list[Delivery]:
+        """Rows due at `now` (pending, or claimed by a sender whose lease ran out), oldest first.
+
+        `flush` also includes rows never tried yet that are only waiting for their group to fill.
+        """
+        rows = self._db.execute(
+            "SELECT * FROM outbox WHERE (status = 'pending' AND (next_attempt_at <= ? OR (? AND attempts = 0)))"
+            " OR (status = 'sending' AND claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?",
+            (now, flush, now, limit),
+        )
+        return [_delivery(row) for row in rows]
+
+    def claim(self, delivery: Delivery, now: float, lease: float) -> Delivery | None:
+        """Take a due row for sending until `now + lease`; None if another sender took it first."""
+        token = uuid.uuid4().hex
+        with self.transaction():
+            cursor = self._db.execute(
+                "UPDATE outbox SET status = 'sending', claim_token = ?, claimed_until = ? WHERE id = ?"
+                " AND (status = 'pending' OR (status = 'sending' AND claimed_until <= ?))",
+                (token, now + lease, delivery.id, now),
+            )
+        if cursor.rowcount != 1:
+            return None
+        return Delivery(**{**delivery.__dict__, "claim": token})
+
+    def mark_sent(self, delivery_id: int, message_id: str | None, now: float, claim: str | None = None) -> None:
+        self._finish(
+            delivery_id, claim, "status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1", (now, message_id)
+        )
+
+    def mark_retry(self, delivery_id: int, error: str, next_attempt_at: float, claim: str | None = None) -> None:
+        self._finish(
+            delivery_id,
+            claim,
+            "status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ?",
+            (error, next_attempt_at),
+        )
+
+    def postpone(self, delivery_id: int, next_attempt_at: float, claim: str | None = None) -> None:
+        """Back to pending without counting an attempt (e.g. a reply waiting for its parent)."""
+        self._finish(delivery_id, claim, "status = 'pending', next_attempt_at = ?", (next_attempt_at,))
+
+    def mark_given_up(self, delivery_id: int, reason: str, claim: str | None = None) -> None:
+        self._finish(delivery_id, claim, "status = 'failed', attempts = attempts + 1, last_error = ?", (reason,))
+
+    def mark_suppressed(self, delivery_id: int, status: str, reason: str, claim: str | None = None) -> None:
+        """Record that a queued alert was not posted after all (e.g. `muted`), and why."""
+        self._finish(delivery_id, claim, "status = ?, last_error = ?", (status, reason))
+
+    def _finish(self, delivery_id: int, claim: str | None, assignments: str, values: tuple) -> None:
+        """Update a row; with a `claim`, only if that claim still owns it (a late sender changes nothing)."""
+        sql = f"UPDATE outbox SET {assignments}, claim_token = NULL, claimed_until = NULL WHERE id = ?"
+        with self.transaction():
+            if claim is None:
+                cursor = self._db.execute(sql, (*values, delivery_id))
+            else:
+                cursor = self._db.execute(sql + " AND claim_token = ?", (*values, delivery_id, claim))
+        if cursor.rowcount != 1:
+            _LOGGER.warning("outbox row %d was taken over by another sender; its update was skipped", delivery_id)
+
+    def outbox_entry(self, delivery_id: int) -> OutboxEntry | None:
+        row = self._db.execute("SELECT * FROM outbox WHERE id = ?", (delivery_id,)).fetchone()
+        return _outbox_entry(row) if row else None
+
+    def outbox_entries(self, *, route: str | None = None, since: float = 0.0, until: float | None = None) -> list[OutboxEntry]:
+        """Rows created in [since, until), optionally of one route, oldest first."""
+        rows = self._db.execute(
+            "SELECT * FROM outbox WHERE (? IS NULL OR route = ?) AND created_at >= ? AND (? IS NULL OR created_at < ?)"
+            " ORDER BY id",
+            (route, route, since, until, until),
+        )
+        return [_outbox_entry(row) for row in rows]
+
+    def mark_digested(self, route: str, until: float, digest_id: int) -> None:
+        """Held alerts of a route created before `until` now belong to the digest `digest_id`."""
+        self._db.execute(
+            "UPDATE outbox SET status = 'digested', parent_id = ? WHERE route = ? AND status = 'held' AND created_at < ?",
+            (digest_id, route, until),
+        )
+
+    def digest_last_run(self, route: str) -> float | None:
+        row = self._db.execute("SELECT last_run_at FROM digest_runs WHERE route = ?", (route,)).fetchone()
+        return row[0] if row else None
+
+    def set_digest_run(self, route: str, at: float) -> None:
+        self._db.execute(
+            "INSERT INTO digest_runs (route, last_run_at) VALUES (?, ?)"
+            " ON CONFLICT (route) DO UPDATE SET last_run_at = excluded.last_run_at",
+            (route, at),
+        )
+
+    @property
+    def instance_id(self) -> str:
+        """A random id made once per store, so idempotency keys of two stores never collide."""
+        row = self._db.execute("SELECT value FROM store_meta WHERE key = 'instance_id'").fetchone()
+        if row:
+            return row[0]
         with self.transaction():
             self._db.execute(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1"
-                " WHERE id = ?",
-                (now, message_id, delivery_id),
+                "INSERT INTO store_meta (key, value) VALUES ('instance_id', ?) ON CONFLICT DO NOTHING",
+                (uuid.uuid4().hex[:12],),
             )
-
-    def mark_retry(self, delivery_id: int, error: str, next_attempt_at: float) -> None:
-        with self.transaction():
-            self._db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
-                (error, next_attempt_at, delivery_id),
-            )
-
-    def mark_given_up(self, delivery_id: int, reason: str) -> None:
-        with self.transaction():
-            self._db.execute(
-                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
-                (reason, delivery_id),
-            )
+        return self._db.execute("SELECT value FROM store_meta WHERE key = 'instance_id'").fetchone()[0]
 
     def outbox_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")
@@ -452,6 +613,34 @@ def _feed_state(row: sqlite3.Row) -> FeedState:
     values = dict(row)
     values["baseline_done"] = bool(values["baseline_done"])
     return FeedState(**values)
+
+
+def _delivery(row: sqlite3.Row) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        receiver=row["receiver"],
+        alert=Alert.model_validate_json(row["alert"]) if row["alert"] else None,
+        attempts=row["attempts"],
+        created_at=row["created_at"],
+        text=row["text_body"],
+        parent_id=row["parent_id"],
+        reclaimed=row["status"] == "sending",
+    )
+
+
+def _outbox_entry(row: sqlite3.Row) -> OutboxEntry:
+    return OutboxEntry(
+        id=row["id"],
+        receiver=row["receiver"],
+        route=row["route"],
+        status=row["status"],
+        reason=row["last_error"],
+        alert=Alert.model_validate_json(row["alert"]) if row["alert"] else None,
+        text=row["text_body"],
+        message_id=row["message_id"],
+        parent_id=row["parent_id"],
+        created_at=row["created_at"],
+    )
 
 
 def _stored_catalyst(row: sqlite3.Row) -> StoredCatalyst:
