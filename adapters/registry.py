@@ -29,8 +29,10 @@ def build_receivers(config: BotConfig, console: ConsoleReceiver, commands: Catal
         receivers["console"] = console
     slack = config.adapters.slack
     if slack is not None and slack.enabled:
-        require_env("adapters.slack", slack.token_env, slack.app_token_env)
-        raise CatalystBotError("the slack adapter is not available in this version; disable adapters.slack")
+        bot_token, mode_secret = require_env("adapters.slack", *slack.secret_envs())
+        from adapters.slack.receiver import SlackReceiver  # slack_bolt loads in ~0.4 s: only when configured
+
+        receivers["slack"] = SlackReceiver.from_config(slack, commands, bot_token, mode_secret)
     discord = config.adapters.discord
     if discord is not None and discord.enabled:
         require_env("adapters.discord", discord.token_env)

@@ -237,8 +237,19 @@ class SlackAdapterConfig(_Section):
 
 
 class DiscordAdapterConfig(_Section):
+    """Discord: a bot (token, slash commands, `discord:CHANNEL_ID`) and/or webhooks (`discord-webhook:NAME`)."""
+
     enabled: bool = True
+    bot: bool = True
     token_env: str = "DISCORD_TOKEN"
+    api_base: str = Field(default="https://discord.com/api/v10", pattern=r"^https?://")
+    guilds: list[int] = []
+    webhooks: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]] = []
+
+    @staticmethod
+    def webhook_env(name: str) -> str:
+        """The environment variable holding the URL of the webhook `name`."""
+        return f"DISCORD_WEBHOOK_{name.upper()}"
 
 
 class AdaptersConfig(_Section):

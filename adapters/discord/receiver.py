@@ -1,0 +1,188 @@
+"""Post alerts to Discord: through the bot (`discord:CHANNEL_ID`) or through webhooks (`discord-webhook:NAME`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Mapping, Sequence
+
+import aiohttp
+import discord
+
+from adapters.discord.commands import build_command_tree
+from adapters.discord.embeds import NO_MENTIONS, to_discord_embed
+from adapters.discord.views import HistoryButton, MuteButton, alert_view
+from bot.commands import CatalystCommands
+from bot.errors import CatalystBotError, DeliveryError, RateLimited
+from bot.models import Alert
+
+_LOGGER = logging.getLogger(__name__)
+MAX_RATELIMIT_WAIT = 30.0
+_WEBHOOK_URL = re.compile(r"/webhooks/(?P<id>\d{15,25})/(?P<token>[\w-]{20,})/?$")
+
+
+def use_api_base(api_base: str) -> None:
+    """Send every discord.py REST call (bot and webhooks) to `api_base`, e.g. a proxy or a local fake."""
+    discord.http.Route.BASE = api_base.rstrip("/")
+
+
+def parse_webhook_url(url: str) -> tuple[int, str]:
+    """The id and token of a webhook URL (https://discord.com/api/webhooks/ID/TOKEN)."""
+    match = _WEBHOOK_URL.search(url.strip())
+    if match is None:
+        raise ValueError("not a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN)")
+    return int(match["id"]), match["token"]
+
+
+class CatalystClient(discord.Client):
+    """The bot: no privileged intents, never mentions anyone, `/catalysts` synced on login."""
+
+    def __init__(self, commands: CatalystCommands, *, guilds: Sequence[int] = ()) -> None:
+        super().__init__(
+            intents=discord.Intents.none(),
+            allowed_mentions=NO_MENTIONS,
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+        )
+        self.catalyst_commands = commands
+        self.tree = build_command_tree(self, commands)
+        self._guilds = tuple(guilds)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(MuteButton, HistoryButton)
+        try:
+            await self._sync_commands()
+        except discord.HTTPException as exc:
+            _LOGGER.error(
+                "could not register /catalysts (%s %s); alerts still work. Invite the bot with the "
+                "applications.commands scope to each configured guild",
+                exc.status,
+                exc.text,
+            )
+
+    async def _sync_commands(self) -> None:
+        if not self._guilds:
+            await self.tree.sync()
+            _LOGGER.info("/catalysts registered globally (may take up to an hour to appear)")
+            return
+        for guild_id in self._guilds:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+            _LOGGER.info("/catalysts registered in guild %s", guild_id)
+
+
+class DiscordReceiver:
+    """The `discord:CHANNEL_ID` receiver: the bot posts an embed with its buttons."""
+
+    platform = "discord"
+
+    def __init__(self, client: CatalystClient, token: str, *, token_env: str = "DISCORD_TOKEN") -> None:
+        self._client = client
+        self._token = token
+        self._token_env = token_env
+        self._gateway: asyncio.Task[None] | None = None
+        self._login_lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Log in and connect to the gateway in the background, for slash commands and buttons."""
+        await self._login()
+        self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")
+        self._gateway.add_done_callback(_report_gateway_end)
+
+    async def close(self) -> None:
+        await self._client.close()
+        if self._gateway is not None:
+            await asyncio.gather(self._gateway, return_exceptions=True)
+
+    async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
+        """Post to the channel `target`; with `reply_to`, as a reply to that earlier message."""
+        if not target.isdigit():
+            raise DeliveryError(f"discord:{target} is not a channel id (copy it with Developer Mode)", permanent=True)
+        await self._login()
+        channel = self._client.get_partial_messageable(int(target))
+        reference = (
+            discord.MessageReference(message_id=int(reply_to), channel_id=channel.id, fail_if_not_exists=False)
+            if reply_to
+            else None
+        )
+        try:
+            message = await channel.send(
+                embed=to_discord_embed(alert),
+                view=alert_view(alert.ticker),
+                allowed_mentions=NO_MENTIONS,
+                reference=reference,
+            )
+        except discord.Forbidden:
+            raise DeliveryError(
+                f"the bot may not post in channel {target}: give it View Channel, Send Messages and Embed Links",
+                permanent=True,
+            ) from None
+        except discord.NotFound:
+            raise DeliveryError(f"channel {target} does not exist or the bot cannot see it", permanent=True) from None
+        except (discord.RateLimited, discord.HTTPException) as exc:
+            raise _delivery_error(exc, f"channel {target}") from None
+        return str(message.id)
+
+    async def _login(self) -> None:
+        """Log in once (REST only: enough to post, as `run --once` does without starting the gateway)."""
+        async with self._login_lock:
+            if self._client.user is not None:
+                return
+            try:
+                await self._client.login(self._token)
+            except discord.LoginFailure:
+                raise CatalystBotError(f"Discord rejected the bot token in {self._token_env}") from None
+            except (aiohttp.ClientError, discord.HTTPException) as exc:
+                raise CatalystBotError(f"cannot log in to Discord at {discord.http.Route.BASE}: {exc}") from None
+
+
+class DiscordWebhookReceiver:
+    """The `discord-webhook:NAME` receiver: alerts only (no buttons, no commands), no bot needed."""
+
+    platform = "discord-webhook"
+
+    def __init__(self, webhooks: Mapping[str, tuple[int, str]], session: aiohttp.ClientSession | None = None) -> None:
+        self._webhooks = {name.upper(): ids for name, ids in webhooks.items()}
+        self._session = session
+        self._owns_session = session is None
+
+    async def close(self) -> None:
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
+        """Post to the webhook named `target`; webhooks cannot reply, so `reply_to` is ignored."""
+        if target.upper() not in self._webhooks:
+            raise DeliveryError(f"no Discord webhook named {target!r} is configured", permanent=True)
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        webhook_id, token = self._webhooks[target.upper()]
+        webhook = discord.Webhook.partial(webhook_id, token, session=self._session)
+        try:
+            message = await webhook.send(embed=to_discord_embed(alert), allowed_mentions=NO_MENTIONS, wait=True)
+        except discord.NotFound:
+            raise DeliveryError(f"Discord webhook {target} no longer exists; create a new one", permanent=True) from None
+        except discord.Forbidden:
+            raise DeliveryError(f"Discord refused webhook {target}: check its URL", permanent=True) from None
+        except discord.HTTPException as exc:
+            raise _delivery_error(exc, f"webhook {target}") from None
+        return str(message.id)
+
+
+def _delivery_error(exc: discord.RateLimited | discord.HTTPException, where: str) -> DeliveryError:
+    if isinstance(exc, discord.RateLimited):
+        return RateLimited(exc.retry_after, f"Discord rate limit on {where}")
+    if exc.status == 429:
+        retry_after = float(exc.response.headers.get("Retry-After") or MAX_RATELIMIT_WAIT)
+        return RateLimited(retry_after, f"Discord rate limit on {where}")
+    return DeliveryError(
+        f"Discord answered {exc.status} for {where}: {exc.text or exc.response.reason}",
+        permanent=400 <= exc.status < 500,
+    )
+
+
+def _report_gateway_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _LOGGER.error("Discord gateway connection ended; slash commands and buttons are offline", exc_info=task.exception())

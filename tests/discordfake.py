@@ -1,0 +1,168 @@
+"""A local fake of Discord's REST API that records every request, for the real discord.py client."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import discord
+import pytest
+import pytest_asyncio
+from aiohttp import web
+
+BOT_ID = "1100000000000000001"
+APP_ID = "1100000000000000002"
+OWNER_ID = "1100000000000000003"
+PREFIX = "/api/v10"
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    json: object
+
+
+@dataclass
+class Scripted:
+    method: str
+    path: re.Pattern[str]
+    status: int
+    body: object
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeDiscord:
+    """Answers like Discord (`Content-Type: application/json`, exactly); `script()` queues special answers."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self._scripted: list[Scripted] = []
+        self._ids = itertools.count(1300000000000000001)
+        self._arrived = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    @property
+    def api_base(self) -> str:
+        return self.url + PREFIX
+
+    async def __aenter__(self) -> FakeDiscord:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._runner is not None
+        await self._runner.cleanup()
+
+    def script(self, method: str, path: str, status: int, body: object, headers: dict[str, str] | None = None) -> None:
+        """Answer the next `method` request whose path (after /api/v10) fully matches the regex `path`."""
+        self._scripted.append(Scripted(method, re.compile(path), status, body, headers or {}))
+
+    def called(self, method: str, path: str) -> list[Recorded]:
+        pattern = re.compile(path)
+        return [r for r in self.requests if r.method == method and pattern.fullmatch(r.path)]
+
+    async def wait_for(self, method: str, path: str, count: int = 1, timeout: float = 5.0) -> list[Recorded]:
+        async with self._arrived:
+            await asyncio.wait_for(
+                self._arrived.wait_for(lambda: len(self.called(method, path)) >= count), timeout
+            )
+        return self.called(method, path)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        path = request.path.removeprefix(PREFIX)
+        raw = await request.read()
+        body = json.loads(raw) if raw and request.content_type == "application/json" else None
+        self.requests.append(Recorded(request.method, path, dict(request.query), dict(request.headers), body))
+        async with self._arrived:
+            self._arrived.notify_all()
+        for scripted in self._scripted:
+            if scripted.method == request.method and scripted.path.fullmatch(path):
+                self._scripted.remove(scripted)
+                return _json(scripted.body, scripted.status, scripted.headers)
+        return self._default(request.method, path, body)
+
+    def _default(self, method: str, path: str, body: object) -> web.Response:
+        if (method, path) == ("GET", "/users/@me"):
+            return _json(_user(BOT_ID, "catalyst-bot", bot=True))
+        if (method, path) == ("GET", "/oauth2/applications/@me"):
+            return _json(_application())
+        if method == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path):
+            return _json([])
+        if match := re.fullmatch(r"/channels/(\d+)/messages", path):
+            return _json(self._message(match[1], body))
+        if match := re.fullmatch(r"/webhooks/(\d+)/[^/]+", path):
+            return _json(self._message("1200000000000000009", body, webhook_id=match[1]))
+        if match := re.fullmatch(r"/interactions/(\d+)/[^/]+/callback", path):
+            return _json({"interaction": {"id": match[1], "type": 2}})
+        return _json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _message(self, channel_id: str, sent: object, webhook_id: str | None = None) -> dict:
+        sent = sent if isinstance(sent, dict) else {}
+        message = {
+            "id": str(next(self._ids)),
+            "channel_id": channel_id,
+            "type": 0,
+            "content": sent.get("content", ""),
+            "author": _user(webhook_id or BOT_ID, "catalyst-bot", bot=True),
+            "embeds": sent.get("embeds", []),
+            "components": sent.get("components", []),
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": "2026-01-02T03:04:05+00:00",
+            "edited_timestamp": None,
+            "flags": 0,
+        }
+        if webhook_id:
+            message["webhook_id"] = webhook_id
+        return message
+
+
+def _json(body: object, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        body=json.dumps(body).encode(), status=status, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+
+
+def _user(user_id: str, name: str, *, bot: bool = False) -> dict:
+    return {"id": user_id, "username": name, "discriminator": "0", "global_name": None, "avatar": None, "bot": bot}
+
+
+def _application() -> dict:
+    return {
+        "id": APP_ID,
+        "name": "catalyst-bot",
+        "description": "",
+        "icon": None,
+        "bot_public": False,
+        "bot_require_code_grant": False,
+        "verify_key": "0" * 64,
+        "owner": _user(OWNER_ID, "owner"),
+        "flags": 0,
+    }
+
+
+@pytest_asyncio.fixture
+async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    """The fake Discord, with every discord.py REST call (bot and webhooks) pointed at it."""
+    async with FakeDiscord() as server:
+        monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
+        yield server
