@@ -1,0 +1,142 @@
+"""A local fake of Slack for tests: the Web API, response_url hooks and a Socket Mode WebSocket, all recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+
+@dataclass
+class Call:
+    """One request the fake received: the API method (or response_url name) and its arguments."""
+
+    method: str
+    args: dict
+    headers: dict[str, str]
+
+
+@dataclass
+class Canned:
+    status: int
+    body: dict
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    """Answers `POST /api/<method>` like Slack, `POST /respond/<name>` like a response_url, and `/socket`.
+
+    `calls` keeps every request in order; `fail(method, ...)` queues error answers for a method;
+    `envelope(...)` sends a Socket Mode envelope to the connected bot and returns its ack.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.port: int | None = None
+        self._canned: dict[str, list[Canned]] = {}
+        self._ts = itertools.count(1)
+        self._socket: web.WebSocketResponse | None = None
+        self._acks: dict[str, asyncio.Future[dict]] = {}
+        self._socket_open = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+
+    async def __aenter__(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_get("/socket", self._websocket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+        await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{name}"
+
+    def fail(self, method: str, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
+        """Answer the next call to `method` with this instead of success."""
+        self._canned.setdefault(method, []).append(Canned(status, body, headers or {}))
+
+    def called(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """The calls to `method` once there are `count` of them (listeners answer after their ack)."""
+        await _until(lambda: len(self.called(method)) >= count, timeout)
+        return self.called(method)
+
+    async def envelope(self, kind: str, payload: dict, timeout: float = 5.0) -> dict:
+        """Send a Socket Mode envelope (e.g. `slash_commands`) and return the bot's ack message."""
+        await asyncio.wait_for(self._socket_open.wait(), timeout)
+        envelope_id = f"env-{next(self._ts)}"
+        self._acks[envelope_id] = asyncio.get_running_loop().create_future()
+        message = {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": True}
+        await self._socket.send_json(message)
+        return await asyncio.wait_for(self._acks[envelope_id], timeout)
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.text()
+        if request.content_type == "application/json":
+            args = json.loads(raw or "{}")
+        else:
+            args = dict(parse_qsl(raw))
+        self.calls.append(Call(method, args, dict(request.headers)))
+        if self._canned.get(method):
+            canned = self._canned[method].pop(0)
+            return web.json_response(canned.body, status=canned.status, headers=canned.headers)
+        return web.json_response(self._success(method, args))
+
+    def _success(self, method: str, args: dict) -> dict:
+        if method == "auth.test":
+            return {"ok": True, "user": "catalyst-bot", "user_id": "UBOT", "team": "Desk", "team_id": "T1", "bot_id": "B1"}
+        if method == "chat.postMessage":
+            channel = args.get("channel", "")
+            channel_id = channel if channel.startswith("C") else "C0DESK"
+            return {"ok": True, "channel": channel_id, "ts": f"1752561000.{next(self._ts):06d}"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+        return {"ok": True}
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self.calls.append(Call(f"respond:{request.match_info['name']}", await request.json(), dict(request.headers)))
+        return web.Response(text="ok")
+
+    async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
+        self.calls.append(Call("socket", dict(request.query), dict(request.headers)))
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._socket = socket
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        self._socket_open.set()
+        async for message in socket:
+            if message.type == WSMsgType.TEXT:
+                ack = json.loads(message.data)
+                future = self._acks.get(ack.get("envelope_id", ""))
+                if future is not None and not future.done():
+                    future.set_result(ack)
+        return socket
+
+
+async def _until(condition: Callable[[], bool], timeout: float) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting for the fake Slack")
+        await asyncio.sleep(0.01)
