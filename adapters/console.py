@@ -41,5 +41,11 @@ class ConsoleReceiver:
         self._console.print()
         return None
 
+    async def send_text(self, text: str, target: str) -> str | None:
+        """Digests and ops notices, printed as plain text."""
+        self._console.print(Text(text), soft_wrap=True)
+        self._console.print()
+        return None
+
     def notice(self, message: str) -> None:
         self._console.print(Text(f"notice: {message}", style="bold yellow"))

@@ -12,7 +12,6 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -24,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.crontab import crontab_trigger
 from bot.durations import parse_duration
 from bot.errors import ConfigError
 from bot.models import Direction, Severity
@@ -117,7 +117,7 @@ class DigestConfig(_Section):
     @classmethod
     def _valid_cron(cls, value: str) -> str:
         try:
-            CronTrigger.from_crontab(value)
+            crontab_trigger(value)
         except ValueError as exc:
             raise ValueError(f"not a crontab expression {value!r}: {exc}") from None
         return value

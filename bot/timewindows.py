@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.config import DigestConfig, QuietHoursConfig
+from bot.crontab import crontab_trigger
 
 _SATURDAY = 5
 
@@ -28,7 +27,7 @@ def in_quiet_hours(quiet: QuietHoursConfig, now: float) -> bool:
 
 def next_digest_at(digest: DigestConfig, after: float) -> float:
     """The first cron fire time strictly after `after` (epoch seconds)."""
-    trigger = CronTrigger.from_crontab(digest.cron, timezone=ZoneInfo(digest.timezone))
+    trigger = crontab_trigger(digest.cron, digest.timezone)
     start = datetime.fromtimestamp(after, UTC)
     fire = trigger.get_next_fire_time(start, start)
     if fire is not None and fire.timestamp() <= after:
