@@ -8,7 +8,7 @@ from adapters.console import ConsoleReceiver
 from bot.commands import CatalystCommands
 from bot.config import BotConfig
 from bot.delivery import Receiver
-from bot.errors import CatalystBotError, MissingSecretError
+from bot.errors import MissingSecretError
 
 
 def require_env(section: str, *names: str) -> list[str]:
@@ -35,6 +35,12 @@ def build_receivers(config: BotConfig, console: ConsoleReceiver, commands: Catal
         receivers["slack"] = SlackReceiver.from_config(slack, commands, bot_token, mode_secret)
     discord = config.adapters.discord
     if discord is not None and discord.enabled:
-        require_env("adapters.discord", discord.token_env)
-        raise CatalystBotError("the discord adapter is not available in this version; disable adapters.discord")
+        webhook_envs = [discord.webhook_env(name) for name in discord.webhooks]
+        secrets = require_env("adapters.discord", *([discord.token_env] if discord.bot else []), *webhook_envs)
+        token = secrets.pop(0) if discord.bot else None
+        from adapters.discord.factory import build_discord_receivers  # discord.py loads slowly: only when configured
+
+        receivers.update(
+            build_discord_receivers(discord, config.routes, commands, token, dict(zip(discord.webhooks, secrets)))
+        )
     return receivers

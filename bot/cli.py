@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import asyncio
 import json
@@ -11,7 +12,7 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -135,7 +136,21 @@ async def _run_bot(args, config: BotConfig, store: Store, engine: RuleEngine, re
             bot = CatalystBot(
                 config, store, engine, receivers, session, on_notice=console_receiver.notice, parse_pool=parse_pool
             )
-            return await _drive(bot, args, config)
+            async with _listening(receivers, listen=not args.once):
+                return await _drive(bot, args, config)
+
+
+@contextlib.asynccontextmanager
+async def _listening(receivers: dict, *, listen: bool) -> AsyncIterator[None]:
+    """Start the receivers that also listen (those with `async start()`, e.g. Slack's app) when `listen`;
+    close every receiver that has `async close()` after (a Discord client logs in on first send even in --once)."""
+    async with contextlib.AsyncExitStack() as stack:
+        for receiver in receivers.values():
+            if hasattr(receiver, "close"):
+                stack.push_async_callback(receiver.close)
+            if listen and hasattr(receiver, "start"):
+                await receiver.start()
+        yield
 
 
 async def _drive(bot: CatalystBot, args: argparse.Namespace, config: BotConfig) -> int:

@@ -88,22 +88,47 @@ async def test_alert_is_posted_as_embed_with_buttons_and_no_mentions(discord_api
     assert message_id and message_id.isdigit()
 
 
-async def test_login_happens_once_and_registers_the_command_globally(discord_api: FakeDiscord, receiver):  # noqa: F811
+async def test_login_happens_once_and_commands_are_not_registered_just_to_post(discord_api: FakeDiscord, receiver):  # noqa: F811
     await receiver.send(ALERT, CHANNEL)
     await receiver.send(ALERT, CHANNEL)
     assert len(discord_api.called("GET", "/users/@me")) == 1
+    assert not discord_api.called("PUT", r"/applications/.*")
+
+
+async def test_commands_register_globally_by_default(discord_api: FakeDiscord, commands):  # noqa: F811
+    client = CatalystClient(commands)
+    await client.login("bot-token-for-tests")
+    await client.sync_commands()
+    await client.close()
     [sync] = discord_api.called("PUT", f"/applications/{APP_ID}/commands")
-    assert [command["name"] for command in sync.json] == ["catalysts"]
+    [command] = sync.json
+    assert (command["name"], command["contexts"], command["dm_permission"]) == ("catalysts", [0], False)
+    assert [option["name"] for option in command["options"]] == [
+        "ticker", "days", "action", "duration", "reason", "mute_id"
+    ]
+    assert command["options"][0]["autocomplete"] is True
 
 
 async def test_commands_sync_to_configured_guilds(discord_api: FakeDiscord, commands):  # noqa: F811
-    receiver = DiscordReceiver(CatalystClient(commands, guilds=[42, 43]), "bot-token-for-tests")
-    await receiver.send(ALERT, CHANNEL)
-    await receiver.close()
+    client = CatalystClient(commands, guilds=[42, 43])
+    await client.login("bot-token-for-tests")
+    await client.sync_commands()
+    await client.close()
     assert not discord_api.called("PUT", f"/applications/{APP_ID}/commands")
     for guild in (42, 43):
         [sync] = discord_api.called("PUT", f"/applications/{APP_ID}/guilds/{guild}/commands")
         assert sync.json[0]["name"] == "catalysts"
+
+
+async def test_command_sync_refused_is_logged_and_posting_still_works(discord_api: FakeDiscord, commands, caplog):  # noqa: F811
+    discord_api.script("PUT", r"/applications/\d+/guilds/42/commands", 403, {"message": "Missing Access", "code": 50001})
+    client = CatalystClient(commands, guilds=[42])
+    receiver = DiscordReceiver(client, "bot-token-for-tests")
+    await client.login("bot-token-for-tests")
+    await client.sync_commands()
+    assert "could not register /catalysts (403 Missing Access)" in caplog.text
+    assert await receiver.send(ALERT, CHANNEL)
+    await receiver.close()
 
 
 async def test_follow_up_alert_is_a_reply_that_pings_nobody(discord_api: FakeDiscord, receiver):  # noqa: F811

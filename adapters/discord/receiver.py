@@ -36,11 +36,12 @@ def parse_webhook_url(url: str) -> tuple[int, str]:
 
 
 class CatalystClient(discord.Client):
-    """The bot: no privileged intents, never mentions anyone, `/catalysts` synced on login."""
+    """The bot: only the (unprivileged) guilds intent, never mentions anyone, `/catalysts` synced on login."""
 
     def __init__(self, commands: CatalystCommands, *, guilds: Sequence[int] = ()) -> None:
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice: the warnings only confuse
         super().__init__(
-            intents=discord.Intents.none(),
+            intents=discord.Intents(guilds=True),
             allowed_mentions=NO_MENTIONS,
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
         )
@@ -50,6 +51,9 @@ class CatalystClient(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(MuteButton, HistoryButton)
+
+    async def sync_commands(self) -> None:
+        """Register `/catalysts` in the configured guilds (instant), else globally; a failure only logs."""
         try:
             await self._sync_commands()
         except discord.HTTPException as exc:
@@ -85,8 +89,9 @@ class DiscordReceiver:
         self._login_lock = asyncio.Lock()
 
     async def start(self) -> None:
-        """Log in and connect to the gateway in the background, for slash commands and buttons."""
+        """Log in, register `/catalysts`, and connect to the gateway in the background for commands and buttons."""
         await self._login()
+        await self._client.sync_commands()
         self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")
         self._gateway.add_done_callback(_report_gateway_end)
 
