@@ -15,13 +15,11 @@ from rules.matcher import CompiledRule, Hit, Prepared, Trace, phrase_key
 from rules.packs import load_rules
 from rules.schema import Rule
 from rules.settings import RulesSettings
-from rules.text import clean, fold, split_sentences
+from rules.text import clean, fold
 from rules.tickers import TickerLinker, builtin_universe
 from rules.universe import load_imported
 
 _LOGGER = logging.getLogger(__name__)
-
-_WORD = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
 
 
 class RuleError(CatalystBotError):
@@ -78,8 +76,12 @@ class RuleEngine:
         prepared, candidates = self._prepare(item)
         if prepared is None:
             return []
-        hits = [hit for index in candidates for hit in self._compiled[index].evaluate(prepared)]
-        return _to_catalysts(hits)
+        hits = []
+        for index in candidates:
+            compiled = self._compiled[index]
+            if compiled.possible(prepared):
+                hits.extend(compiled.evaluate(prepared))
+        return _to_catalysts(hits) if hits else []
 
     def trace(self, item: NewsItem) -> tuple[list[Trace], list[Catalyst]]:
         """Rule-by-rule account of ``item`` (for ``explain``) and the resulting catalysts."""
@@ -110,14 +112,7 @@ class RuleEngine:
                             candidates.update(rules)
         if not candidates:
             return None, candidates
-        prepared = Prepared(
-            text=text,
-            occurrences=occurrences,
-            mentions=self.linker.link(text, folded),
-            sentences=split_sentences(text),
-            words=[m.start() for m in _WORD.finditer(text)],
-        )
-        return prepared, candidates
+        return Prepared(text, folded, occurrences, self.linker), candidates
 
 
 def _right_bounded(folded: str, end: int) -> bool:

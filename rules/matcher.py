@@ -6,9 +6,11 @@ import bisect
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rules.schema import NumberCondition, PhraseGroup, Rule
-from rules.tickers import Mention
+from rules.text import split_sentences
+from rules.tickers import Mention, TickerLinker
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -25,6 +27,7 @@ _RANK = re.compile(
 )
 _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
 _EVIDENCE_SPAN = 200
+_WORD = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
 
 
 def phrase_key(phrase: str) -> str:
@@ -32,19 +35,41 @@ def phrase_key(phrase: str) -> str:
     return " ".join(phrase.lower().replace("-", " ").split()) + ("*" if phrase.endswith("*") else "")
 
 
-@dataclass
 class Prepared:
-    """An item's text made ready for every rule: phrase hits, tickers, sentences, words."""
+    """An item's text made ready for the rules: phrase hits now; tickers, sentences, words and
+    numbers on first use, so an item whose candidate rules fail early costs little."""
 
-    text: str
-    occurrences: dict[str, list[Span]]
-    mentions: list[Mention]
-    sentences: list[Span]
-    words: list[int]
-    sentence_starts: list[int] = field(init=False)
+    def __init__(
+        self, text: str, folded: str, occurrences: dict[str, list[Span]], linker: TickerLinker
+    ) -> None:
+        self.text = text
+        self.folded = folded
+        self.occurrences = occurrences
+        self._linker = linker
 
-    def __post_init__(self) -> None:
-        self.sentence_starts = [s for s, _ in self.sentences]
+    @cached_property
+    def mentions(self) -> list[Mention]:
+        return self._linker.link(self.text, self.folded)
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        return split_sentences(self.text)
+
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
+
+    @cached_property
+    def words(self) -> list[int]:
+        return [m.start() for m in _WORD.finditer(self.text)]
+
+    @cached_property
+    def has_percent(self) -> bool:
+        return _PERCENT.search(self.text) is not None
+
+    @cached_property
+    def has_rank(self) -> bool:
+        return _RANK.search(self.text) is not None
 
     def sentence_of(self, position: int) -> Span:
         index = max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
@@ -103,6 +128,18 @@ class CompiledRule:
             keys.update(group_keys)
         return keys
 
+    def possible(self, item: Prepared) -> bool:
+        """False when a cheap check shows the rule cannot fire: no anchor phrase (and no anchor
+        regex), an all-of group with no phrase anywhere in the item, or no number of the unit."""
+        present = item.occurrences.keys()
+        if not self.regexes and present.isdisjoint(self.anchor_keys):
+            return False
+        if any(present.isdisjoint(keys) for _, keys in self.all_groups):
+            return False
+        if self.rule.number is not None:
+            return item.has_percent if self.rule.number.unit == "percent" else item.has_rank
+        return True
+
     def evaluate(self, item: Prepared, trace: Trace | None = None) -> list[Hit]:
         """Every hit of this rule in ``item``; reasons for misses go to ``trace``."""
         hits: list[Hit] = []
@@ -125,7 +162,9 @@ class CompiledRule:
         for group, keys in self.all_groups:
             span = self._nearest(item, keys, anchor, sentence, group)
             if span is None:
-                return _miss(trace, f"{said!r}: no {_describe(group)}")
+                if trace is not None:
+                    trace.notes.append(f"{said!r}: no {_describe(group)}")
+                return None
             matched.append(span)
         for group, keys in self.none_groups:
             span = self._nearest(item, keys, anchor, sentence, group, skip_mentions=True)
