@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -131,7 +133,28 @@ class FakeSlack:
                 future = self._acks.get(ack.get("envelope_id", ""))
                 if future is not None and not future.done():
                     future.set_result(ack)
+        self.calls.append(Call("socket closed", {}, {}))
         return socket
+
+
+@contextlib.contextmanager
+def fake_slack_in_thread() -> Iterator[tuple[FakeSlack, asyncio.AbstractEventLoop]]:
+    """A FakeSlack on its own event loop thread, for code that runs `asyncio.run` itself (the CLI)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    fake = asyncio.run_coroutine_threadsafe(_entered(), loop).result(5)
+    try:
+        yield fake, loop
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.__aexit__(None, None, None), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+
+
+async def _entered() -> FakeSlack:
+    return await FakeSlack().__aenter__()
 
 
 async def _until(condition: Callable[[], bool], timeout: float) -> None:

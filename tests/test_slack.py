@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from adapters.slack.app import build_app
 from adapters.slack.receiver import SlackReceiver, slack_client
 from adapters.slack.server import HttpListener, SocketModeListener
 from bot.app import CatalystBot
+from bot.cli import main
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands
 from bot.config import BotConfig, SlackAdapterConfig, load_config
@@ -25,7 +27,7 @@ from bot.errors import CatalystBotError, DeliveryError, MissingSecretError, Rate
 from bot.models import Alert
 from bot.store import Store
 from rules.engine import RuleEngine
-from tests.slackfake import FakeSlack
+from tests.slackfake import FakeSlack, fake_slack_in_thread
 from tests.slackview import texts
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -340,3 +342,30 @@ def test_registry_http_mode_needs_the_signing_secret(monkeypatch, sample):
     assert str(error.value) == (
         "adapters.slack is configured but the environment variable(s) SLACK_SIGNING_SECRET is not set"
     )
+
+
+def test_run_starts_the_socket_mode_app_and_closes_it_on_exit(tmp_path, monkeypatch):
+    answered: list[dict] = []
+    with fake_slack_in_thread() as (fake, fake_loop):
+
+        async def run_forever(bot, stop):  # the daemon's loop: ask /catalysts over the socket, then stop
+            envelope = fake.envelope("slash_commands", slash_command(fake, "mutes"))
+            answered.append(await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(envelope, fake_loop)))
+
+        monkeypatch.setattr(CatalystBot, "run_forever", run_forever)
+        monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+        monkeypatch.setenv("SLACK_APP_TOKEN", APP_TOKEN)
+        config = tmp_path / "bot.toml"
+        config.write_text(f"data_dir = '{tmp_path}'\n[adapters.slack]\napi_url = '{fake.api_url}'\n", encoding="utf-8")
+        assert main(["run", "--config", str(config)]) == 0
+        asyncio.run_coroutine_threadsafe(fake.wait_for("socket closed"), fake_loop).result(5)
+        asyncio.run_coroutine_threadsafe(fake.wait_for("respond:cmd"), fake_loop).result(5)
+    assert [call.method for call in fake.calls if not call.method.startswith("respond")] == [
+        "auth.test",  # start(): the bot token is checked before connecting
+        "apps.connections.open",
+        "socket",
+        "auth.test",  # bolt's own authorization of the first request
+        "socket closed",
+    ]
+    assert set(answered[0]) == {"envelope_id"}
+    assert fake.called("respond:cmd")[0].args["text"] == "No active mutes."
