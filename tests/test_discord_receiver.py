@@ -9,6 +9,7 @@ import pytest
 from adapters.discord.receiver import CatalystClient, DiscordReceiver, DiscordWebhookReceiver, parse_webhook_url
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands
+from bot.delivery import DELIVERY_KEY
 from bot.errors import CatalystBotError, DeliveryError, RateLimited
 from bot.models import Alert
 from bot.store import Store
@@ -251,3 +252,32 @@ def test_webhook_url_parsing():
     )
     with pytest.raises(ValueError, match="not a Discord webhook URL"):
         parse_webhook_url("https://example.com/hook")
+
+
+async def test_resends_of_one_delivery_carry_the_same_enforced_nonce(discord_api: FakeDiscord, receiver):  # noqa: F811
+    for key in ("delivery-7", "delivery-7", "delivery-8"):
+        token = DELIVERY_KEY.set(key)
+        try:
+            await receiver.send(ALERT, CHANNEL)
+        finally:
+            DELIVERY_KEY.reset(token)
+    first, again, other = (p.json for p in discord_api.called("POST", f"/channels/{CHANNEL}/messages"))
+    assert first["enforce_nonce"] is True and len(first["nonce"]) == 25
+    assert first["nonce"] == again["nonce"] != other["nonce"]
+
+
+DIGEST = "Digest (desk), 2026-01-02 08:00 to 2026-01-02 18:00 UTC: 3 alert(s)\nBABA\n  price_move x2: Alibaba *jumps* 9% @everyone"
+
+
+async def test_digest_text_is_posted_as_an_embed_without_mentions(discord_api: FakeDiscord, receiver, webhooks):  # noqa: F811
+    await receiver.send_text(DIGEST, CHANNEL)
+    await webhooks.send_text(DIGEST, "alerts")
+    for post in discord_api.called("POST", f"/channels/{CHANNEL}/messages") + discord_api.called("POST", "/webhooks/.+"):
+        assert post.json["allowed_mentions"] == {"parse": []}
+        assert post.json["embeds"] == [{
+            "type": "rich",
+            "title": "Digest (desk), 2026-01-02 08:00 to 2026-01-02 18:00 UTC: 3 alert(s)",
+            "description": "BABA\nprice\\_move x2: Alibaba \\*jumps\\* 9% @\u200beveryone",
+            "color": 0x5865F2,
+            "flags": 0,
+        }]

@@ -65,6 +65,17 @@ def reply_to_embed(reply: Reply) -> discord.Embed:
     )
 
 
+def text_to_embed(text: str) -> discord.Embed:
+    """A digest or ops notice (plain text from the core): first line as the title, the rest below it."""
+    first, _, rest = text.strip().partition("\n")
+    lines = [plain(line) for line in rest.splitlines() if line.strip()]
+    return discord.Embed(
+        title=clip(plain(first), TITLE_LIMIT),
+        description=_joined_within(lines, "\n", DESCRIPTION_LIMIT) or None,
+        colour=REPLY_COLOUR,
+    )
+
+
 def alert_colour(alert: Alert) -> int:
     return _COLOURS[(alert.direction or "neutral", alert.severity)]
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import aiohttp
 import discord
 
 from adapters.discord.commands import build_command_tree
-from adapters.discord.embeds import NO_MENTIONS, to_discord_embed
+from adapters.discord.embeds import NO_MENTIONS, text_to_embed, to_discord_embed
 from adapters.discord.views import HistoryButton, MuteButton, alert_view
 from bot.commands import CatalystCommands
+from bot.delivery import DELIVERY_KEY
 from bot.errors import CatalystBotError, DeliveryError, RateLimited
 from bot.models import Alert
 
@@ -102,22 +105,23 @@ class DiscordReceiver:
 
     async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         """Post to the channel `target`; with `reply_to`, as a reply to that earlier message."""
-        if not target.isdigit():
-            raise DeliveryError(f"discord:{target} is not a channel id (copy it with Developer Mode)", permanent=True)
-        await self._login()
-        channel = self._client.get_partial_messageable(int(target))
-        reference = (
-            discord.MessageReference(message_id=int(reply_to), channel_id=channel.id, fail_if_not_exists=False)
-            if reply_to
-            else None
-        )
-        try:
-            message = await channel.send(
-                embed=to_discord_embed(alert),
-                view=alert_view(alert.ticker),
-                allowed_mentions=NO_MENTIONS,
-                reference=reference,
+        reference = None
+        if reply_to:
+            reference = discord.MessageReference(
+                message_id=int(reply_to), channel_id=_channel_id(target), fail_if_not_exists=False
             )
+        return await self._post(target, embed=to_discord_embed(alert), view=alert_view(alert.ticker), reference=reference)
+
+    async def send_text(self, text: str, target: str) -> str | None:
+        """Post a digest or ops notice to the channel `target`."""
+        return await self._post(target, embed=text_to_embed(text))
+
+    async def _post(self, target: str, **message: Any) -> str:
+        channel_id = _channel_id(target)
+        await self._login()
+        channel = self._client.get_partial_messageable(channel_id)
+        try:
+            sent = await channel.send(allowed_mentions=NO_MENTIONS, nonce=_nonce(), **message)
         except discord.Forbidden:
             raise DeliveryError(
                 f"the bot may not post in channel {target}: give it View Channel, Send Messages and Embed Links",
@@ -127,7 +131,7 @@ class DiscordReceiver:
             raise DeliveryError(f"channel {target} does not exist or the bot cannot see it", permanent=True) from None
         except (discord.RateLimited, discord.HTTPException) as exc:
             raise _delivery_error(exc, f"channel {target}") from None
-        return str(message.id)
+        return str(sent.id)
 
     async def _login(self) -> None:
         """Log in once (REST only: enough to post, as `run --once` does without starting the gateway)."""
@@ -159,6 +163,13 @@ class DiscordWebhookReceiver:
 
     async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         """Post to the webhook named `target`; webhooks cannot reply, so `reply_to` is ignored."""
+        return await self._post(target, to_discord_embed(alert))
+
+    async def send_text(self, text: str, target: str) -> str | None:
+        """Post a digest or ops notice to the webhook named `target`."""
+        return await self._post(target, text_to_embed(text))
+
+    async def _post(self, target: str, embed: discord.Embed) -> str:
         if target.upper() not in self._webhooks:
             raise DeliveryError(f"no Discord webhook named {target!r} is configured", permanent=True)
         if self._session is None:
@@ -166,14 +177,14 @@ class DiscordWebhookReceiver:
         webhook_id, token = self._webhooks[target.upper()]
         webhook = discord.Webhook.partial(webhook_id, token, session=self._session)
         try:
-            message = await webhook.send(embed=to_discord_embed(alert), allowed_mentions=NO_MENTIONS, wait=True)
+            sent = await webhook.send(embed=embed, allowed_mentions=NO_MENTIONS, wait=True)
         except discord.NotFound:
             raise DeliveryError(f"Discord webhook {target} no longer exists; create a new one", permanent=True) from None
         except discord.Forbidden:
             raise DeliveryError(f"Discord refused webhook {target}: check its URL", permanent=True) from None
         except discord.HTTPException as exc:
             raise _delivery_error(exc, f"webhook {target}") from None
-        return str(message.id)
+        return str(sent.id)
 
 
 def _delivery_error(exc: discord.RateLimited | discord.HTTPException, where: str) -> DeliveryError:
@@ -186,6 +197,18 @@ def _delivery_error(exc: discord.RateLimited | discord.HTTPException, where: str
         f"Discord answered {exc.status} for {where}: {exc.text or exc.response.reason}",
         permanent=400 <= exc.status < 500,
     )
+
+
+def _channel_id(target: str) -> int:
+    if not target.isdigit():
+        raise DeliveryError(f"discord:{target} is not a channel id (copy it with Developer Mode)", permanent=True)
+    return int(target)
+
+
+def _nonce() -> str | None:
+    """Discord drops a message whose nonce it saw from us minutes ago: a resend after a crash posts once."""
+    key = DELIVERY_KEY.get()
+    return hashlib.sha256(key.encode()).hexdigest()[:25] if key else None
 
 
 def _report_gateway_end(task: asyncio.Task[None]) -> None:
