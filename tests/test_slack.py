@@ -186,6 +186,15 @@ async def test_long_429_goes_back_to_the_outbox_as_rate_limited(fake_slack):
     assert len(fake_slack.called("chat.postMessage")) == 1
 
 
+async def test_digests_and_notices_are_posted_as_escaped_text(fake_slack):
+    receiver = SlackReceiver(slack_client(BOT_TOKEN, fake_slack.api_url))
+    digest = "Digest for #desk: 2 alert(s)\n▲ BABA price_move: <!channel> shares & <b>up</b>"
+    assert await receiver.send_text(digest, "#desk") == "C0DESK:1752561000.000001"
+    [posted] = fake_slack.called("chat.postMessage")
+    assert posted.args["text"] == "Digest for #desk: 2 alert(s)\n▲ BABA price_move: &lt;!channel&gt; shares &amp; &lt;b&gt;up&lt;/b&gt;"
+    assert texts(posted.args["blocks"]) == [digest]
+
+
 @pytest.mark.parametrize(
     ("error", "permanent", "hint"),
     [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.slack.blocks import alert_text, reply_to_blocks, to_slack_blocks
+from adapters.slack.blocks import alert_text, reply_to_blocks, text_to_blocks, to_slack_blocks
 from bot.commands import Reply, ReplyEntry, ReplySection
 from bot.models import Alert, SourceRef
 from tests.slackview import mrkdwn_texts, texts, tokens, visible
@@ -171,3 +171,11 @@ def test_long_reply_is_split_into_sections_and_capped_at_50_blocks():
     assert len(blocks) == 50
     assert all(len(block["text"]["text"]) <= 3000 for block in blocks if block["type"] == "section")
     assert texts(blocks)[-1] == "…more not shown: ask for fewer days, e.g. `/catalysts BABA 1d`"
+
+
+def test_long_notice_text_is_split_at_line_ends():
+    text = "\n".join(f"line {n} <{'x' * 90}>" for n in range(200))
+    blocks = text_to_blocks(text)
+    assert 1 < len(blocks) <= 50
+    assert all(len(block["text"]["text"]) <= 3000 for block in blocks)
+    assert "\n".join(texts(blocks)) == text

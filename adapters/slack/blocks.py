@@ -122,6 +122,23 @@ def reply_to_blocks(reply: Reply) -> list[dict]:
     return blocks
 
 
+def text_to_blocks(text: str) -> list[dict]:
+    """A digest or notice (plain text, may quote feed text) as escaped sections, split at line ends."""
+    blocks: list[dict] = []
+    chunk = ""
+    for line in text.splitlines() or [""]:
+        line = clip(line, MAX_SECTION_TEXT) or " "
+        if chunk and len(chunk) + 1 + len(line) > MAX_SECTION_TEXT:
+            blocks.append(_section(chunk))
+            chunk = line
+        else:
+            chunk = f"{chunk}\n{line}" if chunk else line
+    blocks.append(_section(chunk))
+    if len(blocks) > MAX_BLOCKS:
+        blocks = blocks[: MAX_BLOCKS - 1] + [{"type": "context", "elements": [_mrkdwn("…the rest is not shown")]}]
+    return blocks
+
+
 def reply_text(reply: Reply) -> str:
     return clip(reply.title, MAX_FALLBACK_TEXT)
 

@@ -16,7 +16,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app
-from adapters.slack.blocks import alert_text, to_slack_blocks
+from adapters.slack.blocks import MAX_FALLBACK_TEXT, alert_text, clip, text_to_blocks, to_slack_blocks
 from adapters.slack.server import HttpListener, SocketModeListener
 from bot.commands import CatalystCommands
 from bot.config import SlackAdapterConfig
@@ -106,11 +106,18 @@ class SlackReceiver:
 
     async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         channel, thread_ts = _thread_of(target, reply_to)
+        return await self._post(channel, alert_text(alert), to_slack_blocks(alert), thread_ts)
+
+    async def send_text(self, text: str, target: str) -> str | None:
+        """Post a digest or ops notice to the channel `target`."""
+        return await self._post(target, clip(text, MAX_FALLBACK_TEXT), text_to_blocks(text))
+
+    async def _post(self, channel: str, text: str, blocks: list[dict], thread_ts: str | None = None) -> str:
         try:
             response = await self.client.chat_postMessage(
                 channel=channel,
-                text=alert_text(alert),
-                blocks=to_slack_blocks(alert),
+                text=text,
+                blocks=blocks,
                 thread_ts=thread_ts,
                 parse="none",
                 link_names=False,
