@@ -31,7 +31,8 @@ from bot.config import BotConfig, load_config
 from bot.heartbeat import heartbeat_age
 from bot.logs import configure_logging
 from bot.errors import CatalystBotError
-from bot.models import NewsItem
+from bot.models import Alert, NewsItem
+from bot.route_report import route_report
 from bot.normalize import parse_feed
 from bot.store import Store
 from rules import universe as rules_universe
@@ -95,6 +96,14 @@ def _parser() -> argparse.ArgumentParser:
     feeds = command("feeds", _feeds, "list feeds and their state, or re-enable a disabled feed")
     feeds.add_argument("action", choices=["list", "enable"])
     feeds.add_argument("name", nargs="?")
+
+    routes = command("routes", _routes, "show which receivers an alert would reach, and why")
+    routes.add_argument("action", choices=["test"])
+    routes.add_argument("--ticker", required=True)
+    routes.add_argument("--kind", required=True)
+    routes.add_argument("--severity", choices=["low", "medium", "high"], default="medium")
+    routes.add_argument("--direction", choices=["positive", "negative", "neutral"])
+    routes.add_argument("--tags", default="", help="comma-separated feed tags, e.g. press-release,sample")
 
     backtest = command("backtest", _backtest, "run the rules over labelled JSON lines; print precision and recall")
     backtest.add_argument("path", type=Path)
@@ -308,6 +317,32 @@ def _health(args: argparse.Namespace) -> int:
         print(f"unhealthy: last tick {age:.0f}s ago (limit {limit:.0f}s)", file=sys.stderr)
         return 1
     print(f"healthy: last tick {age:.0f}s ago")
+    return 0
+
+
+def _routes(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    alert = Alert(
+        ticker=args.ticker.strip().upper(),
+        kind=args.kind,
+        rule="routes-test",
+        severity=args.severity,
+        direction=args.direction,
+        evidence=(),
+        title="(routes test)",
+        link=None,
+        source="routes-test",
+        published=None,
+        item_id="routes-test",
+        tags=tuple(tag.strip() for tag in args.tags.split(",") if tag.strip()),
+    )
+    store = Store(config.store_path())
+    try:
+        now = system_clock()
+        watchlist = [*config.watchlist, *store.watched_tickers()]
+        print("\n".join(route_report(alert, config, watchlist, store.active_mutes(now), now)))
+    finally:
+        store.close()
     return 0
 
 

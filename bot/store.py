@@ -450,13 +450,13 @@ class Store:
         )
 
     def pending_deliveries(self, now: float, limit: int = 100, *, flush: bool = False) -> list[Delivery]:
-        """Rows due at `now` (pending, or claimed by a sender whose lease ran out), oldest first.
+        """Rows due at `now` (pending, or claimed by a sender whose lease ran out), in the order queued.
 
         `flush` also includes rows never tried yet that are only waiting for their group to fill.
         """
         rows = self._db.execute(
             "SELECT * FROM outbox WHERE (status = 'pending' AND (next_attempt_at <= ? OR (? AND attempts = 0)))"
-            " OR (status = 'sending' AND claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?",
+            " OR (status = 'sending' AND claimed_until <= ?) ORDER BY id LIMIT ?",
             (now, flush, now, limit),
         )
         return [_delivery(row) for row in rows]
