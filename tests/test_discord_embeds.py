@@ -136,3 +136,24 @@ def test_error_reply_is_red_and_long_replies_stop_within_4096():
     description = reply_to_embed(Reply(title="t", sections=(ReplySection("price_move (200)", entries),))).description
     assert len(description) <= 4096
     assert description.endswith("more")
+
+
+@pytest.mark.parametrize(
+    ("link", "url"),
+    [
+        ("https://n.example/a_(b)", "https://n.example/a_%28b%29"),
+        ("javascript:alert(1)", None),
+        ("https://n.example/a b", None),
+        ("/relative/path", None),
+        (None, None),
+    ],
+)
+def test_only_links_discord_accepts_are_used(link, url):
+    alert = ALERT.model_copy(update={"link": link, "other_sources": (SourceRef(source="Reuters", title="t", link=link),)})
+    embed = to_discord_embed(alert).to_dict()
+    assert embed.get("url") == url
+    assert embed["fields"][-1]["value"] == (f"[Reuters]({url})" if url else "Reuters")
+
+
+def test_blank_headline_still_makes_a_valid_embed():
+    assert to_discord_embed(ALERT.model_copy(update={"title": "  \n "})).title == "(no headline)"

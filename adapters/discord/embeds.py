@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 from bot.commands import Reply, ReplyEntry
@@ -13,6 +15,8 @@ FIELD_VALUE_LIMIT = 1024
 FOOTER_LIMIT = 2048
 TOTAL_LIMIT = 6000
 
+URL_LIMIT = 2048
+_WEB_URL = re.compile(r"^https?://[^\s<>]+$", re.IGNORECASE)
 _ARROWS = {"positive": "▲", "negative": "▼"}
 _COLOURS = {
     ("positive", "high"): 0x1F8B4C,
@@ -33,8 +37,8 @@ ERROR_COLOUR = 0xE74C3C
 def to_discord_embed(alert: Alert) -> discord.Embed:
     """One alert: the headline links to the article; feed text can neither format nor mention."""
     embed = discord.Embed(
-        title=clip(plain(alert.title), TITLE_LIMIT),
-        url=alert.link,
+        title=clip(plain(alert.title) or "(no headline)", TITLE_LIMIT),
+        url=web_url(alert.link),
         colour=alert_colour(alert),
         timestamp=alert.published,
     )
@@ -80,6 +84,13 @@ def alert_colour(alert: Alert) -> int:
     return _COLOURS[(alert.direction or "neutral", alert.severity)]
 
 
+def web_url(link: str | None) -> str | None:
+    """`link` if Discord will accept it as a link (http/https, no spaces), with parentheses encoded for markdown."""
+    if not link or len(link) > URL_LIMIT or not _WEB_URL.match(link):
+        return None
+    return link.replace("(", "%28").replace(")", "%29")
+
+
 def plain(text: str) -> str:
     """Feed text shown literally: markdown escaped and @everyone / <@id> mentions defused."""
     return discord.utils.escape_mentions(discord.utils.escape_markdown(" ".join(text.split())))
@@ -117,11 +128,13 @@ def _joined_within(parts: list[str], separator: str, limit: int) -> str:
 
 def _source_line(ref: SourceRef) -> str:
     name = plain(ref.source) or "another outlet"
-    return f"[{name}]({ref.link})" if ref.link else name
+    link = web_url(ref.link)
+    return f"[{name}]({link})" if link else name
 
 
 def _entry_line(entry: ReplyEntry) -> str:
     arrow = _ARROWS.get(entry.direction or "", "•")
     when = f"<t:{int(entry.when.timestamp())}:f> " if entry.when else ""
     text = plain(entry.text)
-    return f"{arrow} {when}[{text}]({entry.link})" if entry.link else f"{arrow} {when}{text}"
+    link = web_url(entry.link)
+    return f"{arrow} {when}[{text}]({link})" if link else f"{arrow} {when}{text}"
