@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
@@ -15,7 +16,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.console import ConsoleReceiver
 from adapters.registry import build_receivers
-from adapters.slack.app import build_app
+import adapters.slack
+from adapters.slack.app import COMMAND, build_app
 from adapters.slack.receiver import SlackReceiver, slack_client
 from adapters.slack.server import HttpListener, SocketModeListener
 from bot.app import CatalystBot
@@ -378,3 +380,11 @@ def test_run_starts_the_socket_mode_app_and_closes_it_on_exit(tmp_path, monkeypa
     ]
     assert set(answered[0]) == {"envelope_id"}
     assert fake.called("respond:cmd")[0].args["text"] == "No active mutes."
+
+
+def test_manifest_declares_what_the_app_uses():
+    manifest = json.loads((Path(adapters.slack.__file__).parent / "manifest.json").read_text(encoding="utf-8"))
+    assert [command["command"] for command in manifest["features"]["slash_commands"]] == [COMMAND]
+    assert manifest["oauth_config"]["scopes"]["bot"] == ["chat:write", "chat:write.public", "commands"]
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
