@@ -332,6 +332,18 @@ async def test_start_with_a_bad_bot_token_says_so(fake_slack, sample):
     assert fake_slack.called("apps.connections.open") == []
 
 
+async def test_start_with_a_bad_app_token_says_so_instead_of_retrying_forever(fake_slack, sample):
+    fake_slack.fail("apps.connections.open", 200, {"ok": False, "error": "invalid_auth"})
+    receiver = SlackReceiver.from_config(SlackAdapterConfig(api_url=fake_slack.api_url), sample, BOT_TOKEN, APP_TOKEN)
+    with pytest.raises(CatalystBotError) as error:
+        await receiver.start()
+    assert str(error.value) == (
+        "Slack refused the app-level token: invalid_auth (it must be an xapp- token with connections:write)"
+    )
+    assert [call.method for call in fake_slack.calls] == ["auth.test", "apps.connections.open"]
+    assert APP_TOKEN not in str(error.value)
+
+
 def slack_config(**slack) -> BotConfig:
     return BotConfig.model_validate({"adapters": {"slack": slack}, "routes": [{"receiver": "slack:#desk"}]})
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import CatalystBotError
 
 _LOGGER = logging.getLogger(__name__)
+CONNECT_TIMEOUT = 30.0
 
 
 class SocketModeListener:
@@ -21,9 +27,25 @@ class SocketModeListener:
         self.handler: AsyncSocketModeHandler | None = None
 
     async def start(self) -> None:
-        """Open the connection (the handler needs the running event loop, so it is made here)."""
+        """Open the connection (the handler needs the running event loop, so it is made here).
+
+        The WebSocket URL is asked for here rather than by the SDK, which would retry a refused
+        app token forever instead of saying so.
+        """
         self.handler = AsyncSocketModeHandler(self.app, self._app_token)
-        await self.handler.connect_async()
+        try:
+            opened = await self.app.client.apps_connections_open(app_token=self._app_token)
+            self.handler.client.wss_uri = opened["url"]
+            await asyncio.wait_for(self.handler.connect_async(), CONNECT_TIMEOUT)
+        except SlackApiError as exc:
+            await self.close()
+            error = exc.response.get("error", "unknown error")
+            raise CatalystBotError(
+                f"Slack refused the app-level token: {error} (it must be an xapp- token with connections:write)"
+            ) from None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            await self.close()
+            raise CatalystBotError(f"cannot open the Slack Socket Mode connection: {type(exc).__name__} {exc}") from None
         _LOGGER.info("slack: connected in Socket Mode")
 
     async def close(self) -> None:
