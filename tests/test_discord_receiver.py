@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
+import discord
 import pytest
+import yarl
 
 from adapters.discord.receiver import CatalystClient, DiscordReceiver, DiscordWebhookReceiver, parse_webhook_url
 from bot.clock import ManualClock
@@ -281,3 +284,18 @@ async def test_digest_text_is_posted_as_an_embed_without_mentions(discord_api: F
             "color": 0x5865F2,
             "flags": 0,
         }]
+
+
+async def test_gateway_failure_is_logged_and_retried_while_posting_still_works(
+    discord_api: FakeDiscord, receiver, monkeypatch, caplog  # noqa: F811
+):
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.url + "/gateway"))
+    await receiver.start()
+    await discord_api.wait_for("GET", "/gateway", count=1)
+    assert await receiver.send(ALERT, CHANNEL)
+    for _ in range(100):
+        if "Discord gateway connection failed" in caplog.text:
+            break
+        await asyncio.sleep(0.02)
+    assert "/catalysts and buttons are offline, retrying in 5s" in caplog.text
+    await asyncio.wait_for(receiver.close(), 2)

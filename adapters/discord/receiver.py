@@ -22,6 +22,8 @@ from bot.models import Alert
 
 _LOGGER = logging.getLogger(__name__)
 MAX_RATELIMIT_WAIT = 30.0
+GATEWAY_RETRY_FIRST = 5.0
+GATEWAY_RETRY_CAP = 300.0
 _WEBHOOK_URL = re.compile(r"/webhooks/(?P<id>\d{15,25})/(?P<token>[\w-]{20,})/?$")
 
 
@@ -39,7 +41,7 @@ def parse_webhook_url(url: str) -> tuple[int, str]:
 
 
 class CatalystClient(discord.Client):
-    """The bot: only the (unprivileged) guilds intent, never mentions anyone, `/catalysts` synced on login."""
+    """The bot: only the (unprivileged) guilds intent; never mentions anyone; `/catalysts` and its buttons."""
 
     def __init__(self, commands: CatalystCommands, *, guilds: Sequence[int] = ()) -> None:
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice: the warnings only confuse
@@ -95,13 +97,30 @@ class DiscordReceiver:
         """Log in, register `/catalysts`, and connect to the gateway in the background for commands and buttons."""
         await self._login()
         await self._client.sync_commands()
-        self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")
-        self._gateway.add_done_callback(_report_gateway_end)
+        self._gateway = asyncio.create_task(self._stay_connected(), name="discord-gateway")
 
     async def close(self) -> None:
         await self._client.close()
         if self._gateway is not None:
+            self._gateway.cancel()
             await asyncio.gather(self._gateway, return_exceptions=True)
+
+    async def _stay_connected(self) -> None:
+        """discord.py reconnects once connected; this also retries a connection that fails from the start."""
+        delay = GATEWAY_RETRY_FIRST
+        while not self._client.is_closed():
+            try:
+                await self._client.connect()
+            except Exception:  # noqa: BLE001 - posting still works over REST; keep trying for commands
+                _LOGGER.error(
+                    "Discord gateway connection failed; /catalysts and buttons are offline, retrying in %.0fs",
+                    delay,
+                    exc_info=True,
+                )
+            else:
+                return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, GATEWAY_RETRY_CAP)
 
     async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         """Post to the channel `target`; with `reply_to`, as a reply to that earlier message."""
@@ -209,8 +228,3 @@ def _nonce() -> str | None:
     """Discord drops a message whose nonce it saw from us minutes ago: a resend after a crash posts once."""
     key = DELIVERY_KEY.get()
     return hashlib.sha256(key.encode()).hexdigest()[:25] if key else None
-
-
-def _report_gateway_end(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        _LOGGER.error("Discord gateway connection ended; slash commands and buttons are offline", exc_info=task.exception())
