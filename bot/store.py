@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
@@ -540,7 +541,7 @@ class Store:
             (route, at),
         )
 
-    @property
+    @functools.cached_property
     def instance_id(self) -> str:
         """A random id made once per store, so idempotency keys of two stores never collide."""
         row = self._db.execute("SELECT value FROM store_meta WHERE key = 'instance_id'").fetchone()
