@@ -16,7 +16,7 @@ _SECRET_PATTERNS = re.compile(
     r"xox[abposr]-[\w-]+"  # Slack bot/user tokens
     r"|xapp-[\w-]+"  # Slack app-level tokens
     r"|[\w-]{24,28}\.[\w-]{6}\.[\w-]{27,40}"  # Discord bot tokens
-    r"|(?<=/api/webhooks/)\d+/[\w-]+"  # Discord webhook id/token
+    r"|(?<=/webhooks/)\d+/[\w-]+"  # Discord webhook id/token
 )
 REDACTED = "[redacted]"
 
