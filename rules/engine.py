@@ -16,10 +16,12 @@ from rules.packs import load_rules
 from rules.schema import Rule
 from rules.settings import RulesSettings
 from rules.text import clean, fold
-from rules.tickers import TickerLinker, builtin_universe
+from rules.tickers import NameHit, TickerLinker, builtin_universe
 from rules.universe import load_imported
 
 _LOGGER = logging.getLogger(__name__)
+
+_NO_RULES: frozenset[int] = frozenset()
 
 
 class RuleError(CatalystBotError):
@@ -42,7 +44,6 @@ class RuleEngine:
         self.rules = rules
         self.linker = linker
         self._compiled = [CompiledRule(rule, price_move_threshold) for rule in rules]
-        self._automaton = ahocorasick.Automaton()
         triggers: dict[str, set[int]] = defaultdict(set)
         for index, compiled in enumerate(self._compiled):
             for key in compiled.trigger_keys:
@@ -52,9 +53,25 @@ class RuleEngine:
             for key in compiled.phrase_keys():
                 if key.rstrip("*") and key not in keys[key.rstrip("*")]:
                     keys[key.rstrip("*")].append(key)
-        for base, variants in keys.items():
-            self._automaton.add_word(base, (len(base), tuple(variants), frozenset(triggers[base])))
-        if keys:
+        # One automaton for rule phrases and company names: a single pass over the text.
+        names = linker.universe.names
+        self._automaton = ahocorasick.Automaton()
+        for base in keys.keys() | names.keys():
+            variants = keys.get(base, [])
+            self._automaton.add_word(
+                base,
+                (
+                    len(base),
+                    base[0].isalnum(),
+                    base[-1].isalnum(),
+                    base[-1].isalpha(),
+                    tuple(k for k in variants if k[-1] != "*"),
+                    tuple(k for k in variants if k[-1] == "*"),
+                    frozenset(triggers[base]) if base in triggers else _NO_RULES,
+                    names.get(base),
+                ),
+            )
+        if len(self._automaton):
             self._automaton.make_automaton()
 
     @classmethod
@@ -97,29 +114,37 @@ class RuleEngine:
         text = clean(item.title) + "\n" + clean(item.summary)
         folded = fold(text).replace("-", " ")
         occurrences: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        name_hits: list[NameHit] = []
         candidates: set[int] = set()
-        if len(self._automaton):
-            size = len(folded)
-            for end_index, (length, variants, rules) in self._automaton.iter(folded):
-                start, end = end_index - length + 1, end_index + 1
-                if start and folded[start - 1].isalnum() and folded[start].isalnum():
-                    continue
-                right = end == size or _right_bounded(folded, end)
-                for key in variants:
-                    if right or key[-1] == "*":
-                        occurrences[key].append((start, end))
-                        if rules:
-                            candidates.update(rules)
+        if not len(self._automaton):
+            return None, candidates
+        size = len(folded)
+        for last, (length, leading, trailing, alpha, exact, prefix, rules, name) in self._automaton.iter(
+            folded
+        ):
+            start, end = last - length + 1, last + 1
+            if name is not None:
+                name_hits.append((start, end, name))
+            if leading and start and folded[start - 1].isalnum():
+                continue
+            # a phrase ends at a word end; a word followed by a version number ("qwen3") counts
+            if exact and (
+                not trailing
+                or end == size
+                or not folded[end].isalnum()
+                or (folded[end].isdigit() and alpha and folded[end - 4 : end].isalpha())
+            ):
+                for key in exact:
+                    occurrences[key].append((start, end))
+            elif not prefix:
+                continue
+            for key in prefix:
+                occurrences[key].append((start, end))
+            if rules:
+                candidates.update(rules)
         if not candidates:
             return None, candidates
-        return Prepared(text, folded, occurrences, self.linker), candidates
-
-
-def _right_bounded(folded: str, end: int) -> bool:
-    """A phrase ends at a word end; a word followed by a version number ("qwen3") counts."""
-    if end >= len(folded) or not (folded[end].isalnum() and folded[end - 1].isalnum()):
-        return True
-    return folded[end].isdigit() and folded[end - 1].isalpha() and folded[end - 4 : end].isalpha()
+        return Prepared(text, folded, occurrences, name_hits, self.linker), candidates
 
 
 def _to_catalysts(hits: list[Hit]) -> list[Catalyst]:

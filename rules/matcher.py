@@ -10,7 +10,7 @@ from functools import cached_property
 
 from rules.schema import NumberCondition, PhraseGroup, Rule
 from rules.text import split_sentences
-from rules.tickers import Mention, TickerLinker
+from rules.tickers import Mention, NameHit, TickerLinker
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,16 +40,22 @@ class Prepared:
     numbers on first use, so an item whose candidate rules fail early costs little."""
 
     def __init__(
-        self, text: str, folded: str, occurrences: dict[str, list[Span]], linker: TickerLinker
+        self,
+        text: str,
+        folded: str,
+        occurrences: dict[str, list[Span]],
+        name_hits: list[NameHit],
+        linker: TickerLinker,
     ) -> None:
         self.text = text
         self.folded = folded
         self.occurrences = occurrences
+        self._name_hits = name_hits
         self._linker = linker
 
     @cached_property
     def mentions(self) -> list[Mention]:
-        return self._linker.link(self.text, self.folded)
+        return self._linker.link(self.text, self.folded, self._name_hits)
 
     @cached_property
     def sentences(self) -> list[Span]:

@@ -52,6 +52,9 @@ class _Name:
     ambiguous: bool
 
 
+NameHit = tuple[int, int, _Name]  # (start, end, name) of a universe name found in folded text
+
+
 @dataclass
 class Universe:
     """Tickers and the names that refer to them, merged from several sources.
@@ -138,16 +141,22 @@ class TickerLinker:
     def universe(self) -> Universe:
         return self._universe
 
-    def link(self, text: str, folded: str | None = None) -> list[Mention]:
+    def link(
+        self, text: str, folded: str | None = None, name_hits: list[NameHit] | None = None
+    ) -> list[Mention]:
         """All non-overlapping mentions in ``text``, in order of position.
 
-        ``folded`` is ``fold(text)`` with hyphens as spaces, when the caller already has it.
+        ``folded`` is ``fold(text)`` with hyphens as spaces, when the caller already has it;
+        ``name_hits`` every occurrence of a universe name in it, when the caller's own automaton
+        (holding ``universe.names``) already found them.
         """
         if folded is None:
             folded = fold(text).replace("-", " ")
+        if name_hits is None:
+            name_hits = [(e - n + 1, e + 1, name) for e, (n, name) in self._automaton.iter(folded)]
         found = self._explicit(text)
         taken = [(m.start, m.end) for m in found]
-        for mention in self._names(text, folded) + self._bare(text):
+        for mention in self._names(text, folded, name_hits) + self._bare(text):
             if not any(s < mention.end and mention.start < e for s, e in taken):
                 found.append(mention)
                 taken.append((mention.start, mention.end))
@@ -189,12 +198,9 @@ class TickerLinker:
             mentions.append(Mention(start, start + len(symbol), normalise_ticker(symbol), "paren"))
         return mentions
 
-    def _names(self, text: str, folded: str) -> list[Mention]:
-        if not len(self._automaton):
-            return []
+    def _names(self, text: str, folded: str, name_hits: list[NameHit]) -> list[Mention]:
         hits: list[Mention] = []
-        for end_index, (length, name) in self._automaton.iter(folded):
-            start, end = end_index - length + 1, end_index + 1
+        for start, end, name in name_hits:
             if not _bounded(folded, start, end):
                 continue
             if name.cased[:1].isupper() and not text[start].isupper():
