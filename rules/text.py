@@ -11,6 +11,8 @@ _LOGGER = logging.getLogger(__name__)
 
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _SPACE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Text without these has nothing for _SPACE to change (its matches are single plain spaces).
+_ODD_SPACE = re.compile(r"[\t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]|  ")
 _TRANSLATE = str.maketrans(
     {
         "\u2018": "'",
@@ -45,7 +47,11 @@ def clean(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     if "<" in text:
         text = _TAG.sub(" ", text)
-    return _SPACE.sub(" ", text.translate(_TRANSLATE)).strip()
+    if not text.isascii():  # every character _TRANSLATE maps is outside ASCII
+        text = text.translate(_TRANSLATE)
+    if _ODD_SPACE.search(text):
+        text = _SPACE.sub(" ", text)
+    return text.strip()
 
 
 def fold(text: str) -> str:
