@@ -125,6 +125,8 @@ class RuleEngine:
             start, end = last - length + 1, last + 1
             if name is not None:
                 name_hits.append((start, end, name))
+                if not exact and not prefix:
+                    continue
             if leading and start and folded[start - 1].isalnum():
                 continue
             # a phrase ends at a word end; a word followed by a version number ("qwen3") counts

@@ -52,6 +52,7 @@ class Prepared:
         self.occurrences = occurrences
         self._name_hits = name_hits
         self._linker = linker
+        self._spans: dict[frozenset[str], list[Span]] = {}
 
     @cached_property
     def mentions(self) -> list[Mention]:
@@ -81,9 +82,13 @@ class Prepared:
         index = max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
         return self.sentences[index] if self.sentences else (0, len(self.text))
 
-    def spans_of(self, keys: frozenset[str]) -> list[tuple[str, Span]]:
-        """Every occurrence of any phrase in ``keys``, with the phrase."""
-        return [(k, s) for k in self.occurrences.keys() & keys for s in self.occurrences[k]]
+    def spans_of(self, keys: frozenset[str]) -> list[Span]:
+        """Every occurrence of any phrase in ``keys`` (remembered: rules ask again per anchor)."""
+        spans = self._spans.get(keys)
+        if spans is None:
+            occurrences = self.occurrences
+            spans = self._spans[keys] = [s for k in occurrences.keys() & keys for s in occurrences[k]]
+        return spans
 
     def words_between(self, start: int, end: int) -> int:
         return bisect.bisect_left(self.words, end) - bisect.bisect_left(self.words, start)
@@ -156,7 +161,7 @@ class CompiledRule:
         return hits
 
     def _anchors(self, item: Prepared) -> list[Span]:
-        spans = [span for _, span in item.spans_of(self.anchor_keys)]
+        spans = list(item.spans_of(self.anchor_keys))
         for regex in self.regexes:
             spans.extend(m.span() for m in regex.finditer(item.text))
         return sorted(set(spans))
@@ -209,7 +214,7 @@ class CompiledRule:
     ) -> Span | None:
         """The closest phrase of ``keys`` in the window; blockers skip "NASDAQ:TSLA"-style tickers."""
         best: tuple[int, Span] | None = None
-        for _, span in item.spans_of(keys):
+        for span in item.spans_of(keys):
             if span[0] < sentence[0] or span[1] > sentence[1]:
                 continue
             if skip_mentions and any(
@@ -242,7 +247,7 @@ class CompiledRule:
         return span
 
     def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
-        excluded = [span for _, span in item.spans_of(self.exclude_keys)]
+        excluded = item.spans_of(self.exclude_keys)
         mentions = [
             m
             for m in item.mentions
@@ -265,7 +270,7 @@ class CompiledRule:
     def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> str | None:
         best: tuple[int, str] | None = None
         for direction, keys in self.direction_keys.items():
-            for _, span in item.spans_of(keys):
+            for span in item.spans_of(keys):
                 if span[0] < sentence[0] or span[1] > sentence[1]:
                     continue
                 distance = max(anchor[0] - span[1], span[0] - anchor[1], 0)

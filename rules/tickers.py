@@ -24,7 +24,8 @@ _EXCHANGE = re.compile(
     rf"Pink|TSX|LSE|HKEX|HKG)\s*:\s*({_SYMBOL})\b"
 )
 _PAREN = re.compile(rf"\(\s*({_SYMBOL}(?:\s*[,/;]\s*{_SYMBOL})*)\s*\)")
-_BARE = re.compile(r"(?<![\w$.&-])([A-Z]{3,6}(?:[.-][A-Z]{1,2})?)(?![\w&]|\.\w)")
+# The look-behind follows the first capital so the regex engine can skip ahead to capitals.
+_BARE = re.compile(r"([A-Z](?<![\w$.&-][A-Z])[A-Z]{2,5}(?:[.-][A-Z]{1,2})?)(?![\w&]|\.\w)")
 _CUES = (
     "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
     "(", "group", "holdings", "investors", "shareholders", "executives", "chief",
@@ -165,19 +166,19 @@ class TickerLinker:
 
     def _explicit(self, text: str) -> list[Mention]:
         found: list[Mention] = []
-        if "$" not in text and ":" not in text and "(" not in text:
-            return found
-        for match in _CASHTAG.finditer(text):
-            found.append(Mention(match.start(), match.end(), normalise_ticker(match[1]), "cashtag"))
-        for match in _EXCHANGE.finditer(text):
-            if not any(m.start <= match.start(1) < m.end for m in found):
-                found.append(
-                    Mention(match.start(), match.end(), normalise_ticker(match[1]), "exchange")
-                )
-        for match in _PAREN.finditer(text):
-            if any(m.start < match.end() and match.start() < m.end for m in found):
-                continue
-            found.extend(self._paren_list(text, match))
+        if "$" in text:
+            for match in _CASHTAG.finditer(text):
+                found.append(Mention(match.start(), match.end(), normalise_ticker(match[1]), "cashtag"))
+        if ":" in text:
+            for match in _EXCHANGE.finditer(text):
+                if not any(m.start <= match.start(1) < m.end for m in found):
+                    found.append(
+                        Mention(match.start(), match.end(), normalise_ticker(match[1]), "exchange")
+                    )
+        if "(" in text:
+            for match in _PAREN.finditer(text):
+                if not any(m.start < match.end() and match.start() < m.end for m in found):
+                    found.extend(self._paren_list(text, match))
         return found
 
     def _paren_list(self, text: str, match: re.Match[str]) -> list[Mention]:
