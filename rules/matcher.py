@@ -6,7 +6,6 @@ import bisect
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from rules.schema import NumberCondition, PhraseGroup, Rule
 from rules.text import split_sentences
@@ -35,6 +34,18 @@ def phrase_key(phrase: str) -> str:
     return " ".join(phrase.lower().replace("-", " ").split()) + ("*" if phrase.endswith("*") else "")
 
 
+class _Lazy:
+    """``functools.cached_property`` without the lock Python 3.11 takes on each first access."""
+
+    def __init__(self, func) -> None:
+        self._func = func
+        self._name = func.__name__
+
+    def __get__(self, item, owner=None):
+        value = item.__dict__[self._name] = self._func(item)
+        return value
+
+
 class Prepared:
     """An item's text made ready for the rules: phrase hits now; tickers, sentences, words and
     numbers on first use, so an item whose candidate rules fail early costs little."""
@@ -54,27 +65,27 @@ class Prepared:
         self._linker = linker
         self._spans: dict[frozenset[str], list[Span]] = {}
 
-    @cached_property
+    @_Lazy
     def mentions(self) -> list[Mention]:
         return self._linker.link(self.text, self.folded, self._name_hits)
 
-    @cached_property
+    @_Lazy
     def sentences(self) -> list[Span]:
         return split_sentences(self.text)
 
-    @cached_property
+    @_Lazy
     def sentence_starts(self) -> list[int]:
         return [s for s, _ in self.sentences]
 
-    @cached_property
+    @_Lazy
     def words(self) -> list[int]:
         return [m.start() for m in _WORD.finditer(self.text)]
 
-    @cached_property
+    @_Lazy
     def has_percent(self) -> bool:
         return _PERCENT.search(self.text) is not None
 
-    @cached_property
+    @_Lazy
     def has_rank(self) -> bool:
         return _RANK.search(self.text) is not None
 
@@ -129,6 +140,7 @@ class CompiledRule:
             d: frozenset(phrase_key(p) for p in ps) for d, ps in rule.direction_words.items()
         }
         self.number_min = _number_min(rule.number, price_move_threshold)
+        self.number_unit = rule.number.unit if rule.number is not None else None
 
     def phrase_keys(self) -> set[str]:
         """Every phrase the automaton must report for this rule."""
@@ -147,9 +159,9 @@ class CompiledRule:
             return False
         if any(present.isdisjoint(keys) for _, keys in self.all_groups):
             return False
-        if self.rule.number is not None:
-            return item.has_percent if self.rule.number.unit == "percent" else item.has_rank
-        return True
+        if self.number_unit is None:
+            return True
+        return item.has_percent if self.number_unit == "percent" else item.has_rank
 
     def evaluate(self, item: Prepared, trace: Trace | None = None) -> list[Hit]:
         """Every hit of this rule in ``item``; reasons for misses go to ``trace``."""
