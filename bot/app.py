@@ -9,6 +9,7 @@ import random
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -16,9 +17,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import Clock, system_clock
 from bot.config import BotConfig
 from bot.models import NewsItem
-from bot.delivery import Deliverer, Receiver
+from bot.delivery import ConnectionAware, Deliverer, Receiver
 from bot.digest import queue_due_digests
 from bot.heartbeat import touch_heartbeat
+from bot.metrics import Metrics
 from bot.normalize import parse_feed
 from bot.ops import queue_ops_notice, queue_silent_feed_notices
 from bot.pipeline import TITLE_KEY_PREFIX, ingest_items
@@ -26,9 +28,13 @@ from bot.poller import Fetcher, FetchResult, backoff_delay
 from bot.store import FeedState, Store
 from rules.engine import RuleEngine
 
+if TYPE_CHECKING:
+    from bot.reload import ConfigReloader
+
 _LOGGER = logging.getLogger(__name__)
 TITLE_KEY_TTL = 2 * 86400.0
 SEEN_KEY_TTL = 90 * 86400.0
+RELOAD_CHECK_SECONDS = 5
 
 NoticeHook = Callable[[str], None]
 ProgressHook = Callable[[int, int], None]
@@ -72,28 +78,75 @@ class CatalystBot:
         on_notice: NoticeHook | None = None,
         rng: random.Random | None = None,
         parse_pool: Executor | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
-        self.config = config
         self.store = store
-        self.engine = engine
+        self.metrics = metrics or Metrics()
+        self.metrics.watch_outbox(store)
+        self._receivers = receivers
+        self._session = session
         self._clock = clock
         self._rng = rng or random.Random()
         self._parse_pool = parse_pool
         self._on_notice = on_notice or (lambda message: None)
+        self._in_flight: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._scheduler: AsyncIOScheduler | None = None
+        self._last_tick: float | None = None
+        self._apply(config, engine)
+
+    def _apply(self, config: BotConfig, engine: RuleEngine) -> None:
+        self.config = config
+        self.engine = engine
         poller = config.poller
         self._fetcher = Fetcher(
-            session,
+            self._session,
             timeout=poller.timeout,
             max_bytes=poller.max_bytes,
             per_host=poller.per_host,
             allow_file=poller.allow_file,
         )
         self._slots = asyncio.Semaphore(poller.concurrency)
-        self._in_flight: set[str] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
         self._feeds = {feed.name: feed for feed in config.feeds}
-        self.deliverer = Deliverer.from_config(store, receivers, clock, config.delivery)
-        self.sync_feeds(config, store, clock())
+        self.deliverer = Deliverer.from_config(self.store, self._receivers, self._clock, config.delivery, self.metrics)
+        self.sync_feeds(config, self.store, self._clock())
+
+    def reload(self, config: BotConfig, engine: RuleEngine) -> None:
+        """Swap in a config and engine that were already validated.
+
+        Feeds added or removed are scheduled or dropped; unchanged feeds keep their state.
+        Adapters and the store are not rebuilt: changes to them need a restart.
+        """
+        if config.adapters != self.config.adapters or config.store_path() != self.config.store_path():
+            _LOGGER.warning("config reload: adapter or store settings changed; restart to apply them")
+        self._apply(config, engine)
+        if self._scheduler is not None:
+            self._scheduler.reschedule_job("tick", trigger="interval", seconds=config.poller.tick)
+        _LOGGER.info("config reloaded: %d feed(s), %d route(s)", len(config.feeds), len(config.routes))
+
+    def notify_ops(self, message: str, dedup_key: str) -> None:
+        """Tell the operator: through `[ops] receiver` when configured, else on the terminal."""
+        with self.store.transaction():
+            queued = queue_ops_notice(self.store, self.config, message, dedup_key, self._clock())
+        if not queued:
+            self._on_notice(message)
+
+    async def health_checks(self) -> dict[str, tuple[bool, str]]:
+        """Scheduler alive, store writable, each listening adapter connected."""
+        checks: dict[str, tuple[bool, str]] = {}
+        limit = max(3 * self.config.poller.tick, 30.0)
+        if self._last_tick is None:
+            checks["scheduler"] = (False, "has not ticked yet")
+        else:
+            age = self._clock() - self._last_tick
+            checks["scheduler"] = (age <= limit, f"last tick {age:.0f}s ago (limit {limit:.0f}s)")
+        problem = self.store.check_writable()
+        checks["store"] = (problem is None, problem or "writable")
+        for platform, receiver in self._receivers.items():
+            if isinstance(receiver, ConnectionAware):
+                connected = await receiver.is_connected()
+                checks[f"adapter:{platform}"] = (connected, "connected" if connected else "not connected")
+        return checks
 
     @staticmethod
     def sync_feeds(config: BotConfig, store: Store, now: float) -> None:
@@ -119,6 +172,7 @@ class CatalystBot:
 
     async def tick(self) -> None:
         """Start polls for the feeds that are due and not already being polled."""
+        self._last_tick = self._clock()
         touch_heartbeat(self.config.resolved_data_dir())
         free = self.config.poller.concurrency - len(self._in_flight)
         if free <= 0:
@@ -153,22 +207,37 @@ class CatalystBot:
         forgotten += self.store.forget_seen_before(now - TITLE_KEY_TTL, prefix=TITLE_KEY_PREFIX)
         _LOGGER.info("housekeeping: forgot %d seen key(s)", forgotten)
 
-    async def run_forever(self, stop: asyncio.Event) -> None:
-        """Run the scheduler until `stop` is set, then let running polls finish."""
-        scheduler = AsyncIOScheduler()
+    async def run_forever(self, stop: asyncio.Event, reloader: ConfigReloader | None = None) -> None:
+        """Run the scheduler until `stop` is set, then stop polling and flush the outbox (bounded in time)."""
+        scheduler = self._scheduler = AsyncIOScheduler()
         defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         scheduler.add_job(self.tick, "interval", seconds=self.config.poller.tick, id="tick", **defaults)
         scheduler.add_job(self.deliver, "interval", seconds=2, id="deliver", **defaults)
         scheduler.add_job(self.housekeeping, "interval", hours=1, id="housekeeping", **defaults)
         scheduler.add_job(self.queue_digests_and_ops_notices, "interval", seconds=30, id="digests", **defaults)
+        if reloader is not None and self.config.daemon.reload_on_change:
+            scheduler.add_job(reloader.reload_if_changed, "interval", seconds=RELOAD_CHECK_SECONDS, id="reload", **defaults)
         scheduler.start()
         await self.tick()
         try:
             await stop.wait()
         finally:
             scheduler.shutdown(wait=False)
-            await self.drain()
-            await self.deliverer.deliver_pending()
+            self._scheduler = None
+            await self._shut_down()
+
+    async def _shut_down(self) -> None:
+        """Cancel polls in flight (they are redone on the next start) and send what is due, within the timeout."""
+        for task in list(self._tasks):
+            task.cancel()
+        await self.drain()
+        timeout = self.config.daemon.shutdown_timeout
+        try:
+            report = await asyncio.wait_for(self.deliverer.deliver_pending(), timeout)
+        except TimeoutError:
+            _LOGGER.warning("shutdown: outbox not flushed within %gs; unsent alerts are sent on the next start", timeout)
+        else:
+            _LOGGER.info("shutdown: flushed %d alert(s)", report.sent)
 
     async def drain(self) -> None:
         """Wait for the polls started by `tick` to finish."""
@@ -181,6 +250,7 @@ class CatalystBot:
                 state.url, etag=state.etag, last_modified=state.last_modified, previous_hash=state.body_hash
             )
             report.feeds += 1
+            self.metrics.polls.labels(state.name, result.status).inc()
             if result.status == "failed":
                 report.failed += 1
                 self._record_failure(state, result, report)
@@ -212,6 +282,9 @@ class CatalystBot:
             self.store.update_feed(state.name, **fields)
         if baseline:
             _LOGGER.info("feed %s: baseline of %d item(s) recorded, no alerts", state.name, outcome.new_items)
+        self.metrics.items_seen.labels(state.name).inc(outcome.new_items)
+        for _, catalyst in outcome.catalysts:
+            self.metrics.catalysts.labels(catalyst.kind).inc()
         report.new_items += outcome.new_items
         report.catalysts += len(outcome.catalysts)
         report.queued += outcome.queued
@@ -257,14 +330,14 @@ class CatalystBot:
             if "disabled_reason" in fields
             else None
         )
-        with self.store.transaction():
+        with self.store.transaction():  # the notice is queued with the state change, or not at all
             self.store.update_feed(state.name, **fields)
-            to_ops = notice is not None and queue_ops_notice(
+            queued = notice is not None and queue_ops_notice(
                 self.store, self.config, notice, f"disabled:{state.name}:{self._clock():.0f}", self._clock()
             )
-        _LOGGER.warning("feed %s failed (%d in a row): %s", state.name, failures, error)
+        _LOGGER.warning("feed %s failed (%d in a row): %s", state.name, failures, error, extra={"feed": state.name})
         report.problems.append(f"{state.name}: {error}")
         if notice is not None:
-            _LOGGER.error(notice)
-            if not to_ops:
+            _LOGGER.error(notice, extra={"feed": state.name})
+            if not queued:
                 self._on_notice(notice)

@@ -30,6 +30,8 @@ from bot.commands import CatalystCommands
 from bot.config import BotConfig, load_config
 from bot.heartbeat import heartbeat_age
 from bot.logs import configure_logging
+from bot.ops_server import OpsServer
+from bot.reload import ConfigReloader
 from bot.errors import CatalystBotError
 from bot.models import Alert, NewsItem
 from bot.route_report import route_report
@@ -171,8 +173,16 @@ async def _drive(bot: CatalystBot, args: argparse.Namespace, config: BotConfig) 
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", file=sys.stderr)
-    await bot.run_forever(stop)
+    reloader = ConfigReloader(config.source, bot) if config.source else None
+    if reloader is not None:
+        loop.add_signal_handler(signal.SIGHUP, reloader.reload)
+    async with contextlib.AsyncExitStack() as stack:
+        if config.http.enabled:
+            server = OpsServer(bot.metrics, bot.health_checks, host=config.http.host, port=config.http.port)
+            await server.start()
+            stack.push_async_callback(server.close)
+        print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", file=sys.stderr)
+        await bot.run_forever(stop, reloader)
     return 0
 
 
@@ -308,6 +318,8 @@ def _universe(args: argparse.Namespace) -> int:
 
 def _health(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    if config.http.enabled:
+        return asyncio.run(_probe_healthz(f"http://{config.http.host}:{config.http.port}/healthz"))
     age = heartbeat_age(config.resolved_data_dir(), system_clock())
     limit = max(3 * config.poller.tick, 60.0)
     if age is None:
@@ -318,6 +330,17 @@ def _health(args: argparse.Namespace) -> int:
         return 1
     print(f"healthy: last tick {age:.0f}s ago")
     return 0
+
+
+async def _probe_healthz(url: str) -> int:
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
+            async with session.get(url) as response:
+                print(await response.text())
+                return 0 if response.status == 200 else 1
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        print(f"unhealthy: cannot reach {url}: {exc}", file=sys.stderr)
+        return 1
 
 
 def _routes(args: argparse.Namespace) -> int:

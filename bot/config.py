@@ -208,6 +208,21 @@ class OpsConfig(_Section):
     silent_after: Seconds = Field(default=86400.0, gt=0)
 
 
+class HttpConfig(_Section):
+    """The operator's endpoint: /healthz and /metrics (loopback by default)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=9108, ge=0, le=65535)
+
+
+class DaemonConfig(_Section):
+    """How the long-running process reloads and stops."""
+
+    reload_on_change: bool = True
+    shutdown_timeout: Seconds = Field(default=15.0, gt=0)
+
+
 class StoreConfig(_Section):
     """Where state is kept; a relative path is inside the data directory."""
 
@@ -270,6 +285,8 @@ class BotConfig(_Section):
     default_route: RouteConfig | None = None
     delivery: DeliveryConfig = DeliveryConfig()
     ops: OpsConfig | None = None
+    http: HttpConfig = HttpConfig()
+    daemon: DaemonConfig = DaemonConfig()
     store: StoreConfig = StoreConfig()
     adapters: AdaptersConfig = AdaptersConfig()
     source: Path | None = Field(default=None, exclude=True)

@@ -13,6 +13,7 @@ from bot.alerts import mute_reason
 from bot.clock import Clock
 from bot.config import DeliveryConfig, RateLimitConfig
 from bot.errors import DeliveryError, RateLimited
+from bot.metrics import Metrics
 from bot.models import Alert
 from bot.poller import backoff_delay
 from bot.ratelimit import ChannelRateLimiter
@@ -49,6 +50,14 @@ class TextReceiver(Protocol):
         """Post `text` to `target`; return the message id. Raises like `Receiver.send`."""
 
 
+@runtime_checkable
+class ConnectionAware(Protocol):
+    """Optional: a receiver that keeps a connection open (for commands) and can say if it is up."""
+
+    async def is_connected(self) -> bool:
+        """True while the platform connection is established."""
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0
@@ -75,6 +84,7 @@ class Deliverer:
         backoff_cap: float = 300.0,
         send_timeout: float = 30.0,
         rate_limit_for: Callable[[str], RateLimitConfig | None] = lambda channel: None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._store = store
         self._receivers = receivers
@@ -85,9 +95,17 @@ class Deliverer:
         self._send_timeout = send_timeout
         self._limiter = ChannelRateLimiter(clock, rate_limit_for)
         self._blocked_until: dict[str, float] = {}
+        self._metrics = metrics or Metrics()
 
     @classmethod
-    def from_config(cls, store: Store, receivers: dict[str, Receiver], clock: Clock, config: DeliveryConfig) -> Deliverer:
+    def from_config(
+        cls,
+        store: Store,
+        receivers: dict[str, Receiver],
+        clock: Clock,
+        config: DeliveryConfig,
+        metrics: Metrics | None = None,
+    ) -> Deliverer:
         return cls(
             store,
             receivers,
@@ -97,6 +115,7 @@ class Deliverer:
             backoff_cap=config.backoff_cap,
             send_timeout=config.send_timeout,
             rate_limit_for=config.rate_limit_for,
+            metrics=metrics,
         )
 
     @property
@@ -176,9 +195,16 @@ class Deliverer:
             return True
         finally:
             DELIVERY_KEY.reset(key)
-        self._store.mark_sent(delivery.id, message_id, self._clock(), claimed.claim)
+        sent_at = self._clock()
+        self._store.mark_sent(delivery.id, message_id, sent_at, claimed.claim)
+        self._observe_latency(claimed, sent_at)
         report.sent += 1
         return True
+
+    def _observe_latency(self, delivery: Delivery, sent_at: float) -> None:
+        self._metrics.delivery_latency.observe(max(0.0, sent_at - delivery.created_at))
+        if delivery.alert is not None and delivery.alert.published is not None:
+            self._metrics.publish_to_post.observe(max(0.0, sent_at - delivery.alert.published.timestamp()))
 
     def _reply_to(self, delivery: Delivery, now: float) -> str | None | bool:
         """The message id to reply to; None to post on its own; False to wait for the parent's send."""

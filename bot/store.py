@@ -558,6 +558,20 @@ class Store:
         rows = self._db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")
         return {status: count for status, count in rows}
 
+    def outbox_counts_by_receiver(self) -> list[tuple[str, str, int]]:
+        """(receiver, status, count) for every outbox row ever written."""
+        rows = self._db.execute("SELECT receiver, status, COUNT(*) FROM outbox GROUP BY receiver, status")
+        return [(receiver, status, count) for receiver, status, count in rows]
+
+    def check_writable(self) -> str | None:
+        """None if a write transaction can be opened now, else why not."""
+        try:
+            with self.transaction():
+                pass
+        except sqlite3.Error as exc:
+            return str(exc)
+        return None
+
 
     # -- mutes and the chat-managed watchlist -------------------------------------------
 

@@ -371,7 +371,7 @@ def test_run_starts_the_socket_mode_app_and_closes_it_on_exit(tmp_path, monkeypa
     answered: list[dict] = []
     with fake_slack_in_thread() as (fake, fake_loop):
 
-        async def run_forever(bot, stop):  # the daemon's loop: ask /catalysts over the socket, then stop
+        async def run_forever(bot, stop, reloader=None):  # the daemon's loop: ask /catalysts over the socket, then stop
             envelope = fake.envelope("slash_commands", slash_command(fake, "mutes"))
             answered.append(await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(envelope, fake_loop)))
 

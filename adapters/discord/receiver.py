@@ -99,6 +99,10 @@ class DiscordReceiver:
         await self._client.sync_commands()
         self._gateway = asyncio.create_task(self._stay_connected(), name="discord-gateway")
 
+    async def is_connected(self) -> bool:
+        """For /healthz: the gateway session (commands and buttons) is ready."""
+        return self._client.is_ready()
+
     async def close(self) -> None:
         await self._client.close()
         if self._gateway is not None:

@@ -46,6 +46,8 @@ class Listener(Protocol):
 
     async def close(self) -> None: ...
 
+    async def is_connected(self) -> bool: ...
+
 
 class ShortRateLimitRetry(AsyncRateLimitErrorRetryHandler):
     """Retry a 429 inside the call only when Slack asks for a short wait; longer waits go back to the outbox."""
@@ -103,6 +105,10 @@ class SlackReceiver:
     async def close(self) -> None:
         if self.listener is not None:
             await self.listener.close()
+
+    async def is_connected(self) -> bool:
+        """For /healthz: the Socket Mode connection is up, or the HTTP server is listening."""
+        return self.listener is None or await self.listener.is_connected()
 
     async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         channel, thread_ts = _thread_of(target, reply_to)

@@ -53,6 +53,9 @@ class SocketModeListener:
             await self.handler.close_async()
             self.handler = None
 
+    async def is_connected(self) -> bool:
+        return self.handler is not None and await self.handler.client.is_connected()
+
 
 class HttpListener:
     """HTTP mode: an aiohttp server handing each POST to bolt, which refuses bad or stale signatures."""
@@ -82,6 +85,9 @@ class HttpListener:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def is_connected(self) -> bool:
+        return self._runner is not None
 
     async def _dispatch(self, request: web.Request) -> web.Response:
         return await to_aiohttp_response(await self._app.async_dispatch(await to_bolt_request(request)))

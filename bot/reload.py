@@ -1,0 +1,48 @@
+"""Reload the config file on SIGHUP or when it changes: validate first, swap atomically, keep the old one on error."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.app import CatalystBot
+from bot.config import load_config
+from bot.errors import CatalystBotError
+from rules.engine import RuleEngine
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class ConfigReloader:
+    """Watches one config file for a running bot."""
+
+    def __init__(self, path: Path, bot: CatalystBot) -> None:
+        self._path = path
+        self._bot = bot
+        self._stamp = self._read_stamp()
+
+    def _read_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self._path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def reload_if_changed(self) -> bool:
+        if self._read_stamp() == self._stamp:
+            return False
+        return self.reload()
+
+    def reload(self) -> bool:
+        """Load, validate and apply the file; on any error keep running the current config and say why."""
+        self._stamp = self._read_stamp()
+        try:
+            config = load_config(self._path)
+            engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+        except CatalystBotError as exc:
+            message = f"config reload refused, still running the previous config: {exc}"
+            _LOGGER.error(message)
+            self._bot.notify_ops(message, f"reload:{self._stamp}")
+            return False
+        self._bot.reload(config, engine)
+        return True

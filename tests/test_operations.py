@@ -1,0 +1,169 @@
+"""Running it for real: /metrics and /healthz, hot reload, SIGHUP and graceful SIGTERM shutdown."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.app import CatalystBot
+from bot.clock import ManualClock
+from bot.config import load_config
+from bot.ops_server import OpsServer
+from bot.reload import ConfigReloader
+from bot.store import Store
+from rules.engine import RuleEngine
+from tests.test_app import EXPORT_NEWS, ORDINARY_NEWS, RecordingReceiver, rss
+
+REPO = Path(__file__).resolve().parents[1]
+DAEMON_SETTINGS = "[daemon]\nreload_on_change = false\n[[routes]]\nreceiver = 'console'\ngroup_wait = 0"
+
+
+def write_config(path: Path, data_dir: Path, feeds: dict[str, str], extra: str = "") -> Path:
+    lines = [f"data_dir = '{data_dir}'", "[poller]", "baseline = false", "tick = 1", extra]
+    for name, url in feeds.items():
+        lines += ["[[feeds]]", f"name = '{name}'", f"url = '{url}'", "interval = 1"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def bot_factory(tmp_path, http_session):
+    made: list[Store] = []
+
+    def build(config_path: Path, notices: list[str] | None = None, clock: ManualClock | None = None):
+        config = load_config(config_path)
+        store = Store(config.store_path())
+        made.append(store)
+        receiver = RecordingReceiver()
+        bot = CatalystBot(
+            config,
+            store,
+            RuleEngine.from_settings(config.rules),
+            {"console": receiver},
+            http_session,
+            clock=clock or ManualClock(),
+            on_notice=notices.append if notices is not None else None,
+        )
+        return bot, receiver
+
+    yield build
+    for store in made:
+        store.close()
+
+
+async def test_metrics_move_after_a_poll_cycle_and_healthz_reports_checks(feed_server, tmp_path, bot_factory):
+    url = feed_server.feed("/wire.xml", rss(EXPORT_NEWS, ORDINARY_NEWS))
+    clock = ManualClock()
+    bot, _ = bot_factory(write_config(tmp_path / "bot.toml", tmp_path, {"wire": url}), clock=clock)
+    server = OpsServer(bot.metrics, bot.health_checks, port=0)
+    await server.start()
+    try:
+        async with aiohttp.ClientSession() as client:
+            async with client.get(f"http://127.0.0.1:{server.port}/healthz") as response:
+                assert response.status == 503
+                assert (await response.json())["checks"]["scheduler"] == {"ok": False, "detail": "has not ticked yet"}
+            await bot.run_once()
+            clock.advance(2)
+            await bot.tick()
+            await bot.drain()
+            async with client.get(f"http://127.0.0.1:{server.port}/metrics") as response:
+                assert response.status == 200
+                assert response.headers["Content-Type"].startswith("text/plain")
+                metrics = await response.text()
+            async with client.get(f"http://127.0.0.1:{server.port}/healthz") as response:
+                health = await response.json()
+    finally:
+        await server.close()
+    assert 'catalyst_bot_polls_total{feed="wire",outcome="changed"} 1.0' in metrics
+    assert 'catalyst_bot_polls_total{feed="wire",outcome="not_modified"} 1.0' in metrics
+    assert 'catalyst_bot_items_seen_total{feed="wire"} 2.0' in metrics
+    assert 'catalyst_bot_catalysts_total{kind="export_license"} 1.0' in metrics
+    assert 'catalyst_bot_alerts_total{outcome="sent",receiver="console"} 1.0' in metrics
+    assert "catalyst_bot_outbox_depth 0.0" in metrics
+    assert "catalyst_bot_delivery_latency_seconds_count 1.0" in metrics
+    assert "catalyst_bot_publish_to_post_seconds_count 1.0" in metrics
+    assert health["status"] == "ok"
+    assert health["checks"]["store"] == {"ok": True, "detail": "writable"}
+
+
+async def test_reload_adds_and_drops_feeds_and_keeps_unchanged_state(feed_server, tmp_path, bot_factory):
+    urls = {name: feed_server.feed(f"/{name}.xml", rss(ORDINARY_NEWS)) for name in ("a", "b", "c")}
+    path = write_config(tmp_path / "bot.toml", tmp_path, {"a": urls["a"], "b": urls["b"]})
+    bot, _ = bot_factory(path)
+    reloader = ConfigReloader(path, bot)
+    await bot.run_once()
+    etag_b = bot.store.feed("b").etag
+    assert not reloader.reload_if_changed()
+
+    write_config(path, tmp_path, {"b": urls["b"], "c": urls["c"]}, extra="max_failures = 2")
+    assert reloader.reload_if_changed()
+    assert [feed.name for feed in bot.store.feeds()] == ["b", "c"]
+    assert bot.store.feed("b").etag == etag_b
+    assert bot.config.poller.max_failures == 2
+    report = await bot.run_once()
+    assert (report.changed, report.not_modified) == (1, 1)
+
+
+async def test_an_invalid_file_keeps_the_old_config_and_says_why(feed_server, tmp_path, bot_factory):
+    url = feed_server.feed("/a.xml", rss(ORDINARY_NEWS))
+    path = write_config(tmp_path / "bot.toml", tmp_path, {"a": url})
+    notices: list[str] = []
+    bot, _ = bot_factory(path, notices)
+    reloader = ConfigReloader(path, bot)
+    path.write_text(path.read_text() + "[[feeds]]\nname = 'b'\nurl = 'gopher://x'\n", encoding="utf-8")
+    assert not reloader.reload()
+    assert [feed.name for feed in bot.config.feeds] == ["a"]
+    assert len(notices) == 1
+    assert notices[0].startswith("config reload refused, still running the previous config:")
+    assert "feeds[1].url: unsupported URL scheme 'gopher'" in notices[0]
+
+
+def read_until(process: subprocess.Popen, needle: str, deadline: float) -> str:
+    seen = ""
+    while needle not in seen:
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise AssertionError(f"did not see {needle!r}; output so far:\n{seen}")
+        seen += process.stdout.readline()
+    return seen
+
+
+def test_daemon_reloads_on_sighup_and_shuts_down_cleanly_on_sigterm(tmp_path):
+    wire = tmp_path / "wire.xml"
+    wire.write_text(rss(EXPORT_NEWS), encoding="utf-8")
+    other = tmp_path / "other.xml"
+    other.write_text(rss(("ot-1", "Cathie Wood's Ark Invest buys more Alibaba shares", "A new stake.")), encoding="utf-8")
+    path = write_config(tmp_path / "bot.toml", tmp_path / "data", {"wire": str(wire)}, extra=DAEMON_SETTINGS)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--config", str(path)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        read_until(process, "NVDA  export_license", time.monotonic() + 60)
+        write_config(path, tmp_path / "data", {"wire": str(wire), "other": str(other)}, extra=DAEMON_SETTINGS)
+        process.send_signal(signal.SIGHUP)
+        read_until(process, "BABA  fund_position", time.monotonic() + 60)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert "Traceback" not in stderr
+    assert '"msg": "config reloaded: 2 feed(s)' in stderr
+    assert '"msg": "shutdown: flushed' in stderr
+    store = Store(tmp_path / "data" / "catalyst-bot.sqlite3")
+    try:
+        assert store.outbox_counts() == {"sent": 2}
+    finally:
+        store.close()
