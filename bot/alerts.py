@@ -8,8 +8,8 @@ from collections import Counter
 from bot.config import BotConfig, RouteConfig
 from bot.models import Alert
 from bot.routing import selected_routes
-from bot.stories import decide_story, story_key, story_window, with_source
 from bot.store import Mute, Store
+from bot.stories import decide_story, story_key, story_window, with_source
 from bot.timewindows import in_quiet_hours
 
 _LOGGER = logging.getLogger(__name__)

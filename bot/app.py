@@ -16,11 +16,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, system_clock
 from bot.config import BotConfig
-from bot.models import NewsItem
 from bot.delivery import ConnectionAware, Deliverer, Receiver
 from bot.digest import queue_due_digests
 from bot.heartbeat import touch_heartbeat
 from bot.metrics import Metrics
+from bot.models import NewsItem
 from bot.normalize import parse_feed
 from bot.ops import queue_ops_notice, queue_silent_feed_notices
 from bot.pipeline import TITLE_KEY_PREFIX, ingest_items

@@ -3,42 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import getpass
 import asyncio
+import getpass
 import json
 import logging
 import os
-import signal
-from concurrent.futures import ProcessPoolExecutor
 import sys
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
 
 import aiohttp
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import Progress
 
-from adapters.console import ConsoleReceiver
-from adapters.registry import build_receivers
 from bot.app import CatalystBot
 from bot.clock import system_clock
 from bot.commands import CatalystCommands
-from bot.config import BotConfig, load_config
+from bot.config import load_config
+from bot.daemon import run
+from bot.errors import CatalystBotError
 from bot.heartbeat import heartbeat_age
 from bot.logs import configure_logging
-from bot.ops_server import OpsServer
-from bot.reload import ConfigReloader
-from bot.errors import CatalystBotError
 from bot.models import Alert, NewsItem
 from bot.route_report import route_report
-from bot.normalize import parse_feed
+from bot.scan import write_scan
 from bot.store import Store
 from rules import universe as rules_universe
-from rules.backtest import item_from_row, run_backtest
+from rules.backtest import run_backtest
 from rules.engine import RuleEngine, validate
 from rules.explain import explain
 
@@ -128,70 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    console_receiver = ConsoleReceiver()
-    store = Store(config.store_path())
-    try:
-        engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
-        commands = CatalystCommands.for_bot(config, store, engine, system_clock)
-        receivers = build_receivers(config, console_receiver, commands)
-        return asyncio.run(_run_bot(args, config, store, engine, receivers, console_receiver))
-    finally:
-        store.close()
-
-
-async def _run_bot(args, config: BotConfig, store: Store, engine: RuleEngine, receivers, console_receiver) -> int:
-    # feedparser is CPU-bound: worker processes parse in parallel where threads would share the GIL.
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as parse_pool:
-        async with aiohttp.ClientSession() as session:
-            bot = CatalystBot(
-                config, store, engine, receivers, session, on_notice=console_receiver.notice, parse_pool=parse_pool
-            )
-            async with _listening(receivers, listen=not args.once):
-                return await _drive(bot, args, config)
-
-
-@contextlib.asynccontextmanager
-async def _listening(receivers: dict, *, listen: bool) -> AsyncIterator[None]:
-    """Start the receivers that also listen (those with `async start()`, e.g. Slack's app) when `listen`;
-    close every receiver that has `async close()` after (a Discord client logs in on first send even in --once)."""
-    async with contextlib.AsyncExitStack() as stack:
-        for receiver in receivers.values():
-            if hasattr(receiver, "close"):
-                stack.push_async_callback(receiver.close)
-            if listen and hasattr(receiver, "start"):
-                await receiver.start()
-        yield
-
-
-async def _drive(bot: CatalystBot, args: argparse.Namespace, config: BotConfig) -> int:
-    if args.once:
-        report = await _with_progress(bot)
-        print(report.summary(), file=sys.stderr)
-        return 0
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    reloader = ConfigReloader(config.source, bot) if config.source else None
-    if reloader is not None:
-        loop.add_signal_handler(signal.SIGHUP, reloader.reload)
-    async with contextlib.AsyncExitStack() as stack:
-        if config.http.enabled:
-            server = OpsServer(bot.metrics, bot.health_checks, host=config.http.host, port=config.http.port)
-            await server.start()
-            stack.push_async_callback(server.close)
-        print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", file=sys.stderr)
-        await bot.run_forever(stop, reloader)
-    return 0
-
-
-async def _with_progress(bot: CatalystBot):
-    if not sys.stderr.isatty():
-        return await bot.run_once()
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("polling feeds", total=None)
-        return await bot.run_once(lambda done, total: progress.update(task, completed=done, total=total))
+    return run(load_config(args.config), once=args.once)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -227,62 +152,6 @@ def _scan(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_scan(path: Path, engine: RuleEngine, out: TextIO) -> None:
-    """Print one JSON object per input item, in input order (a contract other tools rely on)."""
-    for item_id, item, error in _scan_items(path):
-        record: dict[str, object] = {"id": item_id, "catalysts": []}
-        if item is None:
-            record["error"] = error
-        else:
-            record["catalysts"] = [catalyst.to_scan_json() for catalyst in engine.detect(item)]
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def _scan_items(path: Path) -> Iterator[tuple[str | None, NewsItem | None, str | None]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalystBotError(f"{path}: cannot read: {exc.strerror}") from None
-    if path.suffix in {".jsonl", ".json", ".ndjson"} or data.lstrip()[:1] == b"{":
-        for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
-            if line.strip():
-                yield _json_line_item(line, number, path.name)
-        return
-    parsed = parse_feed(data, feed=path.name)
-    if parsed.problem and not parsed.items:
-        raise CatalystBotError(f"{path}: {parsed.problem}")
-    for item in parsed.items:
-        yield item.id, item, None
-
-
-def _json_line_item(line: str, number: int, source: str) -> tuple[str | None, NewsItem | None, str | None]:
-    try:
-        raw = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return None, None, f"line {number}: not JSON: {exc}"
-    if not isinstance(raw, dict):
-        return None, None, f"line {number}: expected a JSON object"
-    item_id = str(raw.get("id") or f"line-{number}")
-    try:
-        published = raw.get("published")
-        item = NewsItem(
-            id=item_id,
-            title=str(raw.get("title") or ""),
-            summary=str(raw.get("summary") or ""),
-            link=raw.get("link"),
-            published=_utc(published) if published else None,
-            feed=str(raw.get("source") or source),
-        )
-    except (ValueError, ValidationError) as exc:
-        return item_id, None, f"line {number}: {exc}"
-    return item_id, item, None
-
-
-def _utc(text: str) -> datetime:
-    value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
-
-
 def _backtest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
@@ -297,7 +166,7 @@ def _explain(args: argparse.Namespace) -> int:
             raise CatalystBotError(f"--item-json: not JSON: {exc}") from None
         if not isinstance(row, dict):
             raise CatalystBotError("--item-json: expected a JSON object")
-        item = item_from_row(row)
+        item = NewsItem.from_json_row(row, default_id="explain")
     elif args.title:
         item = NewsItem(id="explain", title=args.title, summary=args.summary)
     else:

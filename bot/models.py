@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -36,6 +36,28 @@ class NewsItem(_Frozen):
         if value is not None and value.tzinfo is None:
             raise ValueError("published must be timezone-aware")
         return value
+
+    @classmethod
+    def from_json_row(cls, row: dict, *, default_id: str = "", feed: str = "") -> NewsItem:
+        """An item from one JSON-lines row (`id`, `title`, `summary`, `link`, `published`, `source`).
+
+        Raises:
+            ValueError: a field has the wrong type or `published` is not an ISO 8601 time.
+        """
+        published = row.get("published")
+        return cls(
+            id=str(row.get("id") or default_id),
+            title=str(row.get("title") or ""),
+            summary=str(row.get("summary") or ""),
+            link=row.get("link"),
+            published=_utc(str(published)) if published else None,
+            feed=str(row.get("source") or feed),
+        )
+
+
+def _utc(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 class Catalyst(_Frozen):

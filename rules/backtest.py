@@ -51,22 +51,12 @@ class Report:
         return self.ticker_correct / self.ticker_checks if self.ticker_checks else 1.0
 
 
-def item_from_row(row: dict) -> NewsItem:
-    """A NewsItem from one JSON-lines row (the ``scan`` / eval format)."""
-    return NewsItem(
-        id=str(row.get("id", "")),
-        title=str(row.get("title", "")),
-        summary=str(row.get("summary") or ""),
-        link=row.get("link"),
-    )
-
-
 def score(rows: list[dict], engine: RuleEngine) -> Report:
     """Compare the engine's (kind, ticker) pairs with each row's labels."""
     report = Report()
     for row in rows:
         report.items += 1
-        item = item_from_row(row)
+        item = NewsItem.from_json_row(row)
         catalysts = engine.detect(item)
         found = {(c.kind, t) for c in catalysts for t in c.tickers}
         evidence = {(c.kind, t): f"{c.rule}: {' | '.join(c.evidence)}" for c in catalysts for t in c.tickers}
