@@ -25,6 +25,11 @@ _LOGGER = logging.getLogger(__name__)
 # adapter whose platform de-duplicates on a client key (an Idempotency-Key header, Discord's
 # `nonce` with `enforce_nonce`) passes it on, so a resend after a crash does not post twice.
 DELIVERY_KEY: ContextVar[str | None] = ContextVar("catalyst_bot_delivery_key", default=None)
+# None on a first attempt. On a resend that may already have been posted (a sender that stopped
+# mid-send held the row, or an earlier attempt failed or timed out, perhaps after the platform took
+# it): the time the delivery was queued, the earliest it can have been posted. An adapter whose
+# platform has no client key can look for its message from then on before posting again.
+DELIVERY_MAY_EXIST_SINCE: ContextVar[float | None] = ContextVar("catalyst_bot_delivery_may_exist_since", default=None)
 PARENT_WAIT = 5.0
 
 
@@ -38,7 +43,8 @@ class Receiver(Protocol):
 
         `reply_to` is the id of an earlier message about the same story: post as a thread reply
         where the platform allows. Raise `RateLimited` or `DeliveryError` on failure. The
-        delivery's idempotency key is in `DELIVERY_KEY.get()`.
+        delivery's idempotency key is in `DELIVERY_KEY.get()`; `DELIVERY_MAY_EXIST_SINCE.get()` is
+        set on a resend that may already have been posted.
         """
 
 
@@ -173,6 +179,8 @@ class Deliverer:
             self._store.postpone(delivery.id, now + wait, claimed.claim)
             return False
         key = DELIVERY_KEY.set(f"{self._store.instance_id}-{delivery.id}")
+        resend = claimed.reclaimed or claimed.attempts > 0
+        may_exist = DELIVERY_MAY_EXIST_SINCE.set(claimed.created_at if resend else None)
         try:
             message_id = await asyncio.wait_for(self._send(receiver, claimed, target, reply_to), self._send_timeout)
         except RateLimited as exc:
@@ -195,6 +203,7 @@ class Deliverer:
             return True
         finally:
             DELIVERY_KEY.reset(key)
+            DELIVERY_MAY_EXIST_SINCE.reset(may_exist)
         sent_at = self._clock()
         self._store.mark_sent(delivery.id, message_id, sent_at, claimed.claim)
         self._observe_latency(claimed, sent_at)

@@ -1,4 +1,4 @@
-"""A local fake of Slack for tests: the Web API, response_url hooks and a Socket Mode WebSocket, all recorded."""
+"""A local fake of Slack for tests: the Web API (with the channels' messages), response_url hooks and Socket Mode, recorded."""
 
 from __future__ import annotations
 
@@ -25,20 +25,39 @@ class Call:
 
 @dataclass
 class Canned:
+    """A scripted answer; `drop` closes the connection instead, after taking the request."""
+
     status: int
     body: dict
     headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+
+
+@dataclass
+class Message:
+    """A message as the channel shows it; `metadata` is what chat.postMessage was given."""
+
+    channel: str
+    ts: str
+    text: str
+    thread_ts: str | None
+    metadata: dict | None
 
 
 class FakeSlack:
-    """Answers `POST /api/<method>` like Slack, `POST /respond/<name>` like a response_url, and `/socket`.
+    """Answers `/api/<method>` like Slack, `POST /respond/<name>` like a response_url, and `/socket`.
 
-    `calls` keeps every request in order; `fail(method, ...)` queues error answers for a method;
-    `envelope(...)` sends a Socket Mode envelope to the connected bot and returns its ack.
+    `calls` keeps every request in order; `messages` every message posted, which conversations.history
+    and conversations.replies show (with their metadata when asked); `channels` maps names to ids for
+    conversations.list. `fail(method, ...)` queues error answers for a method, `drop(method)` a
+    connection closed after the request was taken; `envelope(...)` sends a Socket Mode envelope to
+    the connected bot and returns its ack.
     """
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.messages: list[Message] = []
+        self.channels: dict[str, str] = {"desk": "C0DESK"}
         self.port: int | None = None
         self._canned: dict[str, list[Canned]] = {}
         self._ts = itertools.count(1)
@@ -50,6 +69,7 @@ class FakeSlack:
     async def __aenter__(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/respond/{name}", self._respond)
         app.router.add_get("/socket", self._websocket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -75,6 +95,10 @@ class FakeSlack:
         """Answer the next call to `method` with this instead of success."""
         self._canned.setdefault(method, []).append(Canned(status, body, headers or {}))
 
+    def drop(self, method: str) -> None:
+        """Take the next call to `method` (a post is posted), then close the connection without an answer."""
+        self._canned.setdefault(method, []).append(Canned(0, {}, drop=True))
+
     def called(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
@@ -95,26 +119,59 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         raw = await request.text()
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            args = dict(request.query)
+        elif request.content_type == "application/json":
             args = json.loads(raw or "{}")
         else:
             args = dict(parse_qsl(raw))
         self.calls.append(Call(method, args, dict(request.headers)))
-        if self._canned.get(method):
-            canned = self._canned[method].pop(0)
+        canned = self._canned[method].pop(0) if self._canned.get(method) else None
+        if canned is not None and not canned.drop:
             return web.json_response(canned.body, status=canned.status, headers=canned.headers)
-        return web.json_response(self._success(method, args))
+        answer = self._success(method, args)
+        if canned is not None:
+            request.transport.close()
+        return web.json_response(answer)
 
     def _success(self, method: str, args: dict) -> dict:
         if method == "auth.test":
             return {"ok": True, "user": "catalyst-bot", "user_id": "UBOT", "team": "Desk", "team_id": "T1", "bot_id": "B1"}
         if method == "chat.postMessage":
-            channel = args.get("channel", "")
-            channel_id = channel if channel.startswith("C") else "C0DESK"
-            return {"ok": True, "channel": channel_id, "ts": f"1752561000.{next(self._ts):06d}"}
+            return self._post(args)
+        if method == "conversations.list":
+            return {"ok": True, "channels": [{"id": id_, "name": name} for name, id_ in self.channels.items()]}
+        if method == "conversations.history":
+            return self._page(args, [m for m in reversed(self.messages) if m.thread_ts in (None, m.ts)])
+        if method == "conversations.replies":
+            return self._page(args, [m for m in self.messages if args["ts"] in (m.ts, m.thread_ts)])
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": True}
+
+    def _post(self, args: dict) -> dict:
+        channel = args.get("channel", "")
+        channel_id = channel if channel.startswith("C") else self.channels.get(channel.removeprefix("#"), "C0DESK")
+        metadata = args.get("metadata")
+        ts = f"1752561000.{next(self._ts):06d}"
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        self.messages.append(Message(channel_id, ts, args.get("text", ""), args.get("thread_ts"), metadata))
+        return {"ok": True, "channel": channel_id, "ts": ts}
+
+    @staticmethod
+    def _page(args: dict, messages: list[Message]) -> dict:
+        """One page of `messages` in the channel of `args` after `oldest`, by `limit` and `cursor`."""
+        shown = [m for m in messages if m.channel == args["channel"] and float(m.ts) > float(args.get("oldest", 0))]
+        start, limit = int(args.get("cursor") or 0), int(args.get("limit", 100))
+        with_metadata = args.get("include_all_metadata") in ("1", "true", True)
+        page = [
+            {"type": "message", "ts": m.ts, "text": m.text} | ({"metadata": m.metadata} if with_metadata and m.metadata else {})
+            for m in shown[start : start + limit]
+        ]
+        more = start + limit < len(shown)
+        cursor = str(start + limit) if more else ""
+        return {"ok": True, "messages": page, "has_more": more, "response_metadata": {"next_cursor": cursor}}
 
     async def _respond(self, request: web.Request) -> web.Response:
         self.calls.append(Call(f"respond:{request.match_info['name']}", await request.json(), dict(request.headers)))

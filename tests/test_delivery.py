@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.clock import ManualClock
-from bot.delivery import Deliverer
+from bot.delivery import DELIVERY_MAY_EXIST_SINCE, Deliverer
 from bot.models import Alert
 from bot.store import Store
 
@@ -32,8 +32,10 @@ class FlakyReceiver:
     def __init__(self, failures: int) -> None:
         self.failures = failures
         self.posted: list[tuple[str, Alert]] = []
+        self.may_exist_since: list[float | None] = []
 
     async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
+        self.may_exist_since.append(DELIVERY_MAY_EXIST_SINCE.get())
         if self.failures:
             self.failures -= 1
             raise ConnectionError("chat API unreachable")
@@ -84,3 +86,21 @@ async def test_alert_for_an_unconfigured_platform_is_given_up_not_retried_foreve
     report = await Deliverer(store, {}, clock).deliver_pending()
     assert report.given_up == 1
     assert store.outbox_counts() == {"failed": 1}
+
+
+async def test_receiver_is_told_when_a_send_is_a_resend_that_may_already_be_posted(store):
+    clock = ManualClock()
+    queued_at = clock()
+    with store.transaction():
+        store.enqueue(ALERT, "slack:#desk", queued_at)
+        store.enqueue(ALERT.model_copy(update={"item_id": "ark-2"}), "slack:#desk", queued_at)
+    receiver = FlakyReceiver(failures=1)
+    deliverer = Deliverer(store, {"slack": receiver}, clock, backoff_base=10, backoff_cap=10)
+    [_, second] = store.pending_deliveries(clock())
+    store.claim(second, clock(), deliverer.lease)  # a sender that stops mid-send
+    await deliverer.deliver_pending()
+    clock.advance(deliverer.lease)
+    await deliverer.deliver_pending()
+    # First attempt; then the failed one's retry and the stopped sender's row, both as of queueing.
+    assert receiver.may_exist_since == [None, queued_at, queued_at]
+    assert store.outbox_counts() == {"sent": 2}

@@ -14,9 +14,9 @@ import pytest
 import pytest_asyncio
 from slack_sdk.signature import SignatureVerifier
 
+import adapters.slack
 from adapters.console import ConsoleReceiver
 from adapters.registry import build_receivers
-import adapters.slack
 from adapters.slack.app import COMMAND, build_app
 from adapters.slack.receiver import SlackReceiver, slack_client
 from adapters.slack.server import HttpListener, SocketModeListener
@@ -397,6 +397,14 @@ def test_run_starts_the_socket_mode_app_and_closes_it_on_exit(tmp_path, monkeypa
 def test_manifest_declares_what_the_app_uses():
     manifest = json.loads((Path(adapters.slack.__file__).parent / "manifest.json").read_text(encoding="utf-8"))
     assert [command["command"] for command in manifest["features"]["slash_commands"]] == [COMMAND]
-    assert manifest["oauth_config"]["scopes"]["bot"] == ["chat:write", "chat:write.public", "commands"]
+    assert manifest["oauth_config"]["scopes"]["bot"] == [
+        "chat:write",
+        "chat:write.public",
+        "commands",
+        "channels:history",
+        "groups:history",
+        "channels:read",
+        "groups:read",
+    ]
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
