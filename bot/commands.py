@@ -12,6 +12,7 @@ from bot.config import BotConfig
 from bot.durations import parse_duration
 from bot.store import Store, StoredCatalyst
 from rules.engine import RuleEngine
+from rules.tickers import normalise_ticker
 
 _TICKER = re.compile(r"^[A-Z][A-Z0-9\-]{0,9}$")
 _DAYS = re.compile(r"^(\d{1,3})d?$", re.IGNORECASE)
@@ -212,7 +213,7 @@ class CatalystCommands:
 
 
 def parse_ticker(text: str) -> str:
-    ticker = text.strip().lstrip("$").upper().replace(".", "-")
+    ticker = normalise_ticker(text.strip().lstrip("$"))
     if not _TICKER.match(ticker):
         raise CommandError(f"{text!r} is not a ticker symbol (try e.g. BABA or NVDA)")
     return ticker
