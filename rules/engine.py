@@ -89,12 +89,12 @@ class RuleEngine:
         return cls(loaded.rules, universe.linker(), settings.price_move_threshold)
 
     def detect(self, item: NewsItem) -> list[Catalyst]:
-        """The catalysts in ``item``, at most one per kind and ticker."""
+        """The catalysts in ``item``, at most one per kind and ticker, in pack and rule order."""
         prepared, candidates = self._prepare(item)
         if prepared is None:
             return []
         hits = []
-        for index in candidates:
+        for index in sorted(candidates):
             compiled = self._compiled[index]
             if compiled.possible(prepared):
                 hits.extend(compiled.evaluate(prepared))

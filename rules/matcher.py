@@ -94,11 +94,14 @@ class Prepared:
         return self.sentences[index] if self.sentences else (0, len(self.text))
 
     def spans_of(self, keys: frozenset[str]) -> list[Span]:
-        """Every occurrence of any phrase in ``keys`` (remembered: rules ask again per anchor)."""
+        """Every occurrence of any phrase in ``keys``, by position then longest first, so ties
+        break the same way in every run (remembered: rules ask again per anchor)."""
         spans = self._spans.get(keys)
         if spans is None:
             occurrences = self.occurrences
-            spans = self._spans[keys] = [s for k in occurrences.keys() & keys for s in occurrences[k]]
+            spans = [s for k in occurrences.keys() & keys for s in occurrences[k]]
+            spans.sort(key=_by_position)
+            self._spans[keys] = spans
         return spans
 
     def words_between(self, start: int, end: int) -> int:
@@ -224,7 +227,8 @@ class CompiledRule:
         group: PhraseGroup,
         skip_mentions: bool = False,
     ) -> Span | None:
-        """The closest phrase of ``keys`` in the window; blockers skip "NASDAQ:TSLA"-style tickers."""
+        """The closest phrase of ``keys`` in the window (a tie goes to the earlier, then the
+        longer one); blockers skip "NASDAQ:TSLA"-style tickers."""
         best: tuple[int, Span] | None = None
         for span in item.spans_of(keys):
             if span[0] < sentence[0] or span[1] > sentence[1]:
@@ -280,14 +284,14 @@ class CompiledRule:
         return []
 
     def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> str | None:
-        best: tuple[int, str] | None = None
+        best: tuple[tuple[int, int, int], str] | None = None
         for direction, keys in self.direction_keys.items():
             for span in item.spans_of(keys):
                 if span[0] < sentence[0] or span[1] > sentence[1]:
                     continue
-                distance = max(anchor[0] - span[1], span[0] - anchor[1], 0)
-                if best is None or distance < best[0]:
-                    best = (distance, direction)
+                rank = (max(anchor[0] - span[1], span[0] - anchor[1], 0), *_by_position(span))
+                if best is None or rank < best[0]:
+                    best = (rank, direction)
         return best[1] if best else self.rule.direction
 
 
@@ -305,6 +309,11 @@ def _distance(item: Prepared, anchor: Span, span: Span, side: str, within: int |
     if words > within or _BREAK.search(item.text, gap[0], gap[1] + 1):
         return None
     return words
+
+
+def _by_position(span: Span) -> tuple[int, int]:
+    """Sort key of spans: earlier first, then longer first."""
+    return span[0], -span[1]
 
 
 def _group(text: str, mentions: list[Mention], index: int) -> list[Mention]:
