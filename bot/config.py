@@ -369,7 +369,11 @@ def _load_file(path: Path) -> BotConfig:
         config = BotConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_format_errors(path, exc)) from None
-    return config.model_copy(update={"source": path.resolve()})
+    source = path.resolve()
+    # Relative rule-pack paths are relative to the config file, as feed paths are.
+    packs = [source.parent / pack.expanduser() for pack in config.rules.packs]
+    rules = config.rules.model_copy(update={"packs": packs})
+    return config.model_copy(update={"source": source, "rules": rules})
 
 
 def _format_errors(path: Path, exc: ValidationError) -> str:

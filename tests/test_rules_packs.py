@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import load_config
 from bot.models import NewsItem
 from rules.engine import RuleEngine, RuleError, validate
 from rules.packs import builtin_pack_files
@@ -90,3 +91,22 @@ def test_user_pack_adds_a_kind_with_a_rank_threshold(tmp_path: Path) -> None:
     engine = RuleEngine.from_settings(RulesSettings(builtin_packs=False, packs=[path]))
     assert engine.detect(NewsItem(id="1", title="Spotify ranks No. 2 among music apps"))
     assert not engine.detect(NewsItem(id="2", title="Spotify ranks No. 9 among music apps"))
+
+
+def test_relative_pack_paths_are_relative_to_the_config_file(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "setup"
+    (folder / "packs").mkdir(parents=True)
+    (folder / "packs" / "mine.toml").write_text(
+        '[[rule]]\nid = "my.zoom"\nkind = "price_move"\nany = ["zooms"]\n'
+        'number = { unit = "percent", min = 1 }\n'
+    )
+    (folder / "catalyst-bot.toml").write_text('[rules]\npacks = ["packs/mine.toml", "packs"]\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    settings = load_config("../setup/catalyst-bot.toml").rules
+    assert settings.packs == [folder.resolve() / "packs" / "mine.toml", folder.resolve() / "packs"]
+    assert validate(settings) == []
+    engine = RuleEngine.from_settings(settings)
+    (catalyst,) = engine.detect(NewsItem(id="1", title="Nvidia zooms 2%"))
+    assert catalyst.rule == "my.zoom"
