@@ -28,7 +28,7 @@ class Canned:
     """A scripted answer; `drop` closes the connection instead, after taking the request."""
 
     status: int
-    body: dict
+    body: dict | str
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False
 
@@ -91,8 +91,8 @@ class FakeSlack:
     def response_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.port}/respond/{name}"
 
-    def fail(self, method: str, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
-        """Answer the next call to `method` with this instead of success."""
+    def fail(self, method: str, status: int, body: dict | str, headers: dict[str, str] | None = None) -> None:
+        """Answer the next call to `method` with this instead of success (a str body is sent as plain text)."""
         self._canned.setdefault(method, []).append(Canned(status, body, headers or {}))
 
     def drop(self, method: str) -> None:
@@ -128,6 +128,8 @@ class FakeSlack:
         self.calls.append(Call(method, args, dict(request.headers)))
         canned = self._canned[method].pop(0) if self._canned.get(method) else None
         if canned is not None and not canned.drop:
+            if isinstance(canned.body, str):
+                return web.Response(text=canned.body, status=canned.status, headers=canned.headers)
             return web.json_response(canned.body, status=canned.status, headers=canned.headers)
         answer = self._success(method, args)
         if canned is not None:

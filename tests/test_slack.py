@@ -188,6 +188,19 @@ async def test_long_429_goes_back_to_the_outbox_as_rate_limited(fake_slack):
     assert len(fake_slack.called("chat.postMessage")) == 1
 
 
+async def test_a_proxy_s_plain_text_errors_are_read_by_their_status(fake_slack):
+    fake_slack.fail("chat.postMessage", 429, "Too Many Requests", {"Retry-After": "20"})
+    fake_slack.fail("chat.postMessage", 502, "Bad Gateway")
+    receiver = SlackReceiver(slack_client(BOT_TOKEN, fake_slack.api_url))
+    with pytest.raises(RateLimited) as limited:
+        await receiver.send(ALERT, "C0DESK")
+    assert limited.value.retry_after == 20
+    with pytest.raises(DeliveryError) as failed:
+        await receiver.send(ALERT, "C0DESK")
+    assert str(failed.value) == "Slack refused the post to C0DESK: HTTP 502"
+    assert not failed.value.permanent
+
+
 async def test_digests_and_notices_are_posted_as_escaped_text(fake_slack):
     receiver = SlackReceiver(slack_client(BOT_TOKEN, fake_slack.api_url))
     digest = "Digest for #desk: 2 alert(s)\n▲ BABA price_move: <!channel> shares & <b>up</b>"

@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app
 from adapters.slack.blocks import MAX_FALLBACK_TEXT, alert_text, clip, text_to_blocks, to_slack_blocks
+from adapters.slack.errors import slack_error
 from adapters.slack.server import HttpListener, SocketModeListener
 from bot.commands import CatalystCommands
 from bot.config import SlackAdapterConfig
@@ -136,7 +137,7 @@ class SlackReceiver:
         try:
             identity = await self.client.auth_test()
         except SlackApiError as exc:
-            error = exc.response.get("error", "unknown error")
+            error = slack_error(exc.response)
             raise CatalystBotError(f"Slack refused the bot token: {error} ({_HINTS.get(error, 'check it')})") from None
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise CatalystBotError(f"cannot reach the Slack API at {self.client.base_url}: {exc}") from None
@@ -207,7 +208,7 @@ class SlackReceiver:
             return None
         except SlackApiError as exc:
             response = exc.response
-            error = response.get("error") or f"HTTP {response.status_code}"
+            error = slack_error(response)
             if response.status_code == 429 or error == "ratelimited":
                 raise RateLimited(_retry_after(response.headers), f"Slack rate-limited the history of {channel}") from None
             if response.status_code >= 500 or error in _TRANSIENT:
@@ -286,7 +287,7 @@ def _thread_of(target: str, reply_to: str | None) -> tuple[str, str | None]:
 
 def _delivery_error(exc: SlackApiError, channel: str) -> DeliveryError:
     response = exc.response
-    error = response.get("error") or f"HTTP {response.status_code}"
+    error = slack_error(response)
     if response.status_code == 429 or error == "ratelimited":
         return RateLimited(_retry_after(response.headers), f"Slack rate-limited posts to {channel}")
     hint = _HINTS.get(error)

@@ -12,6 +12,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from adapters.slack.errors import slack_error
 from bot.errors import CatalystBotError
 
 _LOGGER = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class SocketModeListener:
             await asyncio.wait_for(self.handler.connect_async(), CONNECT_TIMEOUT)
         except SlackApiError as exc:
             await self.close()
-            error = exc.response.get("error", "unknown error")
+            error = slack_error(exc.response)
             raise CatalystBotError(
                 f"Slack refused the app-level token: {error} (it must be an xapp- token with connections:write)"
             ) from None
