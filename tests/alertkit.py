@@ -60,6 +60,10 @@ class RecordingReceiver:
     platform: str = "slack"
     posts: list[Posted] = field(default_factory=list)
 
+    @property
+    def alerts(self) -> list[Alert]:
+        return [post.alert for post in self.posts if post.alert is not None]
+
     async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         self.posts.append(Posted(target, alert, None, reply_to, DELIVERY_KEY.get()))
         return f"m-{len(self.posts)}"

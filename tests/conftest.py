@@ -1,11 +1,20 @@
-"""Shared pytest fixtures: a local feed server and an aiohttp client session."""
+"""Shared pytest fixtures: a local feed server, an aiohttp session, and a bot wired to a recording receiver."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import aiohttp
+import pytest
 import pytest_asyncio
 
+from bot.app import CatalystBot
+from bot.clock import ManualClock
+from bot.config import BotConfig
+from bot.store import Store
+from rules.engine import RuleEngine
+from tests.alertkit import RecordingReceiver
 from tests.feedserver import FeedServer
+
+_ENGINES: dict[str, RuleEngine] = {}
 
 
 @pytest_asyncio.fixture
@@ -18,3 +27,31 @@ async def feed_server() -> AsyncIterator[FeedServer]:
 async def http_session() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
+
+
+@pytest.fixture
+def make_bot(http_session) -> Iterator[Callable[..., tuple[CatalystBot, RecordingReceiver]]]:
+    """Build a CatalystBot on the config's store, posting to a RecordingReceiver; stores closed after."""
+    stores: list[Store] = []
+
+    def build(config: BotConfig, clock: ManualClock | None = None, notices: list[str] | None = None):
+        rules_key = config.rules.model_dump_json()
+        if rules_key not in _ENGINES:
+            _ENGINES[rules_key] = RuleEngine.from_settings(config.rules)
+        store = Store(config.store_path())
+        stores.append(store)
+        receiver = RecordingReceiver(platform="console")
+        bot = CatalystBot(
+            config,
+            store,
+            _ENGINES[rules_key],
+            {"console": receiver},
+            http_session,
+            clock=clock or ManualClock(),
+            on_notice=notices.append if notices is not None else None,
+        )
+        return bot, receiver
+
+    yield build
+    for store in stores:
+        store.close()

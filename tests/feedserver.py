@@ -8,6 +8,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from aiohttp import web
 
@@ -172,3 +173,21 @@ def _not_modified(request: web.Request, etag: str | None, last_modified: str | N
         return etag is not None and etag in {tag.strip() for tag in if_none_match.split(",")}
     if_modified_since = request.headers.get("If-Modified-Since")
     return last_modified is not None and if_modified_since == last_modified
+
+
+EXPORT_NEWS = (
+    "ex-1",
+    "Nvidia wins U.S. export licences to resume H20 chip sales to China",
+    "The chipmaker said Washington approved the licences it had applied for after an April ban.",
+)
+ORDINARY_NEWS = ("plain-1", "Town library extends weekend opening hours", "Doors will stay open until 8pm.")
+
+
+def rss(*items: tuple[str, str, str]) -> str:
+    """An RSS document of (guid, title, summary) items, each linking to news.example.com/<guid>."""
+    entries = "".join(
+        f"<item><guid>{guid}</guid><title>{escape(title)}</title><description>{escape(summary)}</description>"
+        f"<link>https://news.example.com/{guid}</link><pubDate>Tue, 15 Jul 2025 06:30:00 GMT</pubDate></item>"
+        for guid, title, summary in items
+    )
+    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{entries}</channel></rss>"

@@ -3,46 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-import pytest
-
-from bot.app import CatalystBot
 from bot.cli import main
 from bot.clock import ManualClock
 from bot.config import load_config
-from bot.models import Alert
-from bot.store import Store
-from rules.engine import RuleEngine
-
-EXPORT_NEWS = (
-    "ex-1",
-    "Nvidia wins U.S. export licences to resume H20 chip sales to China",
-    "The chipmaker said Washington approved the licences it had applied for after an April ban.",
-)
-ORDINARY_NEWS = ("plain-1", "Town library extends weekend opening hours", "Doors will stay open until 8pm.")
-
-
-def rss(*items: tuple[str, str, str]) -> str:
-    entries = "".join(
-        f"<item><guid>{guid}</guid><title>{escape(title)}</title><description>{escape(summary)}</description>"
-        f"<link>https://news.example.com/{guid}</link><pubDate>Tue, 15 Jul 2025 06:30:00 GMT</pubDate></item>"
-        for guid, title, summary in items
-    )
-    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{entries}</channel></rss>"
-
-
-class RecordingReceiver:
-    """A console-like receiver that keeps what it was given."""
-
-    platform = "console"
-
-    def __init__(self) -> None:
-        self.alerts: list[Alert] = []
-
-    async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
-        self.alerts.append(alert)
-        return None
+from tests.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss
 
 
 def make_config(tmp_path: Path, feeds: dict[str, str], *, baseline: bool = False, max_failures: int = 3):
@@ -52,35 +17,6 @@ def make_config(tmp_path: Path, feeds: dict[str, str], *, baseline: bool = False
     path = tmp_path / "bot.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return load_config(path)
-
-
-@pytest.fixture
-def engine():
-    return RuleEngine.from_settings(load_config(None).rules)
-
-
-@pytest.fixture
-def make_bot(tmp_path, http_session, engine):
-    stores: list[Store] = []
-
-    def build(config, clock=None, notices=None):
-        store = Store(config.store_path())
-        stores.append(store)
-        receiver = RecordingReceiver()
-        bot = CatalystBot(
-            config,
-            store,
-            engine,
-            {"console": receiver},
-            http_session,
-            clock=clock or ManualClock(),
-            on_notice=(notices.append if notices is not None else None),
-        )
-        return bot, receiver
-
-    yield build
-    for store in stores:
-        store.close()
 
 
 async def test_poll_alerts_catalysts_and_not_ordinary_items(feed_server, tmp_path, make_bot):

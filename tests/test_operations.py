@@ -10,16 +10,13 @@ import time
 from pathlib import Path
 
 import aiohttp
-import pytest
 
-from bot.app import CatalystBot
 from bot.clock import ManualClock
 from bot.config import load_config
 from bot.ops_server import OpsServer
 from bot.reload import ConfigReloader
 from bot.store import Store
-from rules.engine import RuleEngine
-from tests.test_app import EXPORT_NEWS, ORDINARY_NEWS, RecordingReceiver, rss
+from tests.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss
 
 REPO = Path(__file__).resolve().parents[1]
 DAEMON_SETTINGS = "[daemon]\nreload_on_change = false\n[[routes]]\nreceiver = 'console'\ngroup_wait = 0"
@@ -33,35 +30,10 @@ def write_config(path: Path, data_dir: Path, feeds: dict[str, str], extra: str =
     return path
 
 
-@pytest.fixture
-def bot_factory(tmp_path, http_session):
-    made: list[Store] = []
-
-    def build(config_path: Path, notices: list[str] | None = None, clock: ManualClock | None = None):
-        config = load_config(config_path)
-        store = Store(config.store_path())
-        made.append(store)
-        receiver = RecordingReceiver()
-        bot = CatalystBot(
-            config,
-            store,
-            RuleEngine.from_settings(config.rules),
-            {"console": receiver},
-            http_session,
-            clock=clock or ManualClock(),
-            on_notice=notices.append if notices is not None else None,
-        )
-        return bot, receiver
-
-    yield build
-    for store in made:
-        store.close()
-
-
-async def test_metrics_move_after_a_poll_cycle_and_healthz_reports_checks(feed_server, tmp_path, bot_factory):
+async def test_metrics_move_after_a_poll_cycle_and_healthz_reports_checks(feed_server, tmp_path, make_bot):
     url = feed_server.feed("/wire.xml", rss(EXPORT_NEWS, ORDINARY_NEWS))
     clock = ManualClock()
-    bot, _ = bot_factory(write_config(tmp_path / "bot.toml", tmp_path, {"wire": url}), clock=clock)
+    bot, _ = make_bot(load_config(write_config(tmp_path / "bot.toml", tmp_path, {"wire": url})), clock=clock)
     server = OpsServer(bot.metrics, bot.health_checks, port=0)
     await server.start()
     try:
@@ -93,10 +65,10 @@ async def test_metrics_move_after_a_poll_cycle_and_healthz_reports_checks(feed_s
     assert health["checks"]["store"] == {"ok": True, "detail": "writable"}
 
 
-async def test_reload_adds_and_drops_feeds_and_keeps_unchanged_state(feed_server, tmp_path, bot_factory):
+async def test_reload_adds_and_drops_feeds_and_keeps_unchanged_state(feed_server, tmp_path, make_bot):
     urls = {name: feed_server.feed(f"/{name}.xml", rss(ORDINARY_NEWS)) for name in ("a", "b", "c")}
     path = write_config(tmp_path / "bot.toml", tmp_path, {"a": urls["a"], "b": urls["b"]})
-    bot, _ = bot_factory(path)
+    bot, _ = make_bot(load_config(path))
     reloader = ConfigReloader(path, bot)
     await bot.run_once()
     etag_b = bot.store.feed("b").etag
@@ -111,11 +83,11 @@ async def test_reload_adds_and_drops_feeds_and_keeps_unchanged_state(feed_server
     assert (report.changed, report.not_modified) == (1, 1)
 
 
-async def test_an_invalid_file_keeps_the_old_config_and_says_why(feed_server, tmp_path, bot_factory):
+async def test_an_invalid_file_keeps_the_old_config_and_says_why(feed_server, tmp_path, make_bot):
     url = feed_server.feed("/a.xml", rss(ORDINARY_NEWS))
     path = write_config(tmp_path / "bot.toml", tmp_path, {"a": url})
     notices: list[str] = []
-    bot, _ = bot_factory(path, notices)
+    bot, _ = make_bot(load_config(path), notices=notices)
     reloader = ConfigReloader(path, bot)
     path.write_text(path.read_text() + "[[feeds]]\nname = 'b'\nurl = 'gopher://x'\n", encoding="utf-8")
     assert not reloader.reload()
