@@ -58,15 +58,17 @@ class RuleEngine:
         self._automaton = ahocorasick.Automaton()
         for base in keys.keys() | names.keys():
             variants = keys.get(base, [])
+            exact = tuple(k for k in variants if k[-1] != "*")
+            prefix = tuple(k for k in variants if k[-1] == "*")
             self._automaton.add_word(
                 base,
                 (
-                    len(base),
+                    len(base) - 1,
                     base[0].isalnum(),
                     base[-1].isalnum(),
                     base[-1].isalpha(),
-                    tuple(k for k in variants if k[-1] != "*"),
-                    tuple(k for k in variants if k[-1] == "*"),
+                    exact + prefix if exact else (),  # the keys a whole-word hit counts for
+                    prefix,
                     frozenset(triggers[base]) if base in triggers else _NO_RULES,
                     names.get(base),
                 ),
@@ -111,37 +113,39 @@ class RuleEngine:
         return traces, _to_catalysts([h for t in traces for h in t.hits])
 
     def _prepare(self, item: NewsItem) -> tuple[Prepared | None, set[int]]:
+        candidates: set[int] = set()
+        if not len(self._automaton):
+            return None, candidates
         text = clean(item.title) + "\n" + clean(item.summary)
         folded = fold(text).replace("-", " ")
         occurrences: dict[str, list[tuple[int, int]]] = defaultdict(list)
         name_hits: list[NameHit] = []
-        candidates: set[int] = set()
-        if not len(self._automaton):
-            return None, candidates
         size = len(folded)
-        for last, (length, leading, trailing, alpha, exact, prefix, rules, name) in self._automaton.iter(
-            folded
-        ):
-            start, end = last - length + 1, last + 1
+        hits = self._automaton.iter(folded)
+        for last, (offset, leading, trailing, alpha, whole, prefix, rules, name) in hits:
+            start = last - offset
             if name is not None:
-                name_hits.append((start, end, name))
-                if not exact and not prefix:
+                name_hits.append((start, last + 1, name))
+                if not whole and not prefix:
                     continue
             if leading and start and folded[start - 1].isalnum():
                 continue
+            end = last + 1
             # a phrase ends at a word end; a word followed by a version number ("qwen3") counts
-            if exact and (
+            if whole and (
                 not trailing
                 or end == size
                 or not folded[end].isalnum()
                 or (folded[end].isdigit() and alpha and folded[end - 4 : end].isalpha())
             ):
-                for key in exact:
-                    occurrences[key].append((start, end))
-            elif not prefix:
+                keys = whole
+            elif prefix:
+                keys = prefix
+            else:
                 continue
-            for key in prefix:
-                occurrences[key].append((start, end))
+            span = (start, end)
+            for key in keys:
+                occurrences[key].append(span)
             if rules:
                 candidates.update(rules)
         if not candidates:

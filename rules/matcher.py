@@ -26,7 +26,10 @@ _RANK = re.compile(
 )
 _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
 _EVIDENCE_SPAN = 200
-_WORD = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
+# The first letter or digit of a word, where a word is letters and digits joined by single . , '
+# ("3.8", "U.S", "don't"); the look-behinds see before the start of a search, so a count over a
+# gap is exact.
+_WORD_START = re.compile(r"(?<![^\W_])(?<![^\W_][.,'])[^\W_]")
 
 
 def phrase_key(phrase: str) -> str:
@@ -47,8 +50,8 @@ class _Lazy:
 
 
 class Prepared:
-    """An item's text made ready for the rules: phrase hits now; tickers, sentences, words and
-    numbers on first use, so an item whose candidate rules fail early costs little."""
+    """An item's text made ready for the rules: phrase hits now; tickers, sentences and numbers
+    on first use, so an item whose candidate rules fail early costs little."""
 
     def __init__(
         self,
@@ -78,11 +81,10 @@ class Prepared:
         return [s for s, _ in self.sentences]
 
     @_Lazy
-    def words(self) -> list[int]:
-        return [m.start() for m in _WORD.finditer(self.text)]
-
-    @_Lazy
     def has_percent(self) -> bool:
+        folded = self.folded  # _PERCENT needs "%", "percent", "per cent" or "pct"
+        if "%" not in folded and "per" not in folded and "pct" not in folded:
+            return False
         return _PERCENT.search(self.text) is not None
 
     @_Lazy
@@ -99,13 +101,22 @@ class Prepared:
         spans = self._spans.get(keys)
         if spans is None:
             occurrences = self.occurrences
-            spans = [s for k in occurrences.keys() & keys for s in occurrences[k]]
-            spans.sort(key=_by_position)
+            # loop over the smaller side: a rule's few anchors, or the item's few phrases
+            if len(keys) < len(occurrences):
+                found = occurrences.keys() & keys
+            else:
+                found = keys.intersection(occurrences)
+            if len(found) == 1:
+                spans = occurrences[next(iter(found))]  # one phrase: already in position order
+            else:
+                spans = [s for k in found for s in occurrences[k]]
+                spans.sort(key=_by_position)
             self._spans[keys] = spans
         return spans
 
     def words_between(self, start: int, end: int) -> int:
-        return bisect.bisect_left(self.words, end) - bisect.bisect_left(self.words, start)
+        """How many words start in ``text[start:end]`` (counted in the gap only: gaps are short)."""
+        return len(_WORD_START.findall(self.text, start, end))
 
 
 @dataclass
@@ -160,8 +171,9 @@ class CompiledRule:
         present = item.occurrences.keys()
         if not self.regexes and present.isdisjoint(self.anchor_keys):
             return False
-        if any(present.isdisjoint(keys) for _, keys in self.all_groups):
-            return False
+        for _, keys in self.all_groups:
+            if present.isdisjoint(keys):
+                return False
         if self.number_unit is None:
             return True
         return item.has_percent if self.number_unit == "percent" else item.has_rank
@@ -228,7 +240,11 @@ class CompiledRule:
         skip_mentions: bool = False,
     ) -> Span | None:
         """The closest phrase of ``keys`` in the window (a tie goes to the earlier, then the
-        longer one); blockers skip "NASDAQ:TSLA"-style tickers."""
+        longer one); blockers skip "NASDAQ:TSLA"-style tickers.
+
+        Spans come in position order, and past the anchor each is at least as far as the one
+        before (its gap holds the earlier gap), so the first one past the anchor that is out of
+        the window or no nearer than the best so far ends the search."""
         best: tuple[int, Span] | None = None
         for span in item.spans_of(keys):
             if span[0] < sentence[0] or span[1] > sentence[1]:
@@ -240,6 +256,8 @@ class CompiledRule:
             distance = _distance(item, anchor, span, group.side, group.within)
             if distance is not None and (best is None or distance < best[0]):
                 best = (distance, span)
+            elif span[0] >= anchor[1]:
+                break
         return best[1] if best else None
 
     def _number(self, item: Prepared, anchor: Span, sentence: Span) -> Span | str:
@@ -263,14 +281,13 @@ class CompiledRule:
         return span
 
     def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
+        start, end = sentence
+        mentions = [m for m in item.mentions if start <= m.start and m.end <= end]
         excluded = item.spans_of(self.exclude_keys)
-        mentions = [
-            m
-            for m in item.mentions
-            if sentence[0] <= m.start
-            and m.end <= sentence[1]
-            and not any(s < m.end and m.start < e for s, e in excluded)
-        ]
+        if excluded:
+            mentions = [
+                m for m in mentions if not any(s < m.end and m.start < e for s, e in excluded)
+            ]
         before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
         after = [i for i, m in enumerate(mentions) if m.start >= anchor[1]]
         order = [before[-1:], after[:1]]
