@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from rules.tickers import builtin_universe
 from rules.text import clean
+from rules.tickers import builtin_universe
 from rules.universe import IMPORTED_FILE, import_sec, load_imported, update
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
