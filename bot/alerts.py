@@ -19,6 +19,17 @@ def mute_reason(mute: Mute) -> str:
     return f"muted by #{mute.id} ({mute.created_by}{': ' + mute.comment if mute.comment else ''})"
 
 
+def held_back(alert: Alert, route: RouteConfig, now: float, mutes: list[Mute]) -> tuple[str, str] | None:
+    """Why the route does not post the alert now: ("muted", reason) or ("held", reason); None to post it."""
+    mute = next((m for m in mutes if m.matches(alert, now)), None)
+    if mute is not None:
+        return "muted", mute_reason(mute)
+    quiet = route.quiet_hours
+    if quiet is not None and in_quiet_hours(quiet, now):
+        return "held", f"quiet hours ({quiet.start:%H:%M}-{quiet.end:%H:%M} {quiet.timezone}): held for the digest"
+    return None
+
+
 class AlertQueue:
     """Writes every routed alert to the outbox: as pending, or with the status saying why not.
 
@@ -41,12 +52,10 @@ class AlertQueue:
 
     def _queue_for_route(self, alert: Alert, route: RouteConfig, now: float, mutes: list[Mute]) -> str | None:
         record = self._store.enqueue
-        mute = next((m for m in mutes if m.matches(alert, now)), None)
-        if mute is not None:
-            return "muted" if record(alert, route.receiver, now, route=route.name, status="muted", reason=mute_reason(mute)) else None
-        if route.quiet_hours is not None and in_quiet_hours(route.quiet_hours, now):
-            held = record(alert, route.receiver, now, route=route.name, status="held", reason="quiet hours: held for the digest")
-            return "held" if held else None
+        hold = held_back(alert, route, now, mutes)
+        if hold is not None:
+            status, reason = hold
+            return status if record(alert, route.receiver, now, route=route.name, status=status, reason=reason) else None
         key = story_key(route, alert)
         decision = decide_story(route, alert, self._store.story_messages(key, now - story_window(route)), now)
         head = decision.head

@@ -78,7 +78,6 @@ class PollerConfig(_Section):
 
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
-COOLDOWN_FIELDS = ("ticker", "kind", "direction", "rule", "source")
 
 
 def _timezone(value: str) -> str:

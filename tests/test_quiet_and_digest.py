@@ -11,6 +11,7 @@ from bot.clock import ManualClock
 from bot.config import DigestConfig, QuietHoursConfig
 from bot.delivery import Deliverer
 from bot.digest import queue_due_digests
+from bot.route_report import route_report
 from bot.store import Store
 from bot.timewindows import in_quiet_hours, next_digest_at
 from tests.alertkit import RecordingReceiver, make_alert, make_config
@@ -130,3 +131,14 @@ async def test_an_empty_period_posts_no_digest(store):
     assert queue_due_digests(store, config, utc(2025, 7, 16, 13, 0)) == 0
     assert store.outbox_entries() == []
     assert store.digest_last_run("desk") == utc(2025, 7, 16, 13, 0)
+
+
+def test_routes_test_and_the_queue_give_the_same_reason_in_quiet_hours(store):
+    config = make_config([ROUTE])
+    now = utc(2025, 7, 14, 21, 0)  # Monday 17:00 EDT
+    alert = make_alert("BABA")
+    with store.transaction():
+        AlertQueue(store, config).queue(alert, now, [], [])
+    reason = "quiet hours (16:00-09:30 America/New_York): held for the digest"
+    assert store.outbox_entries()[0].reason == reason
+    assert route_report(alert, config, [], [], now)[-1] == f"  slack:#desk: {reason}"
