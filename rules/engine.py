@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import ahocorasick
 
 from bot.errors import CatalystBotError
 from bot.models import Catalyst, NewsItem
-from rules.matcher import CompiledRule, Hit, Prepared, Trace, phrase_key
+from rules.matcher import CompiledRule, Hit, Prepared, Trace
 from rules.packs import load_rules
 from rules.schema import Rule
 from rules.settings import RulesSettings

@@ -143,7 +143,7 @@ def test_run_once_on_the_default_config_shows_the_sample_catalysts(tmp_path, mon
         ("BABA", "52_week_high"),
         ("BABA", "analyst_upgrade"),
         ("BABA", "fund_position"),
-    } | {pair for pair in shown if pair[1] == "ai_model"}
+    }
     for ordinary in ("grocer", "bike lanes", "October", "golfer"):
         assert ordinary not in out.out
     assert "10 new item(s)" in out.err
