@@ -8,6 +8,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from aiohttp import web
@@ -191,3 +192,14 @@ def rss(*items: tuple[str, str, str]) -> str:
         for guid, title, summary in items
     )
     return f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{entries}</channel></rss>"
+
+
+def write_config(
+    path: Path, data_dir: Path, feeds: dict[str, str], *, interval: float = 1, baseline: bool = False, poller: str = ""
+) -> Path:
+    """A config file polling `feeds` (name -> URL); `poller` adds [poller] lines, or tables after them."""
+    lines = [f"data_dir = '{data_dir}'", "[poller]", f"baseline = {str(baseline).lower()}", "tick = 1", poller]
+    for name, url in feeds.items():
+        lines += ["[[feeds]]", f"name = '{name}'", f"url = '{url}'", f"interval = {interval}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

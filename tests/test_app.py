@@ -7,15 +7,13 @@ from pathlib import Path
 from bot.cli import main
 from bot.clock import ManualClock
 from bot.config import load_config
-from tests.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss
+from tests.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss, write_config
 
 
 def make_config(tmp_path: Path, feeds: dict[str, str], *, baseline: bool = False, max_failures: int = 3):
-    lines = [f"data_dir = '{tmp_path}'", "[poller]", f"baseline = {str(baseline).lower()}", f"max_failures = {max_failures}"]
-    for name, url in feeds.items():
-        lines += ["[[feeds]]", f"name = '{name}'", f"url = '{url}'", "interval = 60"]
-    path = tmp_path / "bot.toml"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path = write_config(
+        tmp_path / "bot.toml", tmp_path, feeds, interval=60, baseline=baseline, poller=f"max_failures = {max_failures}"
+    )
     return load_config(path)
 
 

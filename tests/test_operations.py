@@ -16,18 +16,10 @@ from bot.config import load_config
 from bot.ops_server import OpsServer
 from bot.reload import ConfigReloader
 from bot.store import Store
-from tests.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss
+from tests.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss, write_config
 
 REPO = Path(__file__).resolve().parents[1]
 DAEMON_SETTINGS = "[daemon]\nreload_on_change = false\n[[routes]]\nreceiver = 'console'\ngroup_wait = 0"
-
-
-def write_config(path: Path, data_dir: Path, feeds: dict[str, str], extra: str = "") -> Path:
-    lines = [f"data_dir = '{data_dir}'", "[poller]", "baseline = false", "tick = 1", extra]
-    for name, url in feeds.items():
-        lines += ["[[feeds]]", f"name = '{name}'", f"url = '{url}'", "interval = 1"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 async def test_metrics_move_after_a_poll_cycle_and_healthz_reports_checks(feed_server, tmp_path, make_bot):
@@ -74,7 +66,7 @@ async def test_reload_adds_and_drops_feeds_and_keeps_unchanged_state(feed_server
     etag_b = bot.store.feed("b").etag
     assert not reloader.reload_if_changed()
 
-    write_config(path, tmp_path, {"b": urls["b"], "c": urls["c"]}, extra="max_failures = 2")
+    write_config(path, tmp_path, {"b": urls["b"], "c": urls["c"]}, poller="max_failures = 2")
     assert reloader.reload_if_changed()
     assert [feed.name for feed in bot.store.feeds()] == ["b", "c"]
     assert bot.store.feed("b").etag == etag_b
@@ -111,7 +103,7 @@ def test_daemon_reloads_on_sighup_and_shuts_down_cleanly_on_sigterm(tmp_path):
     wire.write_text(rss(EXPORT_NEWS), encoding="utf-8")
     other = tmp_path / "other.xml"
     other.write_text(rss(("ot-1", "Cathie Wood's Ark Invest buys more Alibaba shares", "A new stake.")), encoding="utf-8")
-    path = write_config(tmp_path / "bot.toml", tmp_path / "data", {"wire": str(wire)}, extra=DAEMON_SETTINGS)
+    path = write_config(tmp_path / "bot.toml", tmp_path / "data", {"wire": str(wire)}, poller=DAEMON_SETTINGS)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--config", str(path)],
@@ -123,7 +115,7 @@ def test_daemon_reloads_on_sighup_and_shuts_down_cleanly_on_sigterm(tmp_path):
     )
     try:
         read_until(process, "NVDA  export_license", time.monotonic() + 60)
-        write_config(path, tmp_path / "data", {"wire": str(wire), "other": str(other)}, extra=DAEMON_SETTINGS)
+        write_config(path, tmp_path / "data", {"wire": str(wire), "other": str(other)}, poller=DAEMON_SETTINGS)
         process.send_signal(signal.SIGHUP)
         read_until(process, "BABA  fund_position", time.monotonic() + 60)
         process.send_signal(signal.SIGTERM)
