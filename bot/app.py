@@ -15,7 +15,7 @@ import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, system_clock
-from bot.config import BotConfig
+from bot.config import BotConfig, PollerConfig
 from bot.delivery import ConnectionAware, Deliverer, Receiver
 from bot.digest import queue_due_digests
 from bot.heartbeat import touch_heartbeat
@@ -93,12 +93,17 @@ class CatalystBot:
         self._tasks: set[asyncio.Task[None]] = set()
         self._scheduler: AsyncIOScheduler | None = None
         self._last_tick: float | None = None
-        self._apply(config, engine)
+        self._use_poller_settings(config.poller)
+        self.deliverer = self._make_deliverer(config)
+        self._adopt(config, engine)
 
-    def _apply(self, config: BotConfig, engine: RuleEngine) -> None:
+    def _adopt(self, config: BotConfig, engine: RuleEngine) -> None:
         self.config = config
         self.engine = engine
-        poller = config.poller
+        self._feeds = {feed.name: feed for feed in config.feeds}
+        self.sync_feeds(config, self.store, self._clock())
+
+    def _use_poller_settings(self, poller: PollerConfig) -> None:
         self._fetcher = Fetcher(
             self._session,
             timeout=poller.timeout,
@@ -107,19 +112,25 @@ class CatalystBot:
             allow_file=poller.allow_file,
         )
         self._slots = asyncio.Semaphore(poller.concurrency)
-        self._feeds = {feed.name: feed for feed in config.feeds}
-        self.deliverer = Deliverer.from_config(self.store, self._receivers, self._clock, config.delivery, self.metrics)
-        self.sync_feeds(config, self.store, self._clock())
+
+    def _make_deliverer(self, config: BotConfig) -> Deliverer:
+        return Deliverer.from_config(self.store, self._receivers, self._clock, config.delivery, self.metrics)
 
     def reload(self, config: BotConfig, engine: RuleEngine) -> None:
         """Swap in a config and engine that were already validated.
 
-        Feeds added or removed are scheduled or dropped; unchanged feeds keep their state.
-        Adapters and the store are not rebuilt: changes to them need a restart.
+        Feeds added or removed are scheduled or dropped; unchanged feeds keep their state. The
+        fetcher and the sender are rebuilt only when their settings changed, so per-host limits,
+        a channel's Retry-After and its rate-limit tokens carry over. Adapters and the store are
+        not rebuilt: changes to them need a restart.
         """
         if config.adapters != self.config.adapters or config.store_path() != self.config.store_path():
             _LOGGER.warning("config reload: adapter or store settings changed; restart to apply them")
-        self._apply(config, engine)
+        if config.poller != self.config.poller:
+            self._use_poller_settings(config.poller)
+        if config.delivery != self.config.delivery:
+            self.deliverer = self._make_deliverer(config)
+        self._adopt(config, engine)
         if self._scheduler is not None:
             self._scheduler.reschedule_job("tick", trigger="interval", seconds=config.poller.tick)
         _LOGGER.info("config reloaded: %d feed(s), %d route(s)", len(config.feeds), len(config.routes))

@@ -131,3 +131,17 @@ def test_daemon_reloads_on_sighup_and_shuts_down_cleanly_on_sigterm(tmp_path):
         assert store.outbox_counts() == {"sent": 2}
     finally:
         store.close()
+
+
+async def test_reload_keeps_the_sender_and_fetcher_unless_their_settings_change(feed_server, tmp_path, make_bot):
+    url = feed_server.feed("/a.xml", rss(ORDINARY_NEWS))
+    path = write_config(tmp_path / "bot.toml", tmp_path, {"a": url})
+    bot, _ = make_bot(load_config(path))
+    reloader = ConfigReloader(path, bot)
+    sender = bot.deliverer
+    write_config(path, tmp_path, {"a": url, "b": url.replace("/a.xml", "/b.xml")})
+    assert reloader.reload()
+    assert bot.deliverer is sender, "a channel's Retry-After and rate-limit tokens survive the reload"
+    path.write_text(path.read_text() + "[delivery]\nsend_timeout = 5\n", encoding="utf-8")
+    assert reloader.reload()
+    assert bot.deliverer is not sender and bot.deliverer.lease == 2 * 5 + 5
