@@ -41,9 +41,14 @@ def test_jsonl_items_come_back_in_order_with_the_contract_fields(tmp_path, monke
     assert records[0]["catalysts"] == []
     assert records[1]["catalysts"] == [] and records[1]["error"].startswith("line 2: not JSON")
     (catalyst,) = records[2]["catalysts"]
-    assert set(catalyst) == {"kind", "tickers", "rule", "severity", "direction", "evidence"}
-    assert (catalyst["kind"], catalyst["tickers"], catalyst["direction"]) == ("export_license", ["NVDA"], "positive")
-    assert catalyst["evidence"] and all(isinstance(span, str) for span in catalyst["evidence"])
+    assert catalyst == {
+        "kind": "export_license",
+        "tickers": ["NVDA"],
+        "rule": "export_license.licence_to_sell",
+        "severity": "high",
+        "direction": "positive",
+        "evidence": ["Nvidia gets U.S. licences to ship"],
+    }
     assert not (tmp_path / "data").exists(), "scan must not create or write the store"
 
 
