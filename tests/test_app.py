@@ -27,7 +27,7 @@ async def test_poll_alerts_catalysts_and_not_ordinary_items(feed_server, tmp_pat
     assert alert.title == EXPORT_NEWS[1]
     assert alert.link == "https://news.example.com/ex-1"
     assert alert.source == "wire"
-    assert alert.evidence
+    assert (alert.rule, alert.evidence) == ("export_license.controls", ("Nvidia wins U.S. export licences",))
     history = bot.store.catalysts_for("NVDA", since=0)
     assert [(c.kind, c.title) for c in history] == [("export_license", EXPORT_NEWS[1])]
 
