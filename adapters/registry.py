@@ -7,7 +7,7 @@ import os
 from adapters.console import ConsoleReceiver
 from bot.commands import CatalystCommands
 from bot.config import BotConfig
-from bot.delivery import Receiver
+from bot.delivery.sender import Receiver
 from bot.errors import MissingSecretError
 
 

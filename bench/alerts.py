@@ -13,12 +13,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.alerts import AlertQueue  # noqa: E402
+from bot.alerts.queue import AlertQueue  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import BotConfig  # noqa: E402
-from bot.delivery import Deliverer  # noqa: E402
+from bot.delivery.sender import Deliverer  # noqa: E402
 from bot.models import Alert  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.store.sqlite import Store  # noqa: E402
 
 KINDS = ("export_license", "price_move", "52_week_high", "analyst_upgrade", "fund_position", "leaderboard", "ai_model")
 CONFIG = {

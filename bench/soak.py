@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
-from bot.normalize import parse_feed  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.ingest.normalize import parse_feed  # noqa: E402
+from bot.store.sqlite import Store  # noqa: E402
 from rules.engine import RuleEngine  # noqa: E402
 
 HOST = "127.0.0.1"

@@ -16,20 +16,20 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, system_clock
 from bot.config import BotConfig, PollerConfig
-from bot.delivery import ConnectionAware, Deliverer, Receiver
-from bot.digest import queue_due_digests
-from bot.heartbeat import touch_heartbeat
-from bot.metrics import Metrics
+from bot.delivery.sender import ConnectionAware, Deliverer, Receiver
+from bot.alerts.digest import queue_due_digests
+from bot.ops.heartbeat import touch_heartbeat
+from bot.ops.metrics import Metrics
 from bot.models import NewsItem
-from bot.normalize import parse_feed
-from bot.ops import queue_ops_notice, queue_silent_feed_notices
-from bot.pipeline import TITLE_KEY_PREFIX, ingest_items
-from bot.poller import Fetcher, FetchResult, backoff_delay
-from bot.store import FeedState, Store
+from bot.ingest.normalize import parse_feed
+from bot.ops.notices import queue_ops_notice, queue_silent_feed_notices
+from bot.alerts.intake import TITLE_KEY_PREFIX, ingest_items
+from bot.ingest.fetch import Fetcher, FetchResult, backoff_delay
+from bot.store.sqlite import FeedState, Store
 from rules.engine import RuleEngine
 
 if TYPE_CHECKING:
-    from bot.reload import ConfigReloader
+    from bot.ops.reload import ConfigReloader
 
 _LOGGER = logging.getLogger(__name__)
 TITLE_KEY_TTL = 2 * 86400.0

@@ -9,10 +9,10 @@ import pytest_asyncio
 from bot.app import CatalystBot
 from bot.clock import ManualClock
 from bot.config import BotConfig
-from bot.store import Store
+from bot.store.sqlite import Store
 from rules.engine import RuleEngine
-from tests.alertkit import RecordingReceiver
-from tests.feedserver import FeedServer
+from tests.fakes.alertkit import RecordingReceiver
+from tests.fakes.feedserver import FeedServer
 
 _ENGINES: dict[str, RuleEngine] = {}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.config import load_config
-from tests.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss, write_config
+from tests.fakes.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss, write_config
 
 
 def make_config(tmp_path: Path, feeds: dict[str, str], *, baseline: bool = False, max_failures: int = 3):

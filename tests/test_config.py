@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import load_config
 from bot.errors import ConfigError
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -25,7 +25,7 @@ from adapters.slack.errors import slack_error
 from adapters.slack.server import HttpListener, SocketModeListener
 from bot.commands import CatalystCommands
 from bot.config import SlackAdapterConfig
-from bot.delivery import DELIVERY_KEY, DELIVERY_MAY_EXIST_SINCE
+from bot.delivery.sender import DELIVERY_KEY, DELIVERY_MAY_EXIST_SINCE
 from bot.errors import CatalystBotError, DeliveryError, RateLimited
 from bot.models import Alert
 

@@ -1,0 +1,1 @@
+"""NewsItems in, queued Alerts out: rules applied, routes chosen, stories grouped, mutes, quiet hours, digests."""

@@ -1,0 +1,78 @@
+"""Turn a feed's parsed items into stored catalysts and queued alerts, each story once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot.alerts.queue import AlertQueue
+from bot.config import BotConfig
+from bot.models import Alert, Catalyst, NewsItem
+from bot.ingest.normalize import canonical_link, title_key
+from bot.store.sqlite import Store
+from rules.engine import RuleEngine
+
+_LOGGER = logging.getLogger(__name__)
+TITLE_KEY_PREFIX = "title:"
+
+
+@dataclass
+class IngestResult:
+    """What one batch of items produced."""
+
+    new_items: int = 0
+    catalysts: list[tuple[NewsItem, Catalyst]] = field(default_factory=list)
+    queued: int = 0
+    held_back: int = 0
+
+
+def dedup_keys(item: NewsItem) -> list[str]:
+    """Keys under which an item counts as seen: its id in its feed, its link, its title."""
+    keys = [f"id:{item.feed}:{item.id}"]
+    link = canonical_link(item.link)
+    if link:
+        keys.append(f"link:{link}")
+    title = title_key(item.title)
+    if title:
+        keys.append(f"{TITLE_KEY_PREFIX}{title}")
+    return keys
+
+
+def ingest_items(
+    store: Store,
+    engine: RuleEngine,
+    config: BotConfig,
+    items: list[NewsItem],
+    now: float,
+    *,
+    alert: bool,
+) -> IngestResult:
+    """Mark unseen items seen and, if `alert`, record their catalysts and queue alerts.
+
+    Call inside a store transaction so that seen marks, history and outbox land together.
+    """
+    result = IngestResult()
+    watchlist = [*config.watchlist, *store.watched_tickers()]
+    queue = AlertQueue(store, config)
+    mutes = store.active_mutes(now)
+    item_keys = [dedup_keys(item) for item in items]
+    seen = store.seen_keys(key for keys in item_keys for key in keys)
+    for item, keys in zip(items, item_keys, strict=True):
+        if seen.intersection(keys):
+            continue
+        seen.update(keys)
+        store.mark_seen(keys, item.feed, now)
+        result.new_items += 1
+        if not alert:
+            continue
+        for catalyst in engine.detect(item):
+            if not catalyst.tickers:
+                _LOGGER.debug("catalyst %s in %r names no ticker: not alerted", catalyst.rule, item.id)
+                continue
+            store.record_catalyst(item, catalyst, now)
+            result.catalysts.append((item, catalyst))
+            for ticker in catalyst.tickers:
+                outcome = queue.queue(Alert.from_catalyst(item, catalyst, ticker), now, watchlist, mutes)
+                result.queued += outcome.pop("pending", 0)
+                result.held_back += outcome.total()
+    return result

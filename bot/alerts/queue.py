@@ -1,0 +1,78 @@
+"""Queue an alert for each selected route: mutes, quiet hours, grouping and cooldown decide how."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from bot.config import BotConfig, RouteConfig
+from bot.models import Alert
+from bot.alerts.routing import selected_routes
+from bot.store.sqlite import Mute, Store
+from bot.alerts.stories import decide_story, story_key, story_window, with_source
+from bot.alerts.timewindows import in_quiet_hours
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def mute_reason(mute: Mute) -> str:
+    return f"muted by #{mute.id} ({mute.created_by}{': ' + mute.comment if mute.comment else ''})"
+
+
+def held_back(alert: Alert, route: RouteConfig, now: float, mutes: list[Mute]) -> tuple[str, str] | None:
+    """Why the route does not post the alert now: ("muted", reason) or ("held", reason); None to post it."""
+    mute = next((m for m in mutes if m.matches(alert, now)), None)
+    if mute is not None:
+        return "muted", mute_reason(mute)
+    quiet = route.quiet_hours
+    if quiet is not None and in_quiet_hours(quiet, now):
+        return "held", f"quiet hours ({quiet.start:%H:%M}-{quiet.end:%H:%M} {quiet.timezone}): held for the digest"
+    return None
+
+
+class AlertQueue:
+    """Writes every routed alert to the outbox: as pending, or with the status saying why not.
+
+    Statuses: `pending` (to post), `muted`, `held` (quiet hours, for the digest), `grouped`
+    (added as a source to an earlier alert), `cooldown` (a repeat). Call inside a store transaction.
+    """
+
+    def __init__(self, store: Store, config: BotConfig) -> None:
+        self._store = store
+        self._config = config
+
+    def queue(self, alert: Alert, now: float, watchlist: list[str], mutes: list[Mute]) -> Counter[str]:
+        """Record the alert for each of its routes; returns how many rows got each status."""
+        outcome: Counter[str] = Counter()
+        for route in selected_routes(alert, self._config, watchlist):
+            status = self._queue_for_route(alert, route, now, mutes)
+            if status:
+                outcome[status] += 1
+        return outcome
+
+    def _queue_for_route(self, alert: Alert, route: RouteConfig, now: float, mutes: list[Mute]) -> str | None:
+        record = self._store.enqueue
+        hold = held_back(alert, route, now, mutes)
+        if hold is not None:
+            status, reason = hold
+            return status if record(alert, route.receiver, now, route=route.name, status=status, reason=reason) else None
+        key = story_key(route, alert)
+        decision = decide_story(route, alert, self._store.story_messages(key, now - story_window(route)), now)
+        head = decision.head
+        if decision.action == "new":
+            queued = record(alert, route.receiver, now, route=route.name, story_key=key, send_at=now + route.group_wait)
+            return "pending" if queued else None
+        assert head is not None and head.alert is not None
+        if decision.action == "follow_up":
+            queued = record(alert, route.receiver, now, route=route.name, story_key=key, parent_id=head.id)
+            return "pending" if queued else None
+        if decision.action == "group":
+            status, reason = "grouped", f"grouped into #{head.id}"
+        else:
+            status, reason = "cooldown", f"repeat of #{head.id} within the {route.cooldown:g}s cooldown"
+        if not record(alert, route.receiver, now, route=route.name, story_key=key, status=status, reason=reason, parent_id=head.id):
+            return None
+        if status == "grouped":
+            self._store.replace_alert(head.id, with_source(head.alert, alert))
+        _LOGGER.debug("%s %s for %s: %s", alert.ticker, alert.kind, route.receiver, reason)
+        return status

@@ -1,0 +1,1 @@
+"""The `catalyst-bot` command line: one module per command group."""

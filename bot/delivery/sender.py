@@ -1,0 +1,250 @@
+"""Send queued alerts from the outbox to their receivers: claims, retries, rate limits and a give-up time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from bot.alerts.queue import mute_reason
+from bot.clock import Clock
+from bot.config import DeliveryConfig, RateLimitConfig
+from bot.errors import DeliveryError, RateLimited
+from bot.ops.metrics import Metrics
+from bot.models import Alert
+from bot.ingest.fetch import backoff_delay
+from bot.delivery.ratelimit import ChannelRateLimiter
+from bot.store.sqlite import Delivery, Mute, Store
+
+_LOGGER = logging.getLogger(__name__)
+
+# The stable key of the delivery being sent, the same on every retry and after a restart. An
+# adapter whose platform de-duplicates on a client key (an Idempotency-Key header, Discord's
+# `nonce` with `enforce_nonce`) passes it on, so a resend after a crash does not post twice.
+DELIVERY_KEY: ContextVar[str | None] = ContextVar("catalyst_bot_delivery_key", default=None)
+# None on a first attempt. On a resend that may already have been posted (a sender that stopped
+# mid-send held the row, or an earlier attempt failed or timed out, perhaps after the platform took
+# it): the time the delivery was queued, the earliest it can have been posted. An adapter whose
+# platform has no client key can look for its message from then on before posting again.
+DELIVERY_MAY_EXIST_SINCE: ContextVar[float | None] = ContextVar("catalyst_bot_delivery_may_exist_since", default=None)
+PARENT_WAIT = 5.0
+
+
+class Receiver(Protocol):
+    """A chat platform adapter as the core sees it."""
+
+    platform: str
+
+    async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
+        """Post the alert to `target` (a channel; empty for the console); return the message id.
+
+        `reply_to` is the id of an earlier message about the same story: post as a thread reply
+        where the platform allows. Raise `RateLimited` or `DeliveryError` on failure. The
+        delivery's idempotency key is in `DELIVERY_KEY.get()`; `DELIVERY_MAY_EXIST_SINCE.get()` is
+        set on a resend that may already have been posted.
+        """
+
+
+@runtime_checkable
+class TextReceiver(Protocol):
+    """Optional: a receiver that can also post plain text (digests, ops notices)."""
+
+    async def send_text(self, text: str, target: str) -> str | None:
+        """Post `text` to `target`; return the message id. Raises like `Receiver.send`."""
+
+
+@runtime_checkable
+class ConnectionAware(Protocol):
+    """Optional: a receiver that keeps a connection open (for commands) and can say if it is up."""
+
+    async def is_connected(self) -> bool:
+        """True while the platform connection is established."""
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    given_up: int = 0
+    muted: int = 0
+
+
+class Deliverer:
+    """Drains the outbox: a row is claimed before its send and marked sent only after the receiver took it.
+
+    Channels are drained concurrently, each in order; a channel that answered 429 or ran out of
+    tokens in its bucket waits, the others carry on.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        receivers: dict[str, Receiver],
+        clock: Clock,
+        *,
+        give_up_after: float = 3600.0,
+        backoff_base: float = 5.0,
+        backoff_cap: float = 300.0,
+        send_timeout: float = 30.0,
+        rate_limit_for: Callable[[str], RateLimitConfig | None] = lambda channel: None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self._store = store
+        self._receivers = receivers
+        self._clock = clock
+        self._give_up_after = give_up_after
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._send_timeout = send_timeout
+        self._limiter = ChannelRateLimiter(clock, rate_limit_for)
+        self._blocked_until: dict[str, float] = {}
+        self._metrics = metrics or Metrics()
+
+    @classmethod
+    def from_config(
+        cls,
+        store: Store,
+        receivers: dict[str, Receiver],
+        clock: Clock,
+        config: DeliveryConfig,
+        metrics: Metrics | None = None,
+    ) -> Deliverer:
+        return cls(
+            store,
+            receivers,
+            clock,
+            give_up_after=config.give_up_after,
+            backoff_base=config.backoff_base,
+            backoff_cap=config.backoff_cap,
+            send_timeout=config.send_timeout,
+            rate_limit_for=config.rate_limit_for,
+            metrics=metrics,
+        )
+
+    @property
+    def lease(self) -> float:
+        """How long a claim lasts: past it, another sender may take the row over."""
+        return 2 * self._send_timeout + 5
+
+    async def deliver_pending(self, limit: int = 500, *, flush: bool = False) -> DeliveryReport:
+        """Send what is due; `flush` also sends alerts still waiting for their group to fill."""
+        report = DeliveryReport()
+        now = self._clock()
+        mutes = self._store.active_mutes(now)
+        channels: dict[str, list[Delivery]] = {}
+        for delivery in self._store.pending_deliveries(now, limit, flush=flush):
+            channels.setdefault(delivery.receiver, []).append(delivery)
+        await asyncio.gather(*(self._drain(rows, mutes, report) for rows in channels.values()))
+        return report
+
+    async def _drain(self, rows: list[Delivery], mutes: list[Mute], report: DeliveryReport) -> None:
+        for delivery in rows:
+            if not await self._deliver(delivery, mutes, report):
+                return
+
+    async def _deliver(self, delivery: Delivery, mutes: list[Mute], report: DeliveryReport) -> bool:
+        """Try one row; False when its channel must wait (rate limit), so the rest of it waits too."""
+        platform, _, target = delivery.receiver.partition(":")
+        receiver = self._receivers.get(platform)
+        if receiver is None:
+            self._store.mark_given_up(delivery.id, f"no {platform} adapter is configured")
+            _LOGGER.error("alert %d for %s dropped: no %s adapter", delivery.id, delivery.receiver, platform)
+            report.given_up += 1
+            return True
+        now = self._clock()
+        if self._blocked_until.get(delivery.receiver, 0.0) > now:
+            return False
+        claimed = self._store.claim(delivery, now, self.lease)
+        if claimed is None:
+            return True
+        if claimed.reclaimed:
+            _LOGGER.warning(
+                "alert %d for %s was being sent by a sender that stopped; resending with the same key",
+                delivery.id,
+                delivery.receiver,
+            )
+        mute = next((m for m in mutes if claimed.alert is not None and m.matches(claimed.alert, now)), None)
+        if mute is not None:
+            self._store.mark_suppressed(delivery.id, "muted", mute_reason(mute), claimed.claim)
+            report.muted += 1
+            return True
+        reply_to = self._reply_to(claimed, now)
+        if reply_to is False:
+            return True
+        wait = self._limiter.wait_time(delivery.receiver)
+        if wait:
+            self._store.postpone(delivery.id, now + wait, claimed.claim)
+            return False
+        key = DELIVERY_KEY.set(f"{self._store.instance_id}-{delivery.id}")
+        resend = claimed.reclaimed or claimed.attempts > 0
+        may_exist = DELIVERY_MAY_EXIST_SINCE.set(claimed.created_at if resend else None)
+        try:
+            message_id = await asyncio.wait_for(self._send(receiver, claimed, target, reply_to), self._send_timeout)
+        except RateLimited as exc:
+            self._blocked_until[delivery.receiver] = now + exc.retry_after
+            self._retry_or_give_up(claimed, str(exc), report, delay=exc.retry_after)
+            return False
+        except DeliveryError as exc:
+            if not exc.permanent:
+                self._retry_or_give_up(claimed, f"{type(exc).__name__}: {exc}", report)
+                return True
+            self._store.mark_given_up(delivery.id, f"permanent error: {exc}", claimed.claim)
+            _LOGGER.error("alert %d for %s given up: %s", delivery.id, delivery.receiver, exc)
+            report.given_up += 1
+            return True
+        except TimeoutError:
+            self._retry_or_give_up(claimed, f"no answer within {self._send_timeout:g}s", report)
+            return True
+        except Exception as exc:  # noqa: BLE001 - any adapter failure is retried, never fatal
+            self._retry_or_give_up(claimed, f"{type(exc).__name__}: {exc}", report)
+            return True
+        finally:
+            DELIVERY_KEY.reset(key)
+            DELIVERY_MAY_EXIST_SINCE.reset(may_exist)
+        sent_at = self._clock()
+        self._store.mark_sent(delivery.id, message_id, sent_at, claimed.claim)
+        self._observe_latency(claimed, sent_at)
+        report.sent += 1
+        return True
+
+    def _observe_latency(self, delivery: Delivery, sent_at: float) -> None:
+        self._metrics.delivery_latency.observe(max(0.0, sent_at - delivery.created_at))
+        if delivery.alert is not None and delivery.alert.published is not None:
+            self._metrics.publish_to_post.observe(max(0.0, sent_at - delivery.alert.published.timestamp()))
+
+    def _reply_to(self, delivery: Delivery, now: float) -> str | None | bool:
+        """The message id to reply to; None to post on its own; False to wait for the parent's send."""
+        if delivery.parent_id is None or delivery.alert is None:
+            return None
+        parent = self._store.outbox_entry(delivery.parent_id)
+        if parent is not None and parent.status in ("pending", "sending"):
+            self._store.postpone(delivery.id, now + PARENT_WAIT, delivery.claim)
+            return False
+        return parent.message_id if parent is not None and parent.status == "sent" else None
+
+    @staticmethod
+    async def _send(receiver: Receiver, delivery: Delivery, target: str, reply_to: str | None) -> str | None:
+        if delivery.alert is not None:
+            return await receiver.send(delivery.alert, target, reply_to=reply_to)
+        if not isinstance(receiver, TextReceiver):
+            raise DeliveryError(f"the {receiver.platform} adapter cannot post text notices", permanent=True)
+        return await receiver.send_text(delivery.text or "", target)
+
+    def _retry_or_give_up(
+        self, delivery: Delivery, error: str, report: DeliveryReport, *, delay: float | None = None
+    ) -> None:
+        now = self._clock()
+        if now - delivery.created_at >= self._give_up_after:
+            reason = f"gave up after {delivery.attempts + 1} attempts over {now - delivery.created_at:.0f}s: {error}"
+            self._store.mark_given_up(delivery.id, reason, delivery.claim)
+            _LOGGER.error("alert %d for %s given up: %s", delivery.id, delivery.receiver, error)
+            report.given_up += 1
+            return
+        if delay is None:
+            delay = backoff_delay(delivery.attempts + 1, base=self._backoff_base, cap=self._backoff_cap)
+        self._store.mark_retry(delivery.id, error, now + delay, delivery.claim)
+        _LOGGER.warning("alert %d for %s failed (%s); retrying in %.0fs", delivery.id, delivery.receiver, error, delay)
+        report.retried += 1

@@ -1,0 +1,1 @@
+"""Feeds in, NewsItems out: fetch over HTTP or from disk, conditional GET, parse, normalise."""

@@ -1,0 +1,1 @@
+"""What the operator sees: metrics, the health endpoint, the heartbeat, logs, hot reload and ops notices."""

@@ -1,0 +1,74 @@
+"""Prometheus metrics of one bot instance, in a registry of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from bot.store.sqlite import Store
+
+_LATENCY_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600, 4 * 3600, 24 * 3600)
+# Outbox statuses as the alerts counter reports them.
+_OUTCOMES = {
+    "sent": "sent",
+    "failed": "failed",
+    "muted": "suppressed",
+    "held": "suppressed",
+    "digested": "suppressed",
+    "grouped": "suppressed",
+    "cooldown": "suppressed",
+}
+
+
+class Metrics:
+    """Counters and histograms the poller, pipeline and sender update; `render()` is `/metrics`."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.polls = Counter("catalyst_bot_polls", "Feed polls by outcome", ["feed", "outcome"], registry=self.registry)
+        self.items_seen = Counter("catalyst_bot_items_seen", "New items seen", ["feed"], registry=self.registry)
+        self.catalysts = Counter("catalyst_bot_catalysts", "Catalysts found", ["kind"], registry=self.registry)
+        self.delivery_latency = Histogram(
+            "catalyst_bot_delivery_latency_seconds",
+            "From queueing an alert to the chat API accepting it",
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.publish_to_post = Histogram(
+            "catalyst_bot_publish_to_post_seconds",
+            "From the item's published time to its alert being posted",
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+
+    def watch_outbox(self, store: Store) -> None:
+        """Report alert outcomes and outbox depth from the store itself, so they survive restarts."""
+        self.registry.register(_OutboxCollector(store))
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _OutboxCollector(Collector):
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        alerts = CounterMetricFamily(
+            "catalyst_bot_alerts", "Alerts by receiver and outcome (sent, suppressed, failed)", labels=["receiver", "outcome"]
+        )
+        totals: dict[tuple[str, str], int] = {}
+        depth = 0
+        for receiver, status, count in self._store.outbox_counts_by_receiver():
+            if status in ("pending", "sending"):
+                depth += count
+            elif status in _OUTCOMES:
+                key = (receiver, _OUTCOMES[status])
+                totals[key] = totals.get(key, 0) + count
+        for (receiver, outcome), count in sorted(totals.items()):
+            alerts.add_metric([receiver, outcome], count)
+        yield alerts
+        yield GaugeMetricFamily("catalyst_bot_outbox_depth", "Alerts waiting to be sent", value=depth)

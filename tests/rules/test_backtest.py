@@ -1,0 +1,57 @@
+"""Backtest: scoring of labelled items and the quality bar on the shared dev sets."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from rules.backtest import load_rows, run_backtest, score
+from rules.engine import RuleEngine
+from rules.settings import RulesSettings
+from tests.paths import SHARED
+
+
+
+@pytest.fixture(scope="module")
+def engine() -> RuleEngine:
+    return RuleEngine.from_settings(RulesSettings())
+
+
+def test_scores_hits_misses_and_optional_pairs(engine: RuleEngine, tmp_path: Path) -> None:
+    rows = [
+        {"id": "1", "title": "Intel jumps 12% on a new chief executive",
+         "labels": [{"kind": "price_move", "ticker": "INTC"}]},
+        {"id": "2", "title": "Intel cut to Sell at a big bank", "labels": []},
+        {"id": "3", "title": "Qualcomm slides 9% on weak guidance", "labels": [],
+         "optional": [{"kind": "price_move", "ticker": "QCOM"}]},
+        {"id": "4", "title": "Apple wins a design award",
+         "labels": [{"kind": "leaderboard", "ticker": "AAPL"}]},
+    ]
+    report = score(rows, engine)
+    assert report.kinds["price_move"].true_positives == 1
+    assert report.kinds["price_move"].false_positives == 0
+    assert report.kinds["leaderboard"].false_negatives == 1
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    out = io.StringIO()
+    assert run_backtest(path, engine, out) == 0
+    assert "MISS 4 leaderboard AAPL" in out.getvalue()
+
+
+def test_unreadable_file_is_an_error(engine: RuleEngine, tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert run_backtest(tmp_path / "missing.jsonl", engine, out) == 1
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared is not present")
+@pytest.mark.parametrize("name", ["dev_real.jsonl", "dev_curated.jsonl"])
+def test_dev_sets_meet_the_bar(engine: RuleEngine, name: str) -> None:
+    report = score(load_rows(SHARED / "eval" / name), engine)
+    for kind, counts in report.kinds.items():
+        if counts.labelled >= 10:
+            assert counts.precision >= 0.95, kind
+            assert counts.recall >= 0.90, kind
+    assert report.ticker_accuracy >= 0.95
