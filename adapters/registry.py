@@ -7,7 +7,7 @@ import os
 from adapters.console import ConsoleReceiver
 from bot.commands import CatalystCommands
 from bot.config import BotConfig
-from bot.delivery.sender import Receiver
+from bot.delivery.receiver import Receiver
 from bot.errors import MissingSecretError
 
 
@@ -30,7 +30,9 @@ def build_receivers(config: BotConfig, console: ConsoleReceiver, commands: Catal
     slack = config.adapters.slack
     if slack is not None and slack.enabled:
         bot_token, mode_secret = require_env("adapters.slack", *slack.secret_envs())
-        from adapters.slack.receiver import SlackReceiver  # slack_bolt loads in ~0.4 s: only when configured
+        from adapters.slack.receiver import (
+            SlackReceiver,  # slack_bolt loads in ~0.4 s: only when configured
+        )
 
         receivers["slack"] = SlackReceiver.from_config(slack, commands, bot_token, mode_secret)
     discord = config.adapters.discord
@@ -38,7 +40,9 @@ def build_receivers(config: BotConfig, console: ConsoleReceiver, commands: Catal
         webhook_envs = [discord.webhook_env(name) for name in discord.webhooks]
         secrets = require_env("adapters.discord", *([discord.token_env] if discord.bot else []), *webhook_envs)
         token = secrets.pop(0) if discord.bot else None
-        from adapters.discord.factory import build_discord_receivers  # discord.py loads slowly: only when configured
+        from adapters.discord.factory import (
+            build_discord_receivers,  # discord.py loads slowly: only when configured
+        )
 
         receivers.update(
             build_discord_receivers(discord, config.routes, commands, token, dict(zip(discord.webhooks, secrets)))

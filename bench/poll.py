@@ -22,8 +22,8 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.ingest.normalize import parse_feed  # noqa: E402
 from bot.ingest.fetch import Fetcher  # noqa: E402
+from bot.ingest.normalize import parse_feed  # noqa: E402
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -9,27 +9,26 @@ import random
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.alerts.digest import queue_due_digests
+from bot.alerts.intake import TITLE_KEY_PREFIX, ingest_items
 from bot.clock import Clock, system_clock
 from bot.config import BotConfig, PollerConfig
-from bot.delivery.sender import ConnectionAware, Deliverer, Receiver
-from bot.alerts.digest import queue_due_digests
+from bot.delivery.receiver import ConnectionAware, Receiver
+from bot.delivery.sender import Deliverer
+from bot.ingest.fetch import Fetcher, FetchResult
+from bot.ingest.normalize import parse_feed
+from bot.models import NewsItem
 from bot.ops.heartbeat import touch_heartbeat
 from bot.ops.metrics import Metrics
-from bot.models import NewsItem
-from bot.ingest.normalize import parse_feed
 from bot.ops.notices import queue_ops_notice, queue_silent_feed_notices
-from bot.alerts.intake import TITLE_KEY_PREFIX, ingest_items
-from bot.ingest.fetch import Fetcher, FetchResult, backoff_delay
-from bot.store.sqlite import FeedState, Store
+from bot.retry import backoff_delay
+from bot.store.records import FeedState
+from bot.store.sqlite import Store
 from rules.engine import RuleEngine
-
-if TYPE_CHECKING:
-    from bot.ops.reload import ConfigReloader
 
 _LOGGER = logging.getLogger(__name__)
 TITLE_KEY_TTL = 2 * 86400.0
@@ -218,7 +217,7 @@ class CatalystBot:
         forgotten += self.store.forget_seen_before(now - TITLE_KEY_TTL, prefix=TITLE_KEY_PREFIX)
         _LOGGER.info("housekeeping: forgot %d seen key(s)", forgotten)
 
-    async def run_forever(self, stop: asyncio.Event, reloader: ConfigReloader | None = None) -> None:
+    async def run_forever(self, stop: asyncio.Event, reload_if_changed: Callable[[], object] | None = None) -> None:
         """Run the scheduler until `stop` is set, then stop polling and flush the outbox (bounded in time)."""
         scheduler = self._scheduler = AsyncIOScheduler()
         defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
@@ -226,8 +225,8 @@ class CatalystBot:
         scheduler.add_job(self.deliver, "interval", seconds=2, id="deliver", **defaults)
         scheduler.add_job(self.housekeeping, "interval", hours=1, id="housekeeping", **defaults)
         scheduler.add_job(self.queue_digests_and_ops_notices, "interval", seconds=30, id="digests", **defaults)
-        if reloader is not None and self.config.daemon.reload_on_change:
-            scheduler.add_job(reloader.reload_if_changed, "interval", seconds=RELOAD_CHECK_SECONDS, id="reload", **defaults)
+        if reload_if_changed is not None and self.config.daemon.reload_on_change:
+            scheduler.add_job(reload_if_changed, "interval", seconds=RELOAD_CHECK_SECONDS, id="reload", **defaults)
         scheduler.start()
         await self.tick()
         try:

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from bot.clock import Clock
 from bot.config import BotConfig
 from bot.durations import parse_duration
-from bot.store.sqlite import Store, StoredCatalyst
+from bot.store.records import StoredCatalyst
+from bot.store.sqlite import Store
 from rules.engine import RuleEngine
 from rules.tickers import normalise_ticker
 

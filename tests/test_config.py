@@ -12,7 +12,6 @@ from bot.errors import ConfigError
 from tests.paths import REPO
 
 
-
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "bot.toml"
     path.write_text(text, encoding="utf-8")

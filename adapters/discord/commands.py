@@ -9,7 +9,14 @@ import discord
 from discord import app_commands
 
 from adapters.discord.embeds import NO_MENTIONS, reply_to_embed
-from bot.commands import MAX_DAYS, CatalystCommands, CommandError, Reply, ReplyEntry, ReplySection
+from bot.commands import (
+    MAX_DAYS,
+    CatalystCommands,
+    CommandError,
+    Reply,
+    ReplyEntry,
+    ReplySection,
+)
 
 _LOGGER = logging.getLogger(__name__)
 MAX_CHOICES = 25

@@ -13,7 +13,7 @@ from adapters.discord.receiver import (
 )
 from bot.commands import CatalystCommands
 from bot.config import DiscordAdapterConfig, RouteConfig
-from bot.delivery.sender import Receiver
+from bot.delivery.receiver import Receiver
 from bot.errors import ConfigError
 
 

@@ -16,7 +16,7 @@ from adapters.discord.commands import build_command_tree
 from adapters.discord.embeds import NO_MENTIONS, text_to_embed, to_discord_embed
 from adapters.discord.views import HistoryButton, MuteButton, alert_view
 from bot.commands import CatalystCommands
-from bot.delivery.sender import DELIVERY_KEY
+from bot.delivery.receiver import DELIVERY_KEY
 from bot.errors import CatalystBotError, DeliveryError, RateLimited
 from bot.models import Alert
 

@@ -7,7 +7,13 @@ import logging
 from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import HISTORY_ACTION, MUTE_ACTION, MUTE_FOR, reply_text, reply_to_blocks
+from adapters.slack.blocks import (
+    HISTORY_ACTION,
+    MUTE_ACTION,
+    MUTE_FOR,
+    reply_text,
+    reply_to_blocks,
+)
 from bot.commands import CatalystCommands, Reply
 
 _LOGGER = logging.getLogger(__name__)

@@ -20,12 +20,18 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app
-from adapters.slack.blocks import MAX_FALLBACK_TEXT, alert_text, clip, text_to_blocks, to_slack_blocks
+from adapters.slack.blocks import (
+    MAX_FALLBACK_TEXT,
+    alert_text,
+    clip,
+    text_to_blocks,
+    to_slack_blocks,
+)
 from adapters.slack.errors import slack_error
 from adapters.slack.server import HttpListener, SocketModeListener
 from bot.commands import CatalystCommands
 from bot.config import SlackAdapterConfig
-from bot.delivery.sender import DELIVERY_KEY, DELIVERY_MAY_EXIST_SINCE
+from bot.delivery.receiver import DELIVERY_KEY, DELIVERY_MAY_EXIST_SINCE
 from bot.errors import CatalystBotError, DeliveryError, RateLimited
 from bot.models import Alert
 

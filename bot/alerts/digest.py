@@ -7,9 +7,10 @@ from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.config import BotConfig, RouteConfig
-from bot.store.sqlite import OutboxEntry, Store
 from bot.alerts.timewindows import next_digest_at
+from bot.config import BotConfig, RouteConfig
+from bot.store.records import OutboxEntry
+from bot.store.sqlite import Store
 
 _LOGGER = logging.getLogger(__name__)
 TITLES_PER_LINE = 2

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from bot.alerts.queue import AlertQueue
 from bot.config import BotConfig
-from bot.models import Alert, Catalyst, NewsItem
 from bot.ingest.normalize import canonical_link, title_key
+from bot.models import Alert, Catalyst, NewsItem
 from bot.store.sqlite import Store
 from rules.engine import RuleEngine
 

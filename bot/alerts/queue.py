@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from bot.config import BotConfig, RouteConfig
-from bot.models import Alert
 from bot.alerts.routing import selected_routes
-from bot.store.sqlite import Mute, Store
 from bot.alerts.stories import decide_story, story_key, story_window, with_source
 from bot.alerts.timewindows import in_quiet_hours
+from bot.config import BotConfig, RouteConfig
+from bot.models import Alert
+from bot.store.records import Mute
+from bot.store.sqlite import Store
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.alerts.queue import held_back
+from bot.alerts.routing import explain_routes
 from bot.config import BotConfig
 from bot.models import Alert
-from bot.alerts.routing import explain_routes
-from bot.store.sqlite import Mute
+from bot.store.records import Mute
 
 
 def route_report(alert: Alert, config: BotConfig, watchlist: list[str], mutes: list[Mute], now: float) -> list[str]:

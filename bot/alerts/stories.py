@@ -7,7 +7,7 @@ from typing import Literal
 
 from bot.config import SEVERITY_RANK, RouteConfig
 from bot.models import Alert, SourceRef
-from bot.store.sqlite import OutboxEntry
+from bot.store.records import OutboxEntry
 
 StoryAction = Literal["new", "group", "follow_up", "cooldown"]
 

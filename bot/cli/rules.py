@@ -1,18 +1,54 @@
-"""`catalyst-bot scan`: the rules over an RSS/Atom or JSON-lines file, one JSON object per input item."""
+"""`catalyst-bot scan`, `explain` and `backtest`: the rules over files, headlines and labelled items, offline."""
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from bot.config import load_config
 from bot.errors import CatalystBotError
-from bot.models import NewsItem
 from bot.ingest.normalize import parse_feed
+from bot.models import NewsItem
+from rules.backtest import run_backtest
 from rules.engine import RuleEngine
+from rules.explain import explain as explain_item
 
 ScanInput = tuple[str | None, NewsItem | None, str | None]  # (id, item, error)
+
+
+def scan(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    write_scan(args.path, engine, sys.stdout)
+    return 0
+
+
+def backtest(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    return run_backtest(args.path, engine, sys.stdout)
+
+
+def explain(args: argparse.Namespace) -> int:
+    if args.item_json is not None:
+        try:
+            row = json.loads(args.item_json)
+        except json.JSONDecodeError as exc:
+            raise CatalystBotError(f"--item-json: not JSON: {exc}") from None
+        if not isinstance(row, dict):
+            raise CatalystBotError("--item-json: expected a JSON object")
+        item = NewsItem.from_json_row(row, default_id="explain")
+    elif args.title:
+        item = NewsItem(id="explain", title=args.title, summary=args.summary)
+    else:
+        raise CatalystBotError("explain needs a headline or --item-json")
+    config = load_config(args.config)
+    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    return explain_item(item, engine, sys.stdout)
 
 
 def write_scan(path: Path, engine: RuleEngine, out: TextIO) -> None:

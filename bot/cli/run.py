@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -19,16 +20,17 @@ from adapters.registry import build_receivers
 from bot.app import CatalystBot, CycleReport
 from bot.clock import system_clock
 from bot.commands import CatalystCommands
-from bot.config import BotConfig
-from bot.delivery.sender import Receiver
-from bot.ops.server import OpsServer
+from bot.config import BotConfig, load_config
+from bot.delivery.receiver import Receiver
 from bot.ops.reload import ConfigReloader
+from bot.ops.server import OpsServer
 from bot.store.sqlite import Store
 from rules.engine import RuleEngine
 
 
-def run(config: BotConfig, *, once: bool) -> int:
+def run(args: argparse.Namespace) -> int:
     """`catalyst-bot run [--once]`: build the bot from the config and drive it."""
+    config, once = load_config(args.config), args.once
     console_receiver = ConsoleReceiver()
     store = Store(config.store_path())
     try:
@@ -90,7 +92,7 @@ async def _drive(bot: CatalystBot, config: BotConfig, *, once: bool) -> int:
             await server.start()
             stack.push_async_callback(server.close)
         print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", file=sys.stderr)
-        await bot.run_forever(stop, reloader)
+        await bot.run_forever(stop, reloader.reload_if_changed if reloader else None)
     return 0
 
 

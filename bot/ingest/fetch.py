@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -46,19 +45,6 @@ class _TooLarge(Exception):
 def body_hash(body: bytes) -> str:
     """The hash stored per feed to recognise an unchanged body."""
     return hashlib.blake2b(body, digest_size=16).hexdigest()
-
-
-def backoff_delay(
-    failures: int, *, base: float, cap: float, rng: random.Random | None = None
-) -> float:
-    """Seconds to wait after ``failures`` consecutive failures (exponential, full jitter).
-
-    The delay is uniform in ``[0, min(cap, base * 2 ** (failures - 1))]``.
-    """
-    if failures < 1:
-        raise ValueError(f"failures must be >= 1, got {failures}")
-    ceiling = min(cap, base * 2.0 ** min(failures - 1, 1000))
-    return (rng or random).uniform(0.0, ceiling)
 
 
 class Fetcher:

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Protocol
 
-from bot.app import CatalystBot
-from bot.config import load_config
+from bot.config import BotConfig, load_config
 from bot.errors import CatalystBotError
 from rules.engine import RuleEngine
 
 _LOGGER = logging.getLogger(__name__)
 
 
+class Reloadable(Protocol):
+    """What a reload needs of the running bot."""
+
+    def reload(self, config: BotConfig, engine: RuleEngine) -> None: ...
+
+    def notify_ops(self, message: str, dedup_key: str) -> None: ...
+
+
 class ConfigReloader:
     """Watches one config file for a running bot."""
 
-    def __init__(self, path: Path, bot: CatalystBot) -> None:
+    def __init__(self, path: Path, bot: Reloadable) -> None:
         self._path = path
         self._bot = bot
         self._stamp = self._read_stamp()

@@ -1,4 +1,7 @@
-"""All persistent state (feeds, seen items, catalysts, outbox) behind one SQLite module."""
+"""The SQLite store: every read and write of the bot's state, in WAL mode, inside transactions.
+
+One class over ~400 lines: every query shares one connection and one transaction discipline.
+"""
 
 from __future__ import annotations
 
@@ -9,203 +12,22 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from bot.errors import StoreError
 from bot.models import Alert, Catalyst, NewsItem
+from bot.store import records
+from bot.store.migrations import MIGRATIONS
+from bot.store.records import (
+    POSTING_STATUSES,
+    Delivery,
+    FeedState,
+    Mute,
+    OutboxEntry,
+    StoredCatalyst,
+)
 
 _LOGGER = logging.getLogger(__name__)
-
-# Each entry upgrades the schema by one version; never edit a released entry, append a new one.
-# The SQL is kept to what both SQLite and PostgreSQL accept.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE feeds (
-        name TEXT PRIMARY KEY,
-        url TEXT NOT NULL,
-        interval_s DOUBLE PRECISION NOT NULL,
-        etag TEXT,
-        last_modified TEXT,
-        body_hash TEXT,
-        failures INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT,
-        disabled_reason TEXT,
-        baseline_done INTEGER NOT NULL DEFAULT 0,
-        last_polled_at DOUBLE PRECISION,
-        last_new_item_at DOUBLE PRECISION,
-        next_poll_at DOUBLE PRECISION NOT NULL
-    );
-    CREATE INDEX feeds_due ON feeds (next_poll_at);
-    CREATE TABLE seen_items (
-        item_key TEXT PRIMARY KEY,
-        feed TEXT NOT NULL,
-        seen_at DOUBLE PRECISION NOT NULL
-    );
-    CREATE INDEX seen_items_age ON seen_items (seen_at);
-    CREATE TABLE catalysts (
-        id INTEGER PRIMARY KEY,
-        item_id TEXT NOT NULL,
-        feed TEXT NOT NULL,
-        ticker TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        rule TEXT NOT NULL,
-        severity TEXT NOT NULL,
-        direction TEXT,
-        evidence TEXT NOT NULL,
-        title TEXT NOT NULL,
-        link TEXT,
-        published TEXT,
-        found_at DOUBLE PRECISION NOT NULL
-    );
-    CREATE INDEX catalysts_by_ticker ON catalysts (ticker, found_at);
-    CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY,
-        receiver TEXT NOT NULL,
-        dedup_key TEXT NOT NULL,
-        alert TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending',
-        attempts INTEGER NOT NULL DEFAULT 0,
-        created_at DOUBLE PRECISION NOT NULL,
-        next_attempt_at DOUBLE PRECISION NOT NULL,
-        sent_at DOUBLE PRECISION,
-        message_id TEXT,
-        last_error TEXT,
-        UNIQUE (receiver, dedup_key)
-    );
-    CREATE INDEX outbox_pending ON outbox (status, next_attempt_at);
-    """,
-    """
-    CREATE TABLE mutes (
-        id INTEGER PRIMARY KEY,
-        ticker TEXT,
-        kind TEXT,
-        starts_at DOUBLE PRECISION NOT NULL,
-        ends_at DOUBLE PRECISION NOT NULL,
-        created_by TEXT NOT NULL,
-        comment TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX mutes_active ON mutes (ends_at);
-    CREATE TABLE watchlist (
-        ticker TEXT PRIMARY KEY,
-        added_by TEXT NOT NULL,
-        added_at DOUBLE PRECISION NOT NULL
-    );
-    """,
-    """
-    ALTER TABLE outbox ADD COLUMN route TEXT;
-    ALTER TABLE outbox ADD COLUMN story_key TEXT;
-    ALTER TABLE outbox ADD COLUMN parent_id INTEGER;
-    ALTER TABLE outbox ADD COLUMN text_body TEXT;
-    ALTER TABLE outbox ADD COLUMN claim_token TEXT;
-    ALTER TABLE outbox ADD COLUMN claimed_until DOUBLE PRECISION;
-    CREATE INDEX outbox_story ON outbox (story_key, created_at);
-    CREATE INDEX outbox_route ON outbox (route, created_at);
-    CREATE TABLE digest_runs (
-        route TEXT PRIMARY KEY,
-        last_run_at DOUBLE PRECISION NOT NULL
-    );
-    CREATE TABLE store_meta (
-        key TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    );
-    """,
-)
-# Outbox rows that are (or will be) a message; the others record why an alert was not posted.
-POSTING_STATUSES = ("pending", "sending", "sent", "failed")
-
-
-@dataclass(frozen=True)
-class FeedState:
-    """A feed's polling state, one row of `feeds`."""
-
-    name: str
-    url: str
-    interval_s: float
-    etag: str | None
-    last_modified: str | None
-    body_hash: str | None
-    failures: int
-    last_error: str | None
-    disabled_reason: str | None
-    baseline_done: bool
-    last_polled_at: float | None
-    last_new_item_at: float | None
-    next_poll_at: float
-
-
-@dataclass(frozen=True)
-class StoredCatalyst:
-    """A catalyst found earlier, as `/catalysts TICKER` lists it."""
-
-    ticker: str
-    kind: str
-    rule: str
-    severity: str
-    direction: str | None
-    evidence: tuple[str, ...]
-    title: str
-    link: str | None
-    feed: str
-    published: datetime | None
-    found_at: float
-
-
-@dataclass(frozen=True)
-class Mute:
-    """A silence: alerts matching its ticker and kind (None = any) are held back until `ends_at`."""
-
-    id: int
-    ticker: str | None
-    kind: str | None
-    starts_at: float
-    ends_at: float
-    created_by: str
-    comment: str
-
-    def matches(self, alert: Alert, now: float) -> bool:
-        return (
-            self.starts_at <= now < self.ends_at
-            and self.ticker in (None, alert.ticker)
-            and self.kind in (None, alert.kind)
-        )
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One alert (or text notice, when `alert` is None) waiting in the outbox for one receiver.
-
-    `claim` is set once a sender owns the row; `reclaimed` means an earlier sender claimed it
-    and vanished, so the message may already have been posted.
-    """
-
-    id: int
-    receiver: str
-    alert: Alert | None
-    attempts: int
-    created_at: float
-    text: str | None = None
-    parent_id: int | None = None
-    claim: str | None = None
-    reclaimed: bool = False
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    """An outbox row as a user sees it: what happened to one alert for one receiver, and why."""
-
-    id: int
-    receiver: str
-    route: str | None
-    status: str
-    reason: str | None
-    alert: Alert | None
-    text: str | None
-    message_id: str | None
-    parent_id: int | None
-    created_at: float
-
 
 class Store:
     """A SQLite database in WAL mode; every write happens inside `transaction()`."""
@@ -299,14 +121,14 @@ class Store:
             " ORDER BY next_poll_at LIMIT ?",
             (now, limit),
         )
-        return [_feed_state(row) for row in rows]
+        return [records.feed_state(row) for row in rows]
 
     def feeds(self) -> list[FeedState]:
-        return [_feed_state(row) for row in self._db.execute("SELECT * FROM feeds ORDER BY name")]
+        return [records.feed_state(row) for row in self._db.execute("SELECT * FROM feeds ORDER BY name")]
 
     def feed(self, name: str) -> FeedState | None:
         row = self._db.execute("SELECT * FROM feeds WHERE name = ?", (name,)).fetchone()
-        return _feed_state(row) if row else None
+        return records.feed_state(row) if row else None
 
     def update_feed(self, name: str, **fields: object) -> None:
         """Set columns of one feed row (inside the caller's transaction)."""
@@ -382,7 +204,7 @@ class Store:
             "SELECT * FROM catalysts WHERE ticker = ? AND found_at >= ? ORDER BY found_at DESC, id DESC",
             (ticker.upper(), since),
         )
-        return [_stored_catalyst(row) for row in rows]
+        return [records.stored_catalyst(row) for row in rows]
 
     def known_tickers(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT DISTINCT ticker FROM catalysts")}
@@ -442,7 +264,7 @@ class Store:
             f"SELECT * FROM outbox WHERE story_key = ? AND created_at >= ? AND status IN ({marks}) ORDER BY id",
             (story_key, since, *POSTING_STATUSES),
         )
-        return [_outbox_entry(row) for row in rows]
+        return [records.outbox_entry(row) for row in rows]
 
     def replace_alert(self, delivery_id: int, alert: Alert) -> None:
         """Update a still-pending row's alert (grouping adds sources to it)."""
@@ -460,7 +282,7 @@ class Store:
             " OR (status = 'sending' AND claimed_until <= ?) ORDER BY id LIMIT ?",
             (now, flush, now, limit),
         )
-        return [_delivery(row) for row in rows]
+        return [records.delivery(row) for row in rows]
 
     def claim(self, delivery: Delivery, now: float, lease: float) -> Delivery | None:
         """Take a due row for sending until `now + lease`; None if another sender took it first."""
@@ -512,7 +334,7 @@ class Store:
 
     def outbox_entry(self, delivery_id: int) -> OutboxEntry | None:
         row = self._db.execute("SELECT * FROM outbox WHERE id = ?", (delivery_id,)).fetchone()
-        return _outbox_entry(row) if row else None
+        return records.outbox_entry(row) if row else None
 
     def outbox_entries(self, *, route: str | None = None, since: float = 0.0, until: float | None = None) -> list[OutboxEntry]:
         """Rows created in [since, until), optionally of one route, oldest first."""
@@ -521,7 +343,7 @@ class Store:
             " ORDER BY id",
             (route, route, since, until, until),
         )
-        return [_outbox_entry(row) for row in rows]
+        return [records.outbox_entry(row) for row in rows]
 
     def mark_digested(self, route: str, until: float, digest_id: int) -> None:
         """Held alerts of a route created before `until` now belong to the digest `digest_id`."""
@@ -621,54 +443,4 @@ class Store:
             " ORDER BY found_at DESC, id DESC LIMIT ?",
             (*tickers, since, limit),
         )
-        return [_stored_catalyst(row) for row in rows]
-
-
-def _feed_state(row: sqlite3.Row) -> FeedState:
-    values = dict(row)
-    values["baseline_done"] = bool(values["baseline_done"])
-    return FeedState(**values)
-
-
-def _delivery(row: sqlite3.Row) -> Delivery:
-    return Delivery(
-        id=row["id"],
-        receiver=row["receiver"],
-        alert=Alert.model_validate_json(row["alert"]) if row["alert"] else None,
-        attempts=row["attempts"],
-        created_at=row["created_at"],
-        text=row["text_body"],
-        parent_id=row["parent_id"],
-        reclaimed=row["status"] == "sending",
-    )
-
-
-def _outbox_entry(row: sqlite3.Row) -> OutboxEntry:
-    return OutboxEntry(
-        id=row["id"],
-        receiver=row["receiver"],
-        route=row["route"],
-        status=row["status"],
-        reason=row["last_error"],
-        alert=Alert.model_validate_json(row["alert"]) if row["alert"] else None,
-        text=row["text_body"],
-        message_id=row["message_id"],
-        parent_id=row["parent_id"],
-        created_at=row["created_at"],
-    )
-
-
-def _stored_catalyst(row: sqlite3.Row) -> StoredCatalyst:
-    return StoredCatalyst(
-        ticker=row["ticker"],
-        kind=row["kind"],
-        rule=row["rule"],
-        severity=row["severity"],
-        direction=row["direction"],
-        evidence=tuple(json.loads(row["evidence"])),
-        title=row["title"],
-        link=row["link"],
-        feed=row["feed"],
-        published=datetime.fromisoformat(row["published"]) if row["published"] else None,
-        found_at=row["found_at"],
-    )
+        return [records.stored_catalyst(row) for row in rows]

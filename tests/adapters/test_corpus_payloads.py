@@ -9,8 +9,8 @@ import pytest
 
 from adapters.discord.embeds import to_discord_embed
 from adapters.slack.blocks import alert_text, to_slack_blocks
-from bot.models import Alert, NewsItem
 from bot.ingest.normalize import parse_feed
+from bot.models import Alert, NewsItem
 from tests.paths import SHARED
 
 CORPUS = SHARED / "corpus" / "feedparser-tests"

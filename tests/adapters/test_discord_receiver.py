@@ -9,10 +9,15 @@ import discord
 import pytest
 import yarl
 
-from adapters.discord.receiver import CatalystClient, DiscordReceiver, DiscordWebhookReceiver, parse_webhook_url
+from adapters.discord.receiver import (
+    CatalystClient,
+    DiscordReceiver,
+    DiscordWebhookReceiver,
+    parse_webhook_url,
+)
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands
-from bot.delivery.sender import DELIVERY_KEY
+from bot.delivery.receiver import DELIVERY_KEY
 from bot.errors import CatalystBotError, DeliveryError, RateLimited
 from bot.models import Alert
 from bot.store.sqlite import Store

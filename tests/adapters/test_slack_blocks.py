@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.slack.blocks import alert_text, reply_to_blocks, text_to_blocks, to_slack_blocks
+from adapters.slack.blocks import (
+    alert_text,
+    reply_to_blocks,
+    text_to_blocks,
+    to_slack_blocks,
+)
 from bot.commands import Reply, ReplyEntry, ReplySection
 from bot.models import Alert, SourceRef
 from tests.fakes.slackview import mrkdwn_texts, texts, tokens, visible

@@ -11,7 +11,8 @@ import pytest_asyncio
 
 from adapters.slack.receiver import SlackReceiver, slack_client
 from bot.clock import ManualClock
-from bot.delivery.sender import DELIVERY_KEY, DELIVERY_MAY_EXIST_SINCE, Deliverer
+from bot.delivery.receiver import DELIVERY_KEY, DELIVERY_MAY_EXIST_SINCE
+from bot.delivery.sender import Deliverer
 from bot.errors import DeliveryError
 from bot.store.sqlite import Store
 from tests.fakes.alertkit import make_alert

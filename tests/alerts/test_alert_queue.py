@@ -11,7 +11,12 @@ from bot.clock import ManualClock
 from bot.delivery.sender import Deliverer
 from bot.models import Alert
 from bot.store.sqlite import Store
-from tests.fakes.alertkit import TUESDAY_10AM_NY, RecordingReceiver, make_alert, make_config
+from tests.fakes.alertkit import (
+    TUESDAY_10AM_NY,
+    RecordingReceiver,
+    make_alert,
+    make_config,
+)
 
 ROUTE = {"receiver": "slack:#desk", "cooldown": "1h", "group_wait": "30s"}
 

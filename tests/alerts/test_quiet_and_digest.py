@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.alerts.digest import queue_due_digests
 from bot.alerts.queue import AlertQueue
+from bot.alerts.route_report import route_report
+from bot.alerts.timewindows import in_quiet_hours, next_digest_at
 from bot.clock import ManualClock
 from bot.config import DigestConfig, QuietHoursConfig
 from bot.delivery.sender import Deliverer
-from bot.alerts.digest import queue_due_digests
-from bot.alerts.route_report import route_report
 from bot.store.sqlite import Store
-from bot.alerts.timewindows import in_quiet_hours, next_digest_at
 from tests.fakes.alertkit import RecordingReceiver, make_alert, make_config
 
 NY_AFTER_HOURS = QuietHoursConfig(start="16:00", end="09:30", timezone="America/New_York", weekends=True)

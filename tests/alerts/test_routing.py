@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from bot.alerts.routing import explain_routes, selected_routes
 from bot.cli.main import main
 from bot.config import load_config
 from bot.errors import ConfigError
-from bot.alerts.routing import explain_routes, selected_routes
 from tests.fakes.alertkit import make_alert, make_config
 
 ROUTES = [

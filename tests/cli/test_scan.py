@@ -9,7 +9,6 @@ from bot.cli.main import main
 from tests.paths import SAMPLE_FEED
 
 
-
 def scan(path: Path, capsys, *extra: str) -> list[dict]:
     assert main(["scan", str(path), *extra]) == 0
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.clock import ManualClock
-from bot.delivery.sender import DELIVERY_MAY_EXIST_SINCE, Deliverer
+from bot.delivery.receiver import DELIVERY_MAY_EXIST_SINCE
+from bot.delivery.sender import Deliverer
 from bot.models import Alert
 from bot.store.sqlite import Store
 

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from bot.store.sqlite import Store
 from tests.fakes.alertkit import make_alert
-from tests.fakes.chatfake import ACCEPT_THEN_HANG, FAIL, GONE, HANG, RATE_LIMIT, RETRY_AFTER, FakeChat
+from tests.fakes.chatfake import (
+    ACCEPT_THEN_HANG,
+    FAIL,
+    GONE,
+    HANG,
+    RATE_LIMIT,
+    RETRY_AFTER,
+    FakeChat,
+)
 from tests.fakes.delivery_worker import SEND_TIMEOUT
 from tests.paths import REPO
 

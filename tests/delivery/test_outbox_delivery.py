@@ -6,7 +6,8 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.config import RateLimitConfig
-from bot.delivery.sender import DELIVERY_KEY, Deliverer
+from bot.delivery.receiver import DELIVERY_KEY
+from bot.delivery.sender import Deliverer
 from bot.errors import DeliveryError, RateLimited
 from bot.models import Alert
 from bot.store.sqlite import Store

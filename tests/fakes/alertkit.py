@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import BotConfig
-from bot.delivery.sender import DELIVERY_KEY
+from bot.delivery.receiver import DELIVERY_KEY
 from bot.models import Alert
 
 # Tuesday 2025-07-15 14:00 UTC = 10:00 in New York, during market hours.

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import web
 
-from bot.delivery.sender import DELIVERY_KEY
+from bot.delivery.receiver import DELIVERY_KEY
 from bot.errors import DeliveryError, RateLimited
 from bot.models import Alert
 

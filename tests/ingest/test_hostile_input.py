@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from adapters.console import render_alert
 from bot.config import load_config
-from bot.models import Alert
-from bot.ingest.normalize import MAX_SUMMARY, MAX_TITLE, parse_feed
 from bot.ingest.fetch import Fetcher
+from bot.ingest.normalize import MAX_SUMMARY, MAX_TITLE, parse_feed
+from bot.models import Alert
 from rules.engine import RuleEngine
 
 ENGINE = RuleEngine.from_settings(load_config(None).rules)

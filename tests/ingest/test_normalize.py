@@ -7,7 +7,13 @@ from datetime import datetime, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.ingest.normalize import MAX_SUMMARY, MAX_TITLE, canonical_link, parse_feed, title_key
+from bot.ingest.normalize import (
+    MAX_SUMMARY,
+    MAX_TITLE,
+    canonical_link,
+    parse_feed,
+    title_key,
+)
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Harbor Street Wire</title>

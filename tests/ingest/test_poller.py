@@ -8,7 +8,8 @@ import random
 import aiohttp
 import pytest
 
-from bot.ingest.fetch import Fetcher, backoff_delay, body_hash
+from bot.ingest.fetch import Fetcher, body_hash
+from bot.retry import backoff_delay
 from tests.fakes.feedserver import FeedServer
 
 FEED = b"""<?xml version="1.0"?>

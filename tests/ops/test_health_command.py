@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,6 @@ from bot.ops.heartbeat import touch_heartbeat
 from bot.ops.metrics import Metrics
 from bot.ops.server import OpsServer
 from tests.paths import REPO
-
 
 
 def test_heartbeat_decides_without_http(tmp_path, capsys):

@@ -7,14 +7,13 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import aiohttp
 
 from bot.clock import ManualClock
 from bot.config import load_config
-from bot.ops.server import OpsServer
 from bot.ops.reload import ConfigReloader
+from bot.ops.server import OpsServer
 from bot.store.sqlite import Store
 from tests.fakes.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss, write_config
 from tests.paths import REPO

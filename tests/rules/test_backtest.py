@@ -14,7 +14,6 @@ from rules.settings import RulesSettings
 from tests.paths import SHARED
 
 
-
 @pytest.fixture(scope="module")
 def engine() -> RuleEngine:
     return RuleEngine.from_settings(RulesSettings())

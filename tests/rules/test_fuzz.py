@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tests.paths import SAMPLE_FEED
 
 pytest.importorskip("atheris")

@@ -15,7 +15,6 @@ from rules.universe import IMPORTED_FILE, import_sec, load_imported, update
 from tests.paths import SHARED
 
 
-
 @pytest.fixture(scope="module")
 def linker():
     return builtin_universe({"ACME": ["Acme Rockets"]}).linker()

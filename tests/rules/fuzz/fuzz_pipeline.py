@@ -15,8 +15,8 @@ with atheris.instrument_imports(include=["bot", "rules", "adapters"]):
     from adapters.discord.embeds import to_discord_embed
     from adapters.slack.blocks import to_slack_blocks
     from bot.config import load_config
-    from bot.models import Alert
     from bot.ingest.normalize import parse_feed
+    from bot.models import Alert
     from rules.engine import RuleEngine
 
 ENGINE = RuleEngine.from_settings(load_config(None).rules)

@@ -1,0 +1,37 @@
+"""`catalyst-bot routes test`: which receivers an alert would reach, and why."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.alerts.route_report import route_report
+from bot.clock import system_clock
+from bot.config import load_config
+from bot.models import Alert
+from bot.store.sqlite import Store
+
+
+def routes(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    alert = Alert(
+        ticker=args.ticker.strip().upper(),
+        kind=args.kind,
+        rule="routes-test",
+        severity=args.severity,
+        direction=args.direction,
+        evidence=(),
+        title="(routes test)",
+        link=None,
+        source="routes-test",
+        published=None,
+        item_id="routes-test",
+        tags=tuple(tag.strip() for tag in args.tags.split(",") if tag.strip()),
+    )
+    store = Store(config.store_path())
+    try:
+        now = system_clock()
+        watchlist = [*config.watchlist, *store.watched_tickers()]
+        print("\n".join(route_report(alert, config, watchlist, store.active_mutes(now), now)))
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,19 @@
+"""`catalyst-bot universe import|update`: load the SEC company list from a file or from the SEC."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.config import load_config
+from bot.errors import CatalystBotError
+from rules import universe as rules_universe
+
+
+def universe(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    if args.action == "import":
+        if args.file is None:
+            raise CatalystBotError("universe import needs a company_tickers.json file")
+        return rules_universe.import_sec(args.file, config.resolved_data_dir(), sys.stdout)
+    return rules_universe.update(args.url or rules_universe.SEC_URL, args.user_agent, config.resolved_data_dir(), sys.stdout)
