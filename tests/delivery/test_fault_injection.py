@@ -57,7 +57,7 @@ async def test_every_alert_is_delivered_exactly_once_or_given_up_with_the_reason
         assert killed_mid_batch.get("sending", 0) >= 1 and killed_mid_batch.get("pending", 0) >= 1
 
         restarted = await start_worker(store_path, chat.url)
-        assert await asyncio.wait_for(restarted.wait(), 30) == 0
+        assert await asyncio.wait_for(restarted.wait(), 60) == 0
 
     entries = store.outbox_entries()
     store.close()
