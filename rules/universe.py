@@ -56,7 +56,7 @@ def load_imported(universe: Universe, data_dir: Path) -> int:
         _LOGGER.warning("ignoring imported universe %s: %s", path, exc)
         return 0
     for ticker, title in pairs:
-        universe.add_company(ticker, title, [], shorten=False)
+        universe.add_company(ticker, title, [], bulk=True)
     return len(pairs)
 
 
