@@ -1,4 +1,4 @@
-"""The `catalyst-bot` command line: run, check, scan, catalysts, feeds, backtest, explain, universe."""
+"""The `catalyst-bot` command line: run, check, scan, catalysts, feeds, backtest, explain, link, universe."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ from bot.store import Store
 from rules import universe as rules_universe
 from rules.backtest import run_backtest
 from rules.engine import RuleEngine, validate
-from rules.explain import explain
+from rules.explain import explain, explain_links
+from rules.text import clean
 
 _LOGGER = logging.getLogger(__name__)
 CONFIG_ENV = "CATALYST_BOT_CONFIG"
@@ -103,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--summary", default="", help="the item's summary text")
     why.add_argument("--item-json", help='a whole item as JSON, e.g. \'{"title": "...", "summary": "..."}\'')
 
+    link = command("link", _link, "show each candidate company in a text and why it was kept or dropped")
+    link.add_argument("text", help="a headline or any text")
+
     universe = command("universe", _universe, "import the SEC company_tickers.json from a file, or download it")
     universe.add_argument("action", choices=["import", "update"])
     universe.add_argument("file", nargs="?", type=Path, help="for import: a company_tickers.json file")
@@ -174,6 +178,12 @@ def _explain(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
     return explain(item, engine, sys.stdout)
+
+
+def _link(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    return explain_links(clean(args.text), engine.linker, sys.stdout)
 
 
 def _universe(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from rules.schema import Rule
 from rules.settings import RulesSettings
 from rules.text import clean, fold
 from rules.tickers import NameHit, TickerLinker, builtin_universe
-from rules.universe import load_imported
+from rules.universe import load_sec
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -79,14 +79,14 @@ class RuleEngine:
     def from_settings(cls, settings: RulesSettings, data_dir: Path | None = None) -> RuleEngine:
         """Build the engine from the ``[rules]`` settings; raises RuleError on invalid packs.
 
-        ``data_dir`` is where ``universe import`` stored the SEC universe (None: built-in only).
+        ``data_dir`` is where ``universe import`` stored the SEC list; without one there (or
+        with ``data_dir`` None) the packaged snapshot of it is used.
         """
         loaded = load_rules(settings)
         if loaded.errors:
             raise RuleError(loaded.errors)
         universe = builtin_universe(settings.aliases)
-        if data_dir is not None:
-            load_imported(universe, data_dir)
+        load_sec(universe, data_dir)
         return cls(loaded.rules, universe.linker(), settings.price_move_threshold)
 
     def detect(self, item: NewsItem) -> list[Catalyst]:

@@ -285,7 +285,7 @@ class TickerLinker:
         for start, end, name in name_hits:
             why = _name_drop(text, folded, start, end, name)
             if why:
-                if trace is not None:
+                if trace is not None and why is not _INSIDE_WORD:
                     trace.append(Candidate(_mention(start, end, name.ticker, name.role or "name"),
                                            False, why))
                 continue
@@ -329,6 +329,7 @@ class Candidate:
     reason: str
 
 
+_INSIDE_WORD = "part of a longer word"  # not worth showing: "nve" in "unveils"
 _KEPT = {
     "cashtag": "cashtag",
     "exchange": "exchange and ticker",
@@ -345,7 +346,7 @@ _KEPT = {
 def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str:
     """Why the universe name at ``start:end`` is not a mention ("" when it is)."""
     if not _bounded(folded, start, end):
-        return "part of a longer word"
+        return _INSIDE_WORD
     if name.cased[:1].isupper() and not text[start].isupper():
         # lower-case first letters pass only in brand style, with a capital after ("eBay")
         if not any(c.isupper() for c in text[start + 1 : end]):
