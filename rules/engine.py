@@ -70,6 +70,7 @@ class RuleEngine:
                     prefix,
                     frozenset(triggers[base]) if base in triggers else _NO_RULES,
                     names.get(base),
+                    base[0].isascii() and base[0].isalnum(),
                 ),
             )
         if len(self._automaton):
@@ -121,13 +122,16 @@ class RuleEngine:
         name_hits: list[NameHit] = []
         size = len(folded)
         hits = self._automaton.iter(folded)
-        for last, (offset, leading, trailing, alpha, whole, prefix, rules, name) in hits:
+        for last, (offset, leading, trailing, alpha, whole, prefix, rules, name, latin) in hits:
             start = last - offset
+            inside = leading and start and folded[start - 1].isalnum()
             if name is not None:
-                name_hits.append((start, last + 1, name))
+                # a name inside a Latin word ("ses" in "raises") is none; the linker would drop it
+                if not (inside and latin and folded[start - 1].isascii()):
+                    name_hits.append((start, last + 1, name))
                 if not whole and not prefix:
                     continue
-            if leading and start and folded[start - 1].isalnum():
+            if inside:
                 continue
             end = last + 1
             # a phrase ends at a word end; a word followed by a version number ("qwen3") counts

@@ -322,7 +322,7 @@ class CompiledRule:
         after = [i for i, m in enumerate(mentions) if m.start >= anchor[1]]
         clause = _clause_start(item.text, start, anchor[0])
         if (not before or mentions[before[-1]].end <= clause) and _STOCK_REFERENCE.match(
-            item.text, clause, anchor[0]
+            item.text, clause, anchor[1]
         ):
             headline = item.headline_subject
             if headline:

@@ -43,7 +43,7 @@ _BACKER_AFTER = re.compile(r"^\s?(?:-|\s)?(?:backed|funded|owned|supported)\b")
 _LIST_GAP = re.compile(r"(?:,? and |, | & | \(|\(|/)\s*(?:NYSE|NASDAQ|Nasdaq)?\s*:?\s*$")
 ROLES = ("private", "manager", "market")  # names that are not listed companies
 _UPPER = re.compile(r"[A-Z]")
-_CAMEL = re.compile(r"[a-z][A-Z]")  # "BlackBerry", "eBay": written so, no ordinary word
+_CAMEL = re.compile(r"[a-z][A-Z]")  # "BlackBerry": written so, it is no ordinary word
 _LETTER = re.compile(r"[A-Za-z]")
 _EXPLICIT = ("cashtag", "exchange", "paren")
 _ACRONYM_WORDS = re.compile(r"[A-Za-z][\w'-]*")
@@ -347,13 +347,12 @@ def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str
     """Why the universe name at ``start:end`` is not a mention ("" when it is)."""
     if not _bounded(folded, start, end):
         return _INSIDE_WORD
-    if name.cased[:1].isupper() and not text[start].isupper():
-        # lower-case first letters pass only in brand style, with a capital after ("eBay")
-        if not any(c.isupper() for c in text[start + 1 : end]):
+    said = text[start:end]
+    if not said[0].isupper() and not any(c.isupper() for c in said[1:]):
+        # "eBay" passes (brand style); "ebay" or "apple" is an ordinary word
+        if any(c.isupper() for c in name.cased):
             return "written in lower case: an ordinary word"
-    if name.ambiguous and not _has_cue(text, folded, start, end) and not (
-        _CAMEL.search(name.cased) and text.startswith(name.cased, start)
-    ):
+    if name.ambiguous and not _has_cue(text, folded, start, end) and not _CAMEL.search(said):
         return "an ordinary word with no company cue (Inc, shares, stock, ...) next to it"
     return ""
 
