@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.models import NewsItem
 from rules.engine import RuleEngine
+from rules.text import clean
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -45,6 +46,11 @@ class Report:
     ticker_correct: int = 0
     mistakes: list[str] = field(default_factory=list)
     items: int = 0
+    unlabelled: int = 0
+    unlabelled_alarms: int = 0
+    labelled_tickers: int = 0
+    linked_tickers: int = 0
+    linking: list[str] = field(default_factory=list)
 
     @property
     def ticker_accuracy(self) -> float:
@@ -63,7 +69,41 @@ def score(rows: list[dict], engine: RuleEngine) -> Report:
         labels = {(x["kind"], x["ticker"]) for x in row.get("labels", [])}
         optional = {(x["kind"], x["ticker"]) for x in row.get("optional", []) or []}
         _count(report, row, found, labels, optional, evidence)
+        _count_linking(report, row, item, engine, found, labels, optional)
     return report
+
+
+def _count_linking(
+    report: Report,
+    row: dict,
+    item: NewsItem,
+    engine: RuleEngine,
+    found: set[Pair],
+    labels: set[Pair],
+    optional: set[Pair],
+) -> None:
+    """Linking on its own: labelled companies the linker never found, and kinds found with
+    another company than the labelled one; unlabelled items that raised any catalyst."""
+    if not labels:
+        report.unlabelled += 1
+        report.unlabelled_alarms += bool(found - optional)
+        return
+    text = clean(item.title) + "\n" + clean(item.summary)
+    linked = {m.ticker for m in engine.linker.link(text)}
+    wanted = {t for _, t in labels}
+    report.labelled_tickers += len(wanted)
+    report.linked_tickers += len(wanted & linked)
+    for ticker in sorted(wanted - linked):
+        shown = ", ".join(sorted(linked)) or "nothing"
+        report.linking.append(f"NOT LINKED {row.get('id')} {ticker} (linked: {shown}): {row.get('title')}")
+    for kind in sorted({k for k, _ in labels}):
+        want = {t for k, t in labels if k == kind}
+        got = {t for k, t in found if k == kind} - {t for k, t in optional if k == kind}
+        if got and got != want:
+            report.linking.append(
+                f"WRONG TICKER {row.get('id')} {kind}: {','.join(sorted(got))} for "
+                f"{','.join(sorted(want))}: {row.get('title')}"
+            )
 
 
 def _count(
@@ -107,7 +147,17 @@ def render(report: Report, out: TextIO) -> None:
         f"ticker accuracy: {report.ticker_accuracy:.3f} "
         f"({report.ticker_correct}/{report.ticker_checks} item-kinds) over {report.items} items\n"
     )
-    for line in report.mistakes:
+    alarm_rate = report.unlabelled_alarms / report.unlabelled if report.unlabelled else 0.0
+    out.write(
+        f"false alarms on unlabelled items: {alarm_rate:.1%} "
+        f"({report.unlabelled_alarms}/{report.unlabelled})\n"
+    )
+    link_rate = report.linked_tickers / report.labelled_tickers if report.labelled_tickers else 1.0
+    out.write(
+        f"linking: {report.linked_tickers}/{report.labelled_tickers} labelled companies linked "
+        f"({link_rate:.3f}); {len(report.linking)} linking mistakes\n"
+    )
+    for line in report.linking + report.mistakes:
         out.write(line + "\n")
 
 

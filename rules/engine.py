@@ -16,7 +16,7 @@ from rules.schema import Rule
 from rules.settings import RulesSettings
 from rules.text import clean, fold
 from rules.tickers import NameHit, TickerLinker, builtin_universe
-from rules.universe import load_imported
+from rules.universe import load_sec
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ class RuleEngine:
                     prefix,
                     frozenset(triggers[base]) if base in triggers else _NO_RULES,
                     names.get(base),
+                    base[0].isascii() and base[0].isalnum(),
                 ),
             )
         if len(self._automaton):
@@ -79,14 +80,14 @@ class RuleEngine:
     def from_settings(cls, settings: RulesSettings, data_dir: Path | None = None) -> RuleEngine:
         """Build the engine from the ``[rules]`` settings; raises RuleError on invalid packs.
 
-        ``data_dir`` is where ``universe import`` stored the SEC universe (None: built-in only).
+        ``data_dir`` is where ``universe import`` stored the SEC list; without one there (or
+        with ``data_dir`` None) the packaged snapshot of it is used.
         """
         loaded = load_rules(settings)
         if loaded.errors:
             raise RuleError(loaded.errors)
         universe = builtin_universe(settings.aliases)
-        if data_dir is not None:
-            load_imported(universe, data_dir)
+        load_sec(universe, data_dir)
         return cls(loaded.rules, universe.linker(), settings.price_move_threshold)
 
     def detect(self, item: NewsItem) -> list[Catalyst]:
@@ -121,13 +122,16 @@ class RuleEngine:
         name_hits: list[NameHit] = []
         size = len(folded)
         hits = self._automaton.iter(folded)
-        for last, (offset, leading, trailing, alpha, whole, prefix, rules, name) in hits:
+        for last, (offset, leading, trailing, alpha, whole, prefix, rules, name, latin) in hits:
             start = last - offset
+            inside = leading and start and folded[start - 1].isalnum()
             if name is not None:
-                name_hits.append((start, last + 1, name))
+                # a name inside a Latin word ("ses" in "raises") is none; the linker would drop it
+                if not (inside and latin and folded[start - 1].isascii()):
+                    name_hits.append((start, last + 1, name))
                 if not whole and not prefix:
                     continue
-            if leading and start and folded[start - 1].isalnum():
+            if inside:
                 continue
             end = last + 1
             # a phrase ends at a word end; a word followed by a version number ("qwen3") counts

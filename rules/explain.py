@@ -1,4 +1,5 @@
-"""``catalyst-bot explain``: show, rule by rule, what matched and what blocked it."""
+"""``catalyst-bot explain`` and ``link``: each candidate company and why it was kept or dropped,
+then, rule by rule, what matched and what blocked it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TextIO
 from bot.models import NewsItem
 from rules.engine import RuleEngine
 from rules.text import clean
+from rules.tickers import Candidate, TickerLinker
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -15,9 +17,7 @@ _LOGGER = logging.getLogger(__name__)
 def explain(item: NewsItem, engine: RuleEngine, out: TextIO) -> int:
     """Print the tickers found, each triggered rule's outcome and the final catalysts."""
     text = clean(item.title) + "\n" + clean(item.summary)
-    mentions = engine.linker.link(text)
-    shown = ", ".join(f"{text[m.start:m.end]!r}->{m.ticker}" for m in mentions) or "none"
-    out.write(f"tickers: {shown}\n")
+    explain_links(text, engine.linker, out)
     traces, catalysts = engine.trace(item)
     quiet = 0
     for trace in traces:
@@ -41,5 +41,21 @@ def explain(item: NewsItem, engine: RuleEngine, out: TextIO) -> int:
         out.write(
             f"CATALYST {catalyst.kind} {','.join(catalyst.tickers) or '-'} "
             f"rule={catalyst.rule} severity={catalyst.severity} direction={catalyst.direction}\n"
+        )
+    return 0
+
+
+def explain_links(text: str, linker: TickerLinker, out: TextIO) -> int:
+    """Print every candidate company in ``text``: KEPT or DROPPED, its ticker and the reason."""
+    trace: list[Candidate] = []
+    mentions = linker.link_all(text, trace=trace)
+    shown = ", ".join(f"{text[m.start:m.end]!r}->{m.ticker}" for m in mentions if m.ticker)
+    out.write(f"tickers: {shown or 'none'}\n")
+    for candidate in trace:
+        mention = candidate.mention
+        verdict = "KEPT   " if candidate.kept else "DROPPED"
+        out.write(
+            f"  {verdict} {text[mention.start:mention.end]!r} -> {mention.ticker or '-'}: "
+            f"{candidate.reason}\n"
         )
     return 0

@@ -24,6 +24,13 @@ _RANK = re.compile(
     r"|\b(first|second|third|top)\b",
     re.I,
 )
+_TICKER_FORMS = frozenset(("cashtag", "exchange", "paren", "symbol"))
+# A clause that opens with these refers back to the company the headline names.
+_STOCK_REFERENCE = re.compile(
+    r"\s*(?:(?:the|its|their|the company's) )?(?:stock|shares|share price|stock price)"
+    r"(?! market| markets| index| indices)\b",
+    re.IGNORECASE,
+)
 _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
 _EVIDENCE_SPAN = 200
 # The first letter or digit of a word, where a word is letters and digits joined by single . , '
@@ -70,7 +77,18 @@ class Prepared:
 
     @_Lazy
     def mentions(self) -> list[Mention]:
-        return self._linker.link(self.text, self.folded, self._name_hits)
+        """Companies and names with a role (private companies, managers, markets)."""
+        return self._linker.link_all(self.text, self.folded, self._name_hits)
+
+    @_Lazy
+    def headline_subject(self) -> list[Mention]:
+        """The first company the title names (its list, if it starts one), or none."""
+        title_end = self.text.find("\n")
+        title_end = len(self.text) if title_end < 0 else title_end
+        title = [m for m in self.mentions if m.end <= title_end and m.form != "backer"]
+        if not title or not title[0].ticker:
+            return []
+        return _group(self.text, [m for m in title if m.ticker], 0)
 
     @_Lazy
     def sentences(self) -> list[Span]:
@@ -220,6 +238,12 @@ class CompiledRule:
                 return _miss(trace, f"{said!r}: {number}")
             matched.append(number)
         subject = self._subject(item, anchor, sentence)
+        if subject and not subject[0].ticker:
+            role = subject[0]
+            if self.rule.require_ticker:
+                named = item.text[role.start : role.end]
+                return _miss(trace, f"{said!r}: about {named!r} ({role.form}), which has no ticker")
+            subject = []
         if not subject and self.rule.require_ticker:
             return _miss(trace, f"{said!r}: no ticker for the company this sentence is about")
         tickers = tuple(dict.fromkeys(m.ticker for m in subject))
@@ -250,7 +274,8 @@ class CompiledRule:
             if span[0] < sentence[0] or span[1] > sentence[1]:
                 continue
             if skip_mentions and any(
-                m.start < span[1] and span[0] < m.end and m.form != "name" for m in item.mentions
+                m.start < span[1] and span[0] < m.end and m.form in _TICKER_FORMS
+                for m in item.mentions
             ):
                 continue
             distance = _distance(item, anchor, span, group.side, group.within)
@@ -281,8 +306,13 @@ class CompiledRule:
         return span
 
     def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
+        """The company (or role name) the anchor is about: the nearest mention on the rule's
+        side, never a backer; "Stock surges" or "The stock ended higher" with no company in
+        its clause is about the company the headline names."""
         start, end = sentence
-        mentions = [m for m in item.mentions if start <= m.start and m.end <= end]
+        mentions = [
+            m for m in item.mentions if start <= m.start and m.end <= end and m.form != "backer"
+        ]
         excluded = item.spans_of(self.exclude_keys)
         if excluded:
             mentions = [
@@ -290,6 +320,13 @@ class CompiledRule:
             ]
         before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
         after = [i for i, m in enumerate(mentions) if m.start >= anchor[1]]
+        clause = _clause_start(item.text, start, anchor[0])
+        if (not before or mentions[before[-1]].end <= clause) and _STOCK_REFERENCE.match(
+            item.text, clause, anchor[1]
+        ):
+            headline = item.headline_subject
+            if headline:
+                return headline
         order = [before[-1:], after[:1]]
         if self.rule.subject == "after":
             order.reverse()
@@ -297,7 +334,10 @@ class CompiledRule:
             order = order[:1]
         for choice in order:
             if choice:
-                return _group(item.text, mentions, choice[0])
+                if not mentions[choice[0]].ticker:
+                    return [mentions[choice[0]]]
+                companies = [m for m in mentions if m.ticker]
+                return _group(item.text, companies, companies.index(mentions[choice[0]]))
         return []
 
     def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> str | None:
@@ -310,6 +350,12 @@ class CompiledRule:
                 if best is None or rank < best[0]:
                     best = (rank, direction)
         return best[1] if best else self.rule.direction
+
+
+def _clause_start(text: str, sentence_start: int, position: int) -> int:
+    """Where the clause holding ``position`` starts (after the last break before it)."""
+    breaks = [m.end() for m in _BREAK.finditer(text, sentence_start, position)]
+    return breaks[-1] if breaks else sentence_start
 
 
 def _distance(item: Prepared, anchor: Span, span: Span, side: str, within: int | None) -> int | None:

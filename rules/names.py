@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -15,6 +16,14 @@ _LEGAL = frozenset(
 _DESCRIPTIVE = frozenset(
     "holding holdings group technologies platforms international worldwide global systems"
     " enterprises industries brands entertainment".split()
+)
+# Trailing words newsrooms drop from names of three words or more ("Advanced Micro Devices" is
+# "Advanced Micro"), and from two-word names whose first word is no dictionary word
+# ("Keysight Technologies" is "Keysight").
+_GENERIC = _DESCRIPTIVE | frozenset(
+    "devices instruments pharmaceuticals pharmaceutical therapeutics biotherapeutics sciences"
+    " biosciences technology solutions networks software semiconductor semiconductors labs"
+    " laboratories communications motors corporation company incorporated".split()
 )
 _CLASS = re.compile(r"\b(?:class|series|cl)\s+[a-z]\b|\bcommon stock\b|\bordinary shares?\b")
 _SPLIT = re.compile(r"[\s,]+")
@@ -35,23 +44,42 @@ def legal_forms(name: str) -> list[str]:
     return cased
 
 
-def everyday_names(name: str, shorten: bool) -> list[str]:
-    """Names to look for in text: the legal-suffix-free name and, if ``shorten``, shorter forms.
+def everyday_names(name: str) -> list[str]:
+    """Names to look for in text: the legal-suffix-free name, then shorter forms.
 
     Shorter forms drop trailing descriptive words ("Holding", "Group", "Technologies"), so
     "Alibaba Group Holding Ltd" yields "Alibaba Group Holding", "Alibaba Group", "Alibaba".
+    A name of three words or more also loses one trailing generic word ("Advanced Micro
+    Devices" -> "Advanced Micro").
     """
     words = legal_forms(name)
     if not words:
         return []
     names = [" ".join(words)]
-    while shorten and len(words) > 1 and words[-1].lower() in _DESCRIPTIVE:
+    while len(words) > 1 and (
+        words[-1].lower() in _DESCRIPTIVE or (len(words) > 2 and words[-1].lower() in _GENERIC)
+    ):
         words = words[:-1]
         while len(words) > 1 and (words[-1] in ("&", "and") or words[-1].lower() in _LEGAL):
             words = words[:-1]
         if sum(c.isalpha() for c in "".join(words)) >= 4:
             names.append(" ".join(words))
+    if len(words) == 2 and words[-1].lower() in _GENERIC and not is_dictionary_word(words[0]):
+        names.append(words[0])
     return names
+
+
+def is_dictionary_word(word: str) -> bool:
+    """True when ``word`` is an ordinary English word ("target", "box"), so as a company name
+    it needs a cue; names like "Nvidia" or "Keysight" are not."""
+    return word.lower() in _dictionary()
+
+
+@functools.cache
+def _dictionary() -> frozenset[str]:
+    from english_words import get_english_words_set  # imported lazily: it unpickles 100k words
+
+    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
 
 
 def _cased_words(name: str, lowered: list[str]) -> list[str]:

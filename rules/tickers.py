@@ -11,7 +11,7 @@ from importlib import resources
 
 import ahocorasick
 
-from rules.names import everyday_names
+from rules.names import everyday_names, is_dictionary_word
 from rules.text import fold
 
 _LOGGER = logging.getLogger(__name__)
@@ -30,9 +30,20 @@ _PAREN = re.compile(rf"\(\s*({_SYMBOL}(?:\s*[,/;]\s*{_SYMBOL})*)\s*\)")
 _BARE = re.compile(r"([A-Z](?<![\w$.&-][A-Z])[A-Z]{2,5}(?:[.-][A-Z]{1,2})?)(?![\w&]|\.\w)")
 _CUES = (
     "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
-    "(", "group", "holdings", "investors", "shareholders", "executives", "chief",
+    "(", "group", "holdings", "investors", "shareholders", "executives", "chief", "adr", "ads",
 )
+_CUES_BEFORE = ("shares of", "stake in", "stock of", "shares in")
+# A company named right after these (or right before "-backed") is someone's backer, supplier
+# or partner, not the company the sentence is about.
+_BACKER_BEFORE = re.compile(
+    r"(?:backed by|funded by|investors?(?: such as| including)?|backers?(?: such as| including)?"
+    r"|supported by|owned by|stake from|investment from|funding from|supplier|chipmaker)\s*$"
+)
+_BACKER_AFTER = re.compile(r"^\s?(?:-|\s)?(?:backed|funded|owned|supported)\b")
+_LIST_GAP = re.compile(r"(?:,? and |, | & | \(|\(|/)\s*(?:NYSE|NASDAQ|Nasdaq)?\s*:?\s*$")
+ROLES = ("private", "manager", "market")  # names that are not listed companies
 _UPPER = re.compile(r"[A-Z]")
+_CAMEL = re.compile(r"[a-z][A-Z]")  # "BlackBerry": written so, it is no ordinary word
 _LETTER = re.compile(r"[A-Za-z]")
 _EXPLICIT = ("cashtag", "exchange", "paren")
 _ACRONYM_WORDS = re.compile(r"[A-Za-z][\w'-]*")
@@ -50,9 +61,10 @@ class Mention:
 
 @dataclass(slots=True)
 class _Name:
-    ticker: str
+    ticker: str  # "" for a name with a role: a private company, a fund manager, a market
     cased: str
     ambiguous: bool
+    role: str = ""
 
 
 def _mention(start: int, end: int, ticker: str, form: str) -> Mention:
@@ -88,7 +100,8 @@ class Universe:
     not_tickers: frozenset[str] = frozenset()
 
     def add(self, ticker: str, names: list[str], strict: bool = False) -> None:
-        """Register ``ticker`` and its names; ``strict`` names that are one word need a cue."""
+        """Register ``ticker`` and its names. One-word names need a cue when they are listed
+        ordinary words, or, if ``strict``, short or in the dictionary."""
         ticker = normalise_ticker(ticker)
         if not ticker:
             return
@@ -97,15 +110,32 @@ class Universe:
             key = fold(name).replace("-", " ").strip()
             if len(key) < 2 or key in self.names:
                 continue
-            single = " " not in key
-            ambiguous = single and (key in self.ambiguous_words or (strict and len(key) <= 4))
-            self.names[key] = _Name(ticker, name, ambiguous)
+            self.names[key] = _Name(ticker, name, self._ambiguous(key, strict))
 
-    def add_company(self, ticker: str, registered: str, aliases: list[str], shorten: bool) -> None:
-        """Register a company by its registered name (suffixes normalised) plus aliases."""
-        names = list(aliases)
-        names[:0] = everyday_names(registered, shorten)
-        self.add(ticker, names, strict=not shorten)
+    def _ambiguous(self, key: str, strict: bool) -> bool:
+        if " " in key:
+            return False
+        if key in self.ambiguous_words:
+            return True
+        return strict and (len(key) <= 4 or is_dictionary_word(key))
+
+    def add_role(self, role: str, names: list[str]) -> None:
+        """Register names that are no listed company (see ``ROLES``): they link to no ticker,
+        but a rule sees them, so "OpenAI, backed by Microsoft, ..." is not about Microsoft."""
+        for name in names:
+            key = fold(name).replace("-", " ").strip()
+            if key not in self.names:
+                self.names[key] = _Name("", name, False, role)
+
+    def add_company(
+        self, ticker: str, registered: str, aliases: list[str], bulk: bool = False
+    ) -> None:
+        """Register a company by its registered name (suffixes normalised), its aliases and its
+        everyday short forms; one-word names from a ``bulk`` list (the SEC's) are guarded."""
+        forms = everyday_names(registered)
+        if bulk:  # "Artificial Intelligence" is no short form of a listed company's name
+            forms[1:] = [f for f in forms[1:] if not all(map(is_dictionary_word, f.split()))]
+        self.add(ticker, forms[:1] + list(aliases) + forms[1:], strict=bulk)
 
     def linker(self) -> TickerLinker:
         """Compile the names into a linker (an Aho-Corasick automaton)."""
@@ -128,10 +158,12 @@ def builtin_universe(extra_aliases: dict[str, list[str]] | None = None) -> Unive
     )
     for ticker, names in (extra_aliases or {}).items():
         universe.add(ticker, list(names))
+    for role in ROLES:
+        universe.add_role(role, curated["roles"][role])
     for ticker, entry in curated["companies"].items():
-        universe.add_company(ticker, entry["name"], list(entry.get("aliases", [])), True)
+        universe.add_company(ticker, entry["name"], list(entry.get("aliases", [])))
     for ticker, name in _index_members():
-        universe.add_company(ticker, name, [], True)
+        universe.add_company(ticker, name, [])
     return universe
 
 
@@ -163,7 +195,19 @@ class TickerLinker:
     def link(
         self, text: str, folded: str | None = None, name_hits: list[NameHit] | None = None
     ) -> list[Mention]:
-        """All non-overlapping mentions in ``text``, in order of position.
+        """The company mentions in ``text``, in order of position (see ``link_all``)."""
+        return [m for m in self.link_all(text, folded, name_hits) if m.ticker]
+
+    def link_all(
+        self,
+        text: str,
+        folded: str | None = None,
+        name_hits: list[NameHit] | None = None,
+        trace: list[Candidate] | None = None,
+    ) -> list[Mention]:
+        """All non-overlapping mentions in ``text``, in order of position: companies, and names
+        with a role (``ticker`` "", ``form`` the role). A company named as someone's backer has
+        ``form`` "backer". Every candidate kept or dropped, and why, goes to ``trace``.
 
         ``folded`` is ``fold(text)`` with hyphens as spaces, when the caller already has it;
         ``name_hits`` every occurrence of a universe name in it, when the caller's own automaton
@@ -173,16 +217,22 @@ class TickerLinker:
             folded = fold(text).replace("-", " ")
         if name_hits is None:
             name_hits = [(e - n + 1, e + 1, name) for e, (n, name) in self._automaton.iter(folded)]
-        found = self._explicit(text)
+        found = self._explicit(text, trace)
         taken = [(m.start, m.end) for m in found]
-        for mention in self._names(text, folded, name_hits) + self._bare(text):
+        for mention in self._names(text, folded, name_hits, trace) + self._bare(text, trace):
             if not any(s < mention.end and mention.start < e for s, e in taken):
                 found.append(mention)
                 taken.append((mention.start, mention.end))
+            elif trace is not None:
+                trace.append(Candidate(mention, False, "inside a longer or explicit mention"))
         found.sort(key=lambda m: m.start)
-        return _adopt_explicit(text, found)
+        found = _spread_backer(text, _adopt_explicit(text, found))
+        if trace is not None:
+            trace.extend(Candidate(m, True, _KEPT[m.form]) for m in found)
+            trace.sort(key=lambda c: (c.mention.start, not c.kept))
+        return found
 
-    def _explicit(self, text: str) -> list[Mention]:
+    def _explicit(self, text: str, trace: list[Candidate] | None) -> list[Mention]:
         found: list[Mention] = []
         if "$" in text:
             for match in _CASHTAG.finditer(text):
@@ -196,18 +246,29 @@ class TickerLinker:
         if "(" in text:
             for match in _PAREN.finditer(text):
                 if not any(m.start < match.end() and match.start() < m.end for m in found):
-                    found.extend(self._paren_list(text, match))
+                    found.extend(self._paren_list(text, match, trace))
         return found
 
-    def _paren_list(self, text: str, match: re.Match[str]) -> list[Mention]:
+    def _paren_list(
+        self, text: str, match: re.Match[str], trace: list[Candidate] | None
+    ) -> list[Mention]:
         symbols = [s.strip() for s in re.split(r"[,/;]", match[1])]
         tickers = self._universe.tickers
         known = [s for s in symbols if normalise_ticker(s) in tickers]
         if len(symbols) == 1:
             symbol = symbols[0]
-            if not known or symbol in self._universe.not_tickers or _defines_acronym(
-                text[: match.start()], symbol
-            ):
+            why = (
+                "not a ticker we know" if not known
+                else "an abbreviation, not a ticker" if symbol in self._universe.not_tickers
+                else "spells out the words before it" if _defines_acronym(text[: match.start()], symbol)
+                else ""
+            )
+            if why:
+                if trace is not None:
+                    start = match.start(1)
+                    trace.append(Candidate(
+                        _mention(start, start + len(symbol), normalise_ticker(symbol), "paren"),
+                        False, why))
                 return []
         elif 2 * len(known) < len(symbols):
             symbols = known
@@ -217,30 +278,83 @@ class TickerLinker:
             mentions.append(_mention(start, start + len(symbol), normalise_ticker(symbol), "paren"))
         return mentions
 
-    def _names(self, text: str, folded: str, name_hits: list[NameHit]) -> list[Mention]:
+    def _names(
+        self, text: str, folded: str, name_hits: list[NameHit], trace: list[Candidate] | None
+    ) -> list[Mention]:
         hits: list[Mention] = []
         for start, end, name in name_hits:
-            if not _bounded(folded, start, end):
+            why = _name_drop(text, folded, start, end, name)
+            if why:
+                if trace is not None and why is not _INSIDE_WORD:
+                    trace.append(Candidate(_mention(start, end, name.ticker, name.role or "name"),
+                                           False, why))
                 continue
-            if name.cased[:1].isupper() and not text[start].isupper():
-                continue
-            if name.ambiguous and not _has_cue(text, folded, start, end):
-                continue
-            hits.append(_mention(start, end, name.ticker, "name"))
-        return _longest_first(hits)
+            if name.role:
+                form = name.role
+            elif _BACKER_BEFORE.search(folded, max(0, start - 30), start) or _BACKER_AFTER.match(
+                folded[end : end + 10]
+            ):
+                form = "backer"
+            else:
+                form = "name"
+            hits.append(_mention(start, end, name.ticker, form))
+        return _longest_first(hits, trace)
 
-    def _bare(self, text: str) -> list[Mention]:
+    def _bare(self, text: str, trace: list[Candidate] | None) -> list[Mention]:
         found = []
         for match in _BARE.finditer(text):
             symbol = match[1]
-            if symbol in self._universe.not_tickers:
-                continue
             ticker = normalise_ticker(symbol)
-            if ticker in self._universe.tickers:
-                found.append(_mention(match.start(), match.end(), ticker, "symbol"))
+            if ticker not in self._universe.tickers:
+                continue
+            mention = _mention(match.start(), match.end(), ticker, "symbol")
+            if symbol in self._universe.not_tickers:
+                if trace is not None:
+                    trace.append(Candidate(mention, False, "an abbreviation, not a ticker"))
+                continue
+            found.append(mention)
         if found and len(_UPPER.findall(text)) > 0.6 * len(_LETTER.findall(text)):
+            if trace is not None:
+                trace.extend(Candidate(m, False, "an all-capitals headline") for m in found)
             return []  # an all-capitals headline: its words are not tickers
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible mention and whether linking kept it, with the reason (for ``link``)."""
+
+    mention: Mention
+    kept: bool
+    reason: str
+
+
+_INSIDE_WORD = "part of a longer word"  # not worth showing: "nve" in "unveils"
+_KEPT = {
+    "cashtag": "cashtag",
+    "exchange": "exchange and ticker",
+    "paren": "ticker in brackets",
+    "symbol": "a bare ticker symbol",
+    "name": "company name",
+    "backer": "company name, but named as a backer, supplier or owner: never the subject",
+    "private": "a private company: the subject, with no ticker (not its investors)",
+    "manager": "a fund manager: the subject, with no ticker (not its funds)",
+    "market": "a market or index: the subject, with no ticker (not its members)",
+}
+
+
+def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str:
+    """Why the universe name at ``start:end`` is not a mention ("" when it is)."""
+    if not _bounded(folded, start, end):
+        return _INSIDE_WORD
+    said = text[start:end]
+    if not said[0].isupper() and not any(c.isupper() for c in said[1:]):
+        # "eBay" passes (brand style); "ebay" or "apple" is an ordinary word
+        if any(c.isupper() for c in name.cased):
+            return "written in lower case: an ordinary word"
+    if name.ambiguous and not _has_cue(text, folded, start, end) and not _CAMEL.search(said):
+        return "an ordinary word with no company cue (Inc, shares, stock, ...) next to it"
+    return ""
 
 
 def _adopt_explicit(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -254,6 +368,17 @@ def _adopt_explicit(text: str, mentions: list[Mention]) -> list[Mention]:
         elif left.form == "name" and right.form in _EXPLICIT and gap in (" (", "("):
             adopted[i] = _mention(left.start, left.end, right.ticker, "name")
     return adopted
+
+
+def _spread_backer(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Every company in a list of backers is one ("backed by Amazon and Google"), and so is
+    the ticker written right after a backer's name ("backed by Microsoft (MSFT)")."""
+    spread = list(mentions)
+    for i in range(1, len(spread)):
+        left, right = spread[i - 1], spread[i]
+        if left.form == "backer" and right.ticker and _LIST_GAP.match(text, left.end, right.start):
+            spread[i] = _mention(right.start, right.end, right.ticker, "backer")
+    return spread
 
 
 def _bounded(folded: str, start: int, end: int) -> bool:
@@ -274,7 +399,7 @@ def _has_cue(text: str, folded: str, start: int, end: int) -> bool:
     after = folded[end : end + 16].lstrip()
     if any(after.startswith(cue) for cue in _CUES):
         return True
-    return folded[max(0, start - 10) : start].rstrip().endswith(("shares of", "stake in"))
+    return folded[max(0, start - 12) : start].rstrip().endswith(_CUES_BEFORE)
 
 
 def _defines_acronym(before: str, symbol: str) -> bool:
@@ -284,11 +409,13 @@ def _defines_acronym(before: str, symbol: str) -> bool:
     return initials.endswith(symbol.upper())
 
 
-def _longest_first(hits: list[Mention]) -> list[Mention]:
+def _longest_first(hits: list[Mention], trace: list[Candidate] | None) -> list[Mention]:
     hits.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Mention] = []
     for hit in hits:
         if kept and hit.start < kept[-1].end:
+            if trace is not None:
+                trace.append(Candidate(hit, False, "inside a longer name"))
             continue
         kept.append(hit)
     return kept

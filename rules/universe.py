@@ -1,4 +1,5 @@
-"""Import the SEC's company_tickers.json into the bot's data directory, from a file or the web."""
+"""The SEC company list: the packaged snapshot, or the company_tickers.json imported into the bot's
+data directory from a file or the web, which replaces it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import logging
 import os
 import tempfile
+from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
@@ -45,6 +47,25 @@ def parse_sec(raw: bytes | str) -> list[tuple[str, str]]:
     return pairs
 
 
+def load_sec(universe: Universe, data_dir: Path | None) -> int:
+    """Add the SEC companies: the imported file if there is one, else the packaged snapshot."""
+    return (load_imported(universe, data_dir) if data_dir is not None else 0) or load_packaged(
+        universe
+    )
+
+
+def load_packaged(universe: Universe) -> int:
+    """Add the snapshot shipped in ``rules/data/sec_companies.tsv`` (primary listings first)."""
+    text = resources.files("rules").joinpath("data/sec_companies.tsv").read_text(encoding="utf-8")
+    count = 0
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            ticker, _exchange, title = line.split("\t")
+            universe.add_company(ticker, title, [], bulk=True)
+            count += 1
+    return count
+
+
 def load_imported(universe: Universe, data_dir: Path) -> int:
     """Add the imported SEC companies (if any) to ``universe``; returns how many were read."""
     path = data_dir / IMPORTED_FILE
@@ -56,7 +77,7 @@ def load_imported(universe: Universe, data_dir: Path) -> int:
         _LOGGER.warning("ignoring imported universe %s: %s", path, exc)
         return 0
     for ticker, title in pairs:
-        universe.add_company(ticker, title, [], shorten=False)
+        universe.add_company(ticker, title, [], bulk=True)
     return len(pairs)
 
 

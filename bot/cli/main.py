@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--summary", default="", help="the item's summary text")
     why.add_argument("--item-json", help='a whole item as JSON, e.g. \'{"title": "...", "summary": "..."}\'')
 
+    link = command("link", "rules:link", "show each candidate company in a text and why it was kept or dropped")
+    link.add_argument("text", help="a headline or any text")
+
     universe = command("universe", "universe:universe", "import the SEC company_tickers.json from a file, or download it")
     universe.add_argument("action", choices=["import", "update"])
     universe.add_argument("file", nargs="?", type=Path, help="for import: a company_tickers.json file")

@@ -1,4 +1,4 @@
-"""`catalyst-bot scan`, `explain` and `backtest`: the rules over files, headlines and labelled items, offline."""
+"""`catalyst-bot scan`, `explain`, `link` and `backtest`: the rules over files, headlines and labelled items, offline."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from bot.models import NewsItem
 from rules.backtest import run_backtest
 from rules.engine import RuleEngine
 from rules.explain import explain as explain_item
+from rules.explain import explain_links
+from rules.text import clean
 
 ScanInput = tuple[str | None, NewsItem | None, str | None]  # (id, item, error)
 
@@ -49,6 +51,12 @@ def explain(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
     return explain_item(item, engine, sys.stdout)
+
+
+def link(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    return explain_links(clean(args.text), engine.linker, sys.stdout)
 
 
 def write_scan(path: Path, engine: RuleEngine, out: TextIO) -> None:

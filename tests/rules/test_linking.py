@@ -1,0 +1,191 @@
+"""Linking classes, each with positives and traps side by side: newsroom spellings, explicit
+tickers, private companies, fund managers, markets, SEC small caps and headline subjects."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.models import NewsItem
+from rules.engine import RuleEngine
+from rules.explain import explain_links
+from rules.settings import RulesSettings
+from rules.text import clean
+from rules.tickers import builtin_universe
+from tests.paths import SHARED
+from rules.universe import load_packaged, load_sec
+
+
+
+@pytest.fixture(scope="module")
+def engine() -> RuleEngine:
+    return RuleEngine.from_settings(RulesSettings())
+
+
+def tickers(engine: RuleEngine, text: str) -> list[str]:
+    return [m.ticker for m in engine.linker.link(clean(text))]
+
+
+def found(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[str, str]]:
+    item = NewsItem(id="t", title=title, summary=summary)
+    return {(c.kind, t) for c in engine.detect(item) for t in c.tickers}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("eBay climbs after a strong holiday quarter", ["EBAY"]),
+        ("nCino shares rise on a bank deal", ["NCNO"]),
+        ("JD.com ADRs gain in Hong Kong trade", ["JD"]),
+        ("AT&T and Coca-Cola lift their payouts", ["T", "KO"]),
+        ("3M settles a lawsuit over earplugs", ["MMM"]),
+        ("Shares of Advanced Micro slipped on Tuesday", ["AMD"]),
+        ("Advanced Micro's new accelerator ships", ["AMD"]),
+        ("Crinetics Pharmaceuticals reports trial data", ["CRNX"]),
+        ("BlackBerry narrows its loss", ["BB"]),
+    ],
+)
+def test_names_as_newsrooms_write_them(engine: RuleEngine, text: str, expected: list[str]) -> None:
+    assert tickers(engine, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shoppers hunt for a bargain on ebay listings",  # lower case: not the brand
+        "artificial intelligence spending grows",
+        "Artificial Intelligence Stocks To Watch",  # no SEC company called that for short
+        "Box office receipts slump",  # an ordinary word with no company cue
+        "Elastic demand keeps prices firm",
+        "Gap between rates widens",
+        "Visa rules tighten for students",
+    ],
+)
+def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
+    assert tickers(engine, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Box Stock Drops 12% on weak guidance", ["BOX"]),
+        ("Elastic Shares Jump 20% after results", ["ESTC"]),
+        ("Gap Inc beats estimates", ["GAP"]),
+    ],
+)
+def test_ordinary_word_names_link_with_a_company_cue(engine, text, expected) -> None:
+    assert tickers(engine, text) == expected
+
+
+def test_an_explicit_ticker_wins_over_the_name_table(engine: RuleEngine) -> None:
+    universe = builtin_universe()
+    universe.add_company("ACMXF", "Acme Mining Ltd", [], bulk=True)
+    universe.add_company("ACM", "AECOM", [], bulk=True)
+    linker = universe.linker()
+    assert [m.ticker for m in linker.link("Acme Mining (ACM) jumps 9%")] == ["ACM", "ACM"]
+    assert [m.ticker for m in linker.link("Acme Mining jumps 9%")] == ["ACMXF"]
+
+
+def test_a_name_listed_several_ways_links_to_its_primary_us_listing(engine) -> None:
+    assert tickers(engine, "Rio Tinto lifts iron ore output") == ["RIO"]  # not the OTC RTNTF
+    assert tickers(engine, "Alphabet reports") == ["GOOGL"]  # the class quoted first
+    assert tickers(engine, "$GOOG and $BRK.A trade higher") == ["GOOG", "BRK-A"]
+
+
+@pytest.mark.parametrize(
+    ("title", "wanted", "unwanted"),
+    [
+        ("Microsoft releases Phi 5, a new AI model", ("ai_model", "MSFT"), None),
+        ("OpenAI releases a new model", None, ("ai_model", "MSFT")),
+        ("OpenAI, backed by Microsoft, releases a new model", None, ("ai_model", "MSFT")),
+        ("Amazon-backed Anthropic unveils Claude 5", None, ("ai_model", "AMZN")),
+        ("Amazon unveils Nova 2, its new language model", ("ai_model", "AMZN"), None),
+    ],
+)
+def test_private_companies_are_not_their_investors(engine, title, wanted, unwanted) -> None:
+    got = found(engine, title)
+    if wanted:
+        assert wanted in got
+    if unwanted:
+        assert unwanted not in got
+    assert not any(ticker in ("AMZN", "GOOGL") for _, ticker in got if "Anthropic" in title)
+
+
+def test_a_fund_manager_is_not_its_etf(engine: RuleEngine) -> None:
+    got = found(engine, "Cathie Wood's Ark Invest buys more Roku shares")
+    assert ("fund_position", "ROKU") in got
+    assert not any(ticker.startswith("ARK") for _, ticker in got)
+
+
+@pytest.mark.parametrize(
+    ("title", "unwanted"),
+    [
+        ("The S&P 500 closes at a record high, led by Microsoft", ("52_week_high", "MSFT")),
+        ("Nasdaq Composite hits a record high as Nvidia rallies", ("52_week_high", "NVDA")),
+        ("The Dow closes at an all-time high", ("52_week_high", "DOW")),
+        ("Nasdaq stocks hit a record high", ("52_week_high", "NDAQ")),
+    ],
+)
+def test_a_market_is_not_its_members(engine, title, unwanted) -> None:
+    assert unwanted not in found(engine, title)
+
+
+def test_a_company_named_like_an_index_still_links_when_written_as_a_company(engine) -> None:
+    assert tickers(engine, "Nasdaq Inc. buys a software maker") == ["NDAQ"]
+    assert tickers(engine, "Dow Inc. cuts its dividend") == ["DOW"]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "pair"),
+    [
+        ("Tesla upgraded at Morgan Stanley, stock surges 7%", "", ("price_move", "TSLA")),
+        ("Jabil to sell a unit to BYD, shares jump 8%", "", ("price_move", "JBL")),
+        ("Oracle wins a cloud deal", "The stock ended 9% higher.", ("price_move", "ORCL")),
+    ],
+)
+def test_a_stock_clause_is_about_the_headline_company(engine, title, summary, pair) -> None:
+    got = found(engine, title, summary)
+    assert pair in got
+    assert not any(t in ("MS", "BYD", "BYDDF") for _, t in got)
+
+
+def test_the_stock_market_is_no_headline_company(engine: RuleEngine) -> None:
+    assert found(engine, "Oracle wins a cloud deal", "The stock market ended 9% higher.") == set()
+
+
+def test_link_shows_each_candidate_and_why(engine: RuleEngine) -> None:
+    out = io.StringIO()
+    text = "OpenAI, backed by Microsoft, beats Apple as target shares and Target shares slip"
+    assert explain_links(text, engine.linker, out) == 0
+    shown = out.getvalue()
+    assert "tickers: 'Microsoft'->MSFT, 'Apple'->AAPL, 'Target'->TGT" in shown
+    assert "KEPT    'OpenAI' -> -: a private company" in shown
+    assert "KEPT    'Microsoft' -> MSFT: company name, but named as a backer" in shown
+    assert "DROPPED 'target' -> TGT: written in lower case" in shown
+
+
+def test_the_packaged_sec_list_loads_unless_an_import_replaces_it(tmp_path: Path) -> None:
+    universe = builtin_universe()
+    assert load_packaged(universe) > 9000
+    assert "CHPT" in universe.tickers
+    (tmp_path / "sec_company_tickers.json").write_text(
+        '{"0": {"cik_str": 1, "ticker": "ZZQQ", "title": "ZEBULON QUARTZ CORP"}}'
+    )
+    replaced = builtin_universe()
+    assert load_sec(replaced, tmp_path) == 1
+    assert "ZZQQ" in replaced.tickers and "CHPT" not in replaced.tickers
+
+
+@pytest.mark.skipif(not (SHARED / "data").exists(), reason="../shared is not present")
+def test_the_shared_sec_file_loads_with_its_guards(tmp_path: Path) -> None:
+    (tmp_path / "sec_company_tickers.json").write_bytes(
+        (SHARED / "data" / "sec_company_tickers.json").read_bytes()
+    )
+    universe = builtin_universe()
+    assert load_sec(universe, tmp_path) > 9000
+    linker = universe.linker()
+    assert [m.ticker for m in linker.link("Apple Hospitality REIT earns an upgrade")] == ["APLE"]
+    assert [m.ticker for m in linker.link("Apple unveils a new iPhone")] == ["AAPL"]
+    assert [m.ticker for m in linker.link("Target practice begins")] == []
