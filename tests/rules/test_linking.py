@@ -14,9 +14,8 @@ from rules.explain import explain_links
 from rules.settings import RulesSettings
 from rules.text import clean
 from rules.tickers import builtin_universe
-from tests.paths import SHARED
 from rules.universe import load_packaged, load_sec
-
+from tests.paths import SHARED
 
 
 @pytest.fixture(scope="module")
