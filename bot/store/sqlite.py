@@ -345,12 +345,31 @@ class Store:
         )
         return [records.outbox_entry(row) for row in rows]
 
-    def mark_digested(self, route: str, until: float, digest_id: int) -> None:
-        """Held alerts of a route created before `until` now belong to the digest `digest_id`."""
-        self._db.execute(
-            "UPDATE outbox SET status = 'digested', parent_id = ? WHERE route = ? AND status = 'held' AND created_at < ?",
-            (digest_id, route, until),
+    def held_for_digest(self, route: str, until: float) -> list[OutboxEntry]:
+        """A route's alerts held for its digest and in none yet, created before `until`, oldest first."""
+        rows = self._db.execute(
+            "SELECT * FROM outbox WHERE route = ? AND status = 'held' AND created_at < ? ORDER BY id", (route, until)
         )
+        return [records.outbox_entry(row) for row in rows]
+
+    def oldest_held(self, route: str) -> float | None:
+        """When the oldest alert held for the route's digest and in none yet was created."""
+        return self._db.execute(
+            "SELECT MIN(created_at) FROM outbox WHERE route = ? AND status = 'held'", (route,)
+        ).fetchone()[0]
+
+    def mark_digested(self, delivery_ids: Iterable[int], digest_id: int) -> int:
+        """The held rows `delivery_ids` now belong to the digest `digest_id`; returns how many were marked."""
+        ids = list(delivery_ids)
+        marked = 0
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            marked += self._db.execute(
+                f"UPDATE outbox SET status = 'digested', parent_id = ? WHERE status = 'held' AND id IN ({marks})",
+                (digest_id, *chunk),
+            ).rowcount
+        return marked
 
     def digest_last_run(self, route: str) -> float | None:
         row = self._db.execute("SELECT last_run_at FROM digest_runs WHERE route = ?", (route,)).fetchone()
