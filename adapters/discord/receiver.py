@@ -82,7 +82,7 @@ class CatalystClient(discord.Client):
 
 
 class DiscordReceiver:
-    """The `discord:CHANNEL_ID` receiver: the bot posts an embed with its buttons."""
+    """The `discord:CHANNEL_ID` receiver: the bot posts an embed with its buttons, replies to and edits it."""
 
     platform = "discord"
 
@@ -138,6 +138,19 @@ class DiscordReceiver:
     async def send_text(self, text: str, target: str) -> str | None:
         """Post a digest or ops notice to the channel `target`."""
         return await self._post(target, embed=text_to_embed(text))
+
+    async def edit(self, alert: Alert, target: str, message_id: str) -> None:
+        """Edit the bot's message `message_id` in the channel `target` to show `alert` (more outlets)."""
+        await self._login()
+        message = self._client.get_partial_messageable(_channel_id(target)).get_partial_message(int(message_id))
+        try:
+            await message.edit(embed=to_discord_embed(alert), view=alert_view(alert.ticker), allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden:
+            raise DeliveryError(f"the bot may not edit its alert in channel {target}", permanent=True) from None
+        except discord.NotFound:
+            raise DeliveryError(f"alert {message_id} in channel {target} was deleted", permanent=True) from None
+        except (discord.RateLimited, discord.HTTPException) as exc:
+            raise _delivery_error(exc, f"channel {target}") from None
 
     async def _post(self, target: str, **message: Any) -> str:
         channel_id = _channel_id(target)

@@ -223,16 +223,20 @@ class Store:
         status: str = "pending",
         reason: str | None = None,
         parent_id: int | None = None,
+        action: str = "post",
+        copy: str = "",
     ) -> int | None:
         """Record an alert for a receiver once; returns the row id, or None if it was recorded before.
 
         `status` other than pending records an alert that is not posted (muted, held, grouped,
-        cooldown) with the `reason`, so nothing routed is ever lost from the record.
+        cooldown) with the `reason`, so nothing routed is ever lost from the record. An edit
+        `action`, or a `copy` name (a second post of the alert), makes a row of its own.
         """
-        dedup_key = f"{alert.item_id}|{alert.ticker}|{alert.kind}"
+        dedup_key = f"{alert.item_id}|{alert.ticker}|{alert.kind}" + (f"|{copy}" if copy else "")
+        dedup_key += "|edit" if action != "post" else ""
         cursor = self._db.execute(
             "INSERT INTO outbox (receiver, dedup_key, alert, status, created_at, next_attempt_at, last_error,"
-            " route, story_key, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " route, story_key, parent_id, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 receiver,
                 dedup_key,
@@ -244,6 +248,7 @@ class Store:
                 route,
                 story_key,
                 parent_id,
+                action,
             ),
         )
         return cursor.lastrowid if cursor.rowcount == 1 else None
@@ -267,10 +272,8 @@ class Store:
         return [records.outbox_entry(row) for row in rows]
 
     def replace_alert(self, delivery_id: int, alert: Alert) -> None:
-        """Update a still-pending row's alert (grouping adds sources to it)."""
-        self._db.execute(
-            "UPDATE outbox SET alert = ? WHERE id = ? AND status = 'pending'", (alert.model_dump_json(), delivery_id)
-        )
+        """Update a row's alert (a story's first message gains the outlets that also reported it)."""
+        self._db.execute("UPDATE outbox SET alert = ? WHERE id = ?", (alert.model_dump_json(), delivery_id))
 
     def pending_deliveries(self, now: float, limit: int = 100, *, flush: bool = False) -> list[Delivery]:
         """Rows due at `now` (pending, or claimed by a sender whose lease ran out), in the order queued.
