@@ -7,6 +7,7 @@ import pytest_asyncio
 
 from adapters.slack.receiver import SlackReceiver, slack_client
 from bot.alerts.queue import AlertQueue
+from bot.alerts.route_report import route_report
 from bot.clock import ManualClock
 from bot.delivery.sender import Deliverer
 from bot.store.sqlite import Store
@@ -148,3 +149,38 @@ async def test_a_receiver_that_cannot_edit_gets_the_report_in_the_thread(store, 
     assert [(post.alert.title, post.reply_to) for post in receiver.posts] == expected
     statuses = [entry.status for entry in store.outbox_entries()]
     assert statuses == (["sent", "sent"] if follow_ups == "edit" else ["sent", "sent", "not_edited"])
+
+
+@pytest.mark.parametrize(
+    ("route", "alert", "fate"),
+    [
+        (
+            ROUTE,
+            report("wire", "z"),
+            "held back, kept in history: repeat of #1 from wire within the 3600s cooldown",
+        ),
+        (ROUTE, report("ft", "z"), "another outlet: posted in the thread of #1"),
+        (
+            {**ROUTE, "follow_ups": "both"},
+            report("ft", "z"),
+            "another outlet: listed in #1's \"also reported by\" and posted in its thread",
+        ),
+        (
+            {**ROUTE, "news_to_channel": True},
+            report("ft", "z", direction="negative"),
+            "posted in the thread of #1 and in the channel: it is news (direction or severity)",
+        ),
+        (
+            {**ROUTE, "cooldown_key": ["ticker", "kind", "source"]},
+            report("ft", "z"),
+            "posted after up to 0s of grouping; within 3600s other outlets' reports of the same ticker/kind/source "
+            "are posted in the thread of the first message; repeats within 3600s are held back",
+        ),
+    ],
+)
+def test_routes_test_says_where_a_report_lands_in_the_story_under_way(store, route, alert, fate):
+    config = make_config([route])
+    with store.transaction():
+        AlertQueue(store, config).queue(WIRE, T0, [], [])
+    lines = route_report(alert, config, [], [], T0 + 10, store.story_messages)
+    assert lines[-1] == f"  slack:C0DESK: {fate}"
