@@ -71,5 +71,6 @@ def _story_fate(route: RouteConfig, decision: StoryDecision) -> str:
     if decision.action == "group":
         return f"added to #{head.id} as another outlet (it is still waiting to be posted)"
     if decision.action == "news":
-        return f"posted in the thread of #{head.id}{' and in the channel' if route.news_to_channel else ''}: it is news (direction or severity)"
+        where = f"the thread of #{head.id}" + (" and in the channel" if route.news_to_channel else "")
+        return f"posted in {where}: it is news (direction or severity)"
     return f"another outlet: {_FOLLOW_UPS[route.follow_ups].format(msg=f'#{head.id}')}"

@@ -1,4 +1,4 @@
-"""A story's life: is an alert a new story, a source for one still gathering, news, another outlet's follow-up, or a repeat?"""
+"""A story's life: is an alert a new story, a source for one gathering, news, another outlet's follow-up, or a repeat?"""
 
 from __future__ import annotations
 

@@ -142,7 +142,8 @@ class Deliverer:
         editing = claimed.action in EDIT_ACTIONS and isinstance(receiver, EditableReceiver) and reply_to is not None
         if claimed.action == "edit" and not editing:
             why = "was not posted" if reply_to is None else f"cannot be edited on {platform}"
-            self._store.mark_suppressed(delivery.id, "not_edited", f"#{claimed.parent_id} {why}; the report is in its thread", claimed.claim)
+            reason = f"#{claimed.parent_id} {why}; the report is in its thread"
+            self._store.mark_suppressed(delivery.id, "not_edited", reason, claimed.claim)
             return True
         wait = self._limiter.wait_time(delivery.receiver)
         if wait:

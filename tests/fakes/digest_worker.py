@@ -1,4 +1,4 @@
-"""A digest process for the crash test: queues the due digest, posts it to the fake Slack at URL, and is SIGKILLed before marking it sent."""
+"""A digest process for the crash test: queues the due digest, posts it to the fake Slack, is SIGKILLed before the mark."""
 
 from __future__ import annotations
 
