@@ -141,7 +141,7 @@ class Deliverer:
             return True
         editing = claimed.action in EDIT_ACTIONS and isinstance(receiver, EditableReceiver) and reply_to is not None
         if claimed.action == "edit" and not editing:
-            why = "was not posted" if reply_to is None else f"cannot be edited on {platform}"
+            why = "has no message to edit" if isinstance(receiver, EditableReceiver) else f"cannot be edited on {platform}"
             reason = f"#{claimed.parent_id} {why}; the report is in its thread"
             self._store.mark_suppressed(delivery.id, "not_edited", reason, claimed.claim)
             return True
