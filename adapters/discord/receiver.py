@@ -183,7 +183,7 @@ class DiscordReceiver:
 
 
 class DiscordWebhookReceiver:
-    """The `discord-webhook:NAME` receiver: alerts only (no buttons, no commands), no bot needed."""
+    """The `discord-webhook:NAME` receiver: alerts only (no buttons, no commands, no replies; edits), no bot needed."""
 
     platform = "discord-webhook"
 
@@ -205,13 +205,26 @@ class DiscordWebhookReceiver:
         """Post a digest or ops notice to the webhook named `target`."""
         return await self._post(target, text_to_embed(text))
 
-    async def _post(self, target: str, embed: discord.Embed) -> str:
+    async def edit(self, alert: Alert, target: str, message_id: str) -> None:
+        """Edit the webhook's own message `message_id` to show `alert` (more outlets)."""
+        webhook = self._webhook(target)
+        try:
+            await webhook.edit_message(int(message_id), embed=to_discord_embed(alert), allowed_mentions=NO_MENTIONS)
+        except discord.NotFound:
+            raise DeliveryError(f"alert {message_id} of Discord webhook {target} was deleted", permanent=True) from None
+        except discord.HTTPException as exc:
+            raise _delivery_error(exc, f"webhook {target}") from None
+
+    def _webhook(self, target: str) -> discord.Webhook:
         if target.upper() not in self._webhooks:
             raise DeliveryError(f"no Discord webhook named {target!r} is configured", permanent=True)
         if self._session is None:
             self._session = aiohttp.ClientSession()
         webhook_id, token = self._webhooks[target.upper()]
-        webhook = discord.Webhook.partial(webhook_id, token, session=self._session)
+        return discord.Webhook.partial(webhook_id, token, session=self._session)
+
+    async def _post(self, target: str, embed: discord.Embed) -> str:
+        webhook = self._webhook(target)
         try:
             sent = await webhook.send(embed=embed, allowed_mentions=NO_MENTIONS, wait=True)
         except discord.NotFound:
