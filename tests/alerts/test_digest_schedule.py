@@ -68,6 +68,8 @@ async def test_each_digest_route_is_a_cron_job_in_its_time_zone_and_a_reload_res
 
 
 async def test_a_per_minute_digest_reaches_slack_within_5s_of_its_minute_with_every_held_alert(tmp_path, fake_slack):
+    if time.time() % 60 > 57:  # both alerts are to be held within one minute, before its end
+        await asyncio.sleep(4)
     now = time.time()
     route = {
         "name": "desk",
