@@ -17,6 +17,7 @@ from bot.alerts.digest import queue_due_digests
 from bot.alerts.intake import TITLE_KEY_PREFIX, ingest_items
 from bot.clock import Clock, system_clock
 from bot.config import BotConfig, PollerConfig
+from bot.crontab import crontab_trigger
 from bot.delivery.receiver import ConnectionAware, Receiver
 from bot.delivery.sender import Deliverer
 from bot.ingest.fetch import Fetcher, FetchResult
@@ -34,6 +35,8 @@ _LOGGER = logging.getLogger(__name__)
 TITLE_KEY_TTL = 2 * 86400.0
 SEEN_KEY_TTL = 90 * 86400.0
 RELOAD_CHECK_SECONDS = 5
+DIGEST_JOB_PREFIX = "digest:"
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 NoticeHook = Callable[[str], None]
 ProgressHook = Callable[[int, int], None]
@@ -132,6 +135,7 @@ class CatalystBot:
         self._adopt(config, engine)
         if self._scheduler is not None:
             self._scheduler.reschedule_job("tick", trigger="interval", seconds=config.poller.tick)
+            self._schedule_digests(self._scheduler)
         _LOGGER.info("config reloaded: %d feed(s), %d route(s)", len(config.feeds), len(config.routes))
 
     def notify_ops(self, message: str, dedup_key: str) -> None:
@@ -204,11 +208,28 @@ class CatalystBot:
     async def deliver(self) -> None:
         await self.deliverer.deliver_pending()
 
-    def queue_digests_and_ops_notices(self) -> None:
-        """Queue the digests whose cron time has come and notices about feeds gone silent."""
-        now = self._clock()
-        queue_due_digests(self.store, self.config, now)
-        queue_silent_feed_notices(self.store, self.config, now)
+    def queue_ops_notices(self) -> None:
+        """Queue notices about feeds gone silent."""
+        queue_silent_feed_notices(self.store, self.config, self._clock())
+
+    async def post_digests(self) -> None:
+        """Queue the digests whose cron time has come, and send them now."""
+        queue_due_digests(self.store, self.config, self._clock())
+        await self.deliver()
+
+    def _schedule_digests(self, scheduler: AsyncIOScheduler) -> None:
+        """One cron job per digest route, at its cron time in its time zone (replacing the previous config's).
+
+        A period missed while the bot was down is queued now; new digest routes start their first period.
+        """
+        queue_due_digests(self.store, self.config, self._clock())
+        for job in scheduler.get_jobs():
+            if job.id.startswith(DIGEST_JOB_PREFIX):
+                job.remove()
+        for route in self.config.route_table():
+            if route.digest is not None:
+                trigger = crontab_trigger(route.digest.cron, route.digest.timezone)
+                scheduler.add_job(self.post_digests, trigger, id=f"{DIGEST_JOB_PREFIX}{route.name}", **JOB_DEFAULTS)
 
     def housekeeping(self) -> None:
         """Forget old seen keys: titles after two days (roundup titles repeat), the rest after 90."""
@@ -220,11 +241,12 @@ class CatalystBot:
     async def run_forever(self, stop: asyncio.Event, reload_if_changed: Callable[[], object] | None = None) -> None:
         """Run the scheduler until `stop` is set, then stop polling and flush the outbox (bounded in time)."""
         scheduler = self._scheduler = AsyncIOScheduler()
-        defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        defaults = JOB_DEFAULTS
         scheduler.add_job(self.tick, "interval", seconds=self.config.poller.tick, id="tick", **defaults)
         scheduler.add_job(self.deliver, "interval", seconds=2, id="deliver", **defaults)
         scheduler.add_job(self.housekeeping, "interval", hours=1, id="housekeeping", **defaults)
-        scheduler.add_job(self.queue_digests_and_ops_notices, "interval", seconds=30, id="digests", **defaults)
+        scheduler.add_job(self.queue_ops_notices, "interval", seconds=30, id="ops-notices", **defaults)
+        self._schedule_digests(scheduler)
         if reload_if_changed is not None and self.config.daemon.reload_on_change:
             scheduler.add_job(reload_if_changed, "interval", seconds=RELOAD_CHECK_SECONDS, id="reload", **defaults)
         scheduler.start()

@@ -153,6 +153,9 @@ class RouteConfig(_Section):
         default=["ticker", "kind"], min_length=1
     )
     group_wait: Seconds = 30.0
+    follow_ups: Literal["thread", "edit", "both", "none"] = "thread"
+    follow_up_window: Seconds | None = None
+    news_to_channel: bool = False
     quiet_hours: QuietHoursConfig | None = None
     digest: DigestConfig | None = None
 
@@ -166,6 +169,11 @@ class RouteConfig(_Section):
         if self.quiet_hours is not None and self.digest is None:
             raise ValueError("quiet_hours hold alerts for the route's digest: add a [digest] with a cron")
         return self
+
+    @property
+    def follow_up_seconds(self) -> float:
+        """How long after a story's first message another outlet's report is a follow-up (default: the cooldown)."""
+        return self.cooldown if self.follow_up_window is None else self.follow_up_window
 
     @property
     def matchers(self) -> dict[str, object]:

@@ -82,7 +82,7 @@ class CatalystClient(discord.Client):
 
 
 class DiscordReceiver:
-    """The `discord:CHANNEL_ID` receiver: the bot posts an embed with its buttons."""
+    """The `discord:CHANNEL_ID` receiver: the bot posts an embed with its buttons, replies to and edits it."""
 
     platform = "discord"
 
@@ -139,6 +139,19 @@ class DiscordReceiver:
         """Post a digest or ops notice to the channel `target`."""
         return await self._post(target, embed=text_to_embed(text))
 
+    async def edit(self, alert: Alert, target: str, message_id: str) -> None:
+        """Edit the bot's message `message_id` in the channel `target` to show `alert` (more outlets)."""
+        await self._login()
+        message = self._client.get_partial_messageable(_channel_id(target)).get_partial_message(int(message_id))
+        try:
+            await message.edit(embed=to_discord_embed(alert), view=alert_view(alert.ticker), allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden:
+            raise DeliveryError(f"the bot may not edit its alert in channel {target}", permanent=True) from None
+        except discord.NotFound:
+            raise DeliveryError(f"alert {message_id} in channel {target} was deleted", permanent=True) from None
+        except (discord.RateLimited, discord.HTTPException) as exc:
+            raise _delivery_error(exc, f"channel {target}") from None
+
     async def _post(self, target: str, **message: Any) -> str:
         channel_id = _channel_id(target)
         await self._login()
@@ -170,7 +183,7 @@ class DiscordReceiver:
 
 
 class DiscordWebhookReceiver:
-    """The `discord-webhook:NAME` receiver: alerts only (no buttons, no commands), no bot needed."""
+    """The `discord-webhook:NAME` receiver: alerts only (no buttons, no commands, no replies; edits), no bot needed."""
 
     platform = "discord-webhook"
 
@@ -192,13 +205,26 @@ class DiscordWebhookReceiver:
         """Post a digest or ops notice to the webhook named `target`."""
         return await self._post(target, text_to_embed(text))
 
-    async def _post(self, target: str, embed: discord.Embed) -> str:
+    async def edit(self, alert: Alert, target: str, message_id: str) -> None:
+        """Edit the webhook's own message `message_id` to show `alert` (more outlets)."""
+        webhook = self._webhook(target)
+        try:
+            await webhook.edit_message(int(message_id), embed=to_discord_embed(alert), allowed_mentions=NO_MENTIONS)
+        except discord.NotFound:
+            raise DeliveryError(f"alert {message_id} of Discord webhook {target} was deleted", permanent=True) from None
+        except discord.HTTPException as exc:
+            raise _delivery_error(exc, f"webhook {target}") from None
+
+    def _webhook(self, target: str) -> discord.Webhook:
         if target.upper() not in self._webhooks:
             raise DeliveryError(f"no Discord webhook named {target!r} is configured", permanent=True)
         if self._session is None:
             self._session = aiohttp.ClientSession()
         webhook_id, token = self._webhooks[target.upper()]
-        webhook = discord.Webhook.partial(webhook_id, token, session=self._session)
+        return discord.Webhook.partial(webhook_id, token, session=self._session)
+
+    async def _post(self, target: str, embed: discord.Embed) -> str:
+        webhook = self._webhook(target)
         try:
             sent = await webhook.send(embed=embed, allowed_mentions=NO_MENTIONS, wait=True)
         except discord.NotFound:

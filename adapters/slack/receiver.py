@@ -62,6 +62,9 @@ _HINTS = {
     "restricted_action": "the workspace does not allow the app to post there",
     "invalid_blocks": "Slack rejected the message layout",
     "msg_too_long": "the message is too long",
+    "message_not_found": "the alert was deleted in Slack",
+    "cant_update_message": "the alert was not posted by this app",
+    "edit_window_closed": "the workspace no longer allows editing the alert",
 }
 
 
@@ -110,7 +113,7 @@ class NoBlindRepost(AsyncConnectionErrorRetryHandler):
 
 
 class SlackReceiver:
-    """Alerts go to `slack:<channel>`; the message id is `CHANNEL_ID:ts`, and follow-ups go in its thread.
+    """Alerts go to `slack:<channel>`; the message id is `CHANNEL_ID:ts`; follow-ups go in its thread or update it.
 
     Every post carries its delivery key in the message metadata. A resend that may already have
     been posted first looks for that key in the channel's (or thread's) recent history and answers
@@ -162,6 +165,18 @@ class SlackReceiver:
     async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         channel, thread_ts = _thread_of(target, reply_to)
         return await self._post(channel, alert_text(alert), to_slack_blocks(alert), thread_ts)
+
+    async def edit(self, alert: Alert, target: str, message_id: str) -> None:
+        """Update the message `CHANNEL_ID:ts` with chat.update (a story's first alert gains outlets)."""
+        channel, ts = _thread_of(target, message_id)
+        try:
+            await self.client.chat_update(
+                channel=channel, ts=ts, text=alert_text(alert), blocks=to_slack_blocks(alert), parse="none", link_names=False
+            )
+        except SlackApiError as exc:
+            raise _delivery_error(exc, channel) from None
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise DeliveryError(f"cannot reach the Slack API: {type(exc).__name__}: {exc}") from None
 
     async def send_text(self, text: str, target: str) -> str | None:
         """Post a digest or ops notice to the channel `target`."""

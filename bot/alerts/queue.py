@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 
 from bot.alerts.routing import selected_routes
-from bot.alerts.stories import decide_story, story_key, story_window, with_source
+from bot.alerts.stories import StoryDecision, decide_story, story_key, story_window, with_source
 from bot.alerts.timewindows import in_quiet_hours
 from bot.config import BotConfig, RouteConfig
 from bot.models import Alert
@@ -34,8 +35,9 @@ def held_back(alert: Alert, route: RouteConfig, now: float, mutes: list[Mute]) -
 class AlertQueue:
     """Writes every routed alert to the outbox: as pending, or with the status saying why not.
 
-    Statuses: `pending` (to post), `muted`, `held` (quiet hours, for the digest), `grouped`
-    (added as a source to an earlier alert), `cooldown` (a repeat). Call inside a store transaction.
+    Statuses: `pending` (to post: a new story, a reply in a story's thread or an edit of its first
+    message), `muted`, `held` (quiet hours, for the digest), `grouped` (added as a source to an
+    earlier alert), `cooldown` (a repeat). Call inside a store transaction.
     """
 
     def __init__(self, store: Store, config: BotConfig) -> None:
@@ -64,16 +66,37 @@ class AlertQueue:
             queued = record(alert, route.receiver, now, route=route.name, story_key=key, send_at=now + route.group_wait)
             return "pending" if queued else None
         assert head is not None and head.alert is not None
-        if decision.action == "follow_up":
-            queued = record(alert, route.receiver, now, route=route.name, story_key=key, parent_id=head.id)
-            return "pending" if queued else None
+        if decision.action in ("news", "follow_up"):
+            return "pending" if self._follow(alert, route, key, decision, now) else None
         if decision.action == "group":
             status, reason = "grouped", f"grouped into #{head.id}"
         else:
-            status, reason = "cooldown", f"repeat of #{head.id} within the {route.cooldown:g}s cooldown"
+            status, reason = "cooldown", decision.why
         if not record(alert, route.receiver, now, route=route.name, story_key=key, status=status, reason=reason, parent_id=head.id):
             return None
         if status == "grouped":
             self._store.replace_alert(head.id, with_source(head.alert, alert))
         _LOGGER.debug("%s %s for %s: %s", alert.ticker, alert.kind, route.receiver, reason)
         return status
+
+    def _follow(self, alert: Alert, route: RouteConfig, key: str, decision: StoryDecision, now: float) -> bool:
+        """Queue news (a reply, and a channel copy with `news_to_channel`) or another outlet's follow-up.
+
+        A follow-up adds the outlet to the first message's sources, then queues a reply (`thread`),
+        an edit of the first message (`edit`; a reply where the receiver cannot edit), or both.
+        """
+        head = decision.head
+        assert head is not None and head.alert is not None
+        store, receiver = self._store, route.receiver
+        reply = functools.partial(store.enqueue, alert, receiver, now, route=route.name, story_key=key, parent_id=head.id)
+        if decision.action == "news":
+            queued = reply() is not None
+            if route.news_to_channel:
+                queued = store.enqueue(alert, receiver, now, route=route.name, copy="channel") is not None or queued
+            return queued
+        store.replace_alert(head.id, with_source(head.alert, alert))
+        mode = route.follow_ups
+        queued = mode in ("thread", "both") and reply() is not None
+        if mode in ("edit", "both"):
+            queued = reply(action="edit" if mode == "both" else "edit-or-reply") is not None or queued
+        return queued

@@ -1,4 +1,4 @@
-"""Grouping and cooldown: is an alert a new story, more sources for one being gathered, a follow-up, or a repeat?"""
+"""A story's life: is an alert a new story, a source for one gathering, news, another outlet's follow-up, or a repeat?"""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from bot.config import SEVERITY_RANK, RouteConfig
 from bot.models import Alert, SourceRef
 from bot.store.records import OutboxEntry
 
-StoryAction = Literal["new", "group", "follow_up", "cooldown"]
+StoryAction = Literal["new", "group", "news", "follow_up", "cooldown"]
 
 
 @dataclass(frozen=True)
 class StoryDecision:
-    """What to do with an alert; `head` is the story's first message (None for a new story)."""
+    """What to do with an alert; `head` is the story's first message (None for a new story); `why` for a cooldown."""
 
     action: StoryAction
     head: OutboxEntry | None = None
+    why: str = ""
 
 
 def story_key(route: RouteConfig, alert: Alert) -> str:
@@ -34,30 +35,46 @@ def story_key(route: RouteConfig, alert: Alert) -> str:
 
 def story_window(route: RouteConfig) -> float:
     """How far back earlier messages of a story matter."""
-    return max(route.cooldown, route.group_wait)
+    return max(route.cooldown, route.group_wait, route.follow_up_seconds)
 
 
 def decide_story(route: RouteConfig, alert: Alert, messages: list[OutboxEntry], now: float) -> StoryDecision:
     """Decide from the story's recent messages (oldest first, within `story_window`).
 
     - within `group_wait` of the first message, while it is still waiting: add the source to it;
-    - within `cooldown`: a repeat is suppressed, unless it changes the direction or raises the
-      severity, which makes it a follow-up (posted as a reply to the first message);
+    - within `cooldown`, a flipped direction or a higher severity is news: a reply in its thread;
+    - another outlet within `follow_up_window` (unless `follow_ups = "none"`): a follow-up, in the
+      thread and/or as an edit of the first message's "also reported by" list;
+    - anything else within `cooldown` (the same outlet again, or past the follow-up rules): a repeat;
     - otherwise (or if the first message was given up): a new story.
     """
     heads = [m for m in messages if m.parent_id is None and m.status != "failed"]
     if not heads:
         return StoryDecision("new")
     head = heads[-1]
+    assert head.alert is not None
     age = now - head.created_at
     if age < route.group_wait and head.status == "pending":
         return StoryDecision("group", head)
+    reports = [m.alert for m in messages if m.alert is not None and head.id in (m.id, m.parent_id)]
+    if age < route.cooldown and _is_news(alert, reports[-1]):
+        return StoryDecision("news", head)
+    outlets = {head.alert.source, *(ref.source for ref in head.alert.other_sources), *(r.source for r in reports)}
+    new_outlet = alert.source not in outlets
+    if new_outlet and route.follow_ups != "none" and age < route.follow_up_seconds:
+        return StoryDecision("follow_up", head)
     if age >= route.cooldown:
         return StoryDecision("new")
-    latest = [m for m in messages if m.id == head.id or m.parent_id == head.id][-1].alert
-    if latest is not None and _is_news(alert, latest):
-        return StoryDecision("follow_up", head)
-    return StoryDecision("cooldown", head)
+    if not new_outlet:
+        why = f"repeat of #{head.id} from {alert.source} within the {route.cooldown:g}s cooldown"
+    elif route.follow_ups == "none":
+        why = f"another outlet's report of #{head.id} within the {route.cooldown:g}s cooldown (follow_ups = \"none\")"
+    else:
+        why = (
+            f"another outlet's report of #{head.id} after the {route.follow_up_seconds:g}s follow-up window, "
+            f"within the {route.cooldown:g}s cooldown"
+        )
+    return StoryDecision("cooldown", head, why)
 
 
 def with_source(story: Alert, other: Alert) -> Alert:

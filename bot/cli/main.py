@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     routes.add_argument("--severity", choices=["low", "medium", "high"], default="medium")
     routes.add_argument("--direction", choices=["positive", "negative", "neutral"])
     routes.add_argument("--tags", default="", help="comma-separated feed tags, e.g. press-release,sample")
+    routes.add_argument("--source", default="routes-test", help="the reporting outlet: a follow-up of a story, or a repeat?")
 
     backtest = command("backtest", "rules:backtest", "run the rules over labelled JSON lines; print precision and recall")
     backtest.add_argument("path", type=Path)

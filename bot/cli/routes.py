@@ -22,7 +22,7 @@ def routes(args: argparse.Namespace) -> int:
         evidence=(),
         title="(routes test)",
         link=None,
-        source="routes-test",
+        source=args.source,
         published=None,
         item_id="routes-test",
         tags=tuple(tag.strip() for tag in args.tags.split(",") if tag.strip()),
@@ -31,7 +31,7 @@ def routes(args: argparse.Namespace) -> int:
     try:
         now = system_clock()
         watchlist = [*config.watchlist, *store.watched_tickers()]
-        print("\n".join(route_report(alert, config, watchlist, store.active_mutes(now), now)))
+        print("\n".join(route_report(alert, config, watchlist, store.active_mutes(now), now, store.story_messages)))
     finally:
         store.close()
     return 0

@@ -41,6 +41,14 @@ class TextReceiver(Protocol):
 
 
 @runtime_checkable
+class EditableReceiver(Protocol):
+    """Optional: a receiver that can change a message it posted (a story's "also reported by" list)."""
+
+    async def edit(self, alert: Alert, target: str, message_id: str) -> None:
+        """Make the message `message_id` (as `send` returned it) in `target` show `alert`. Raises like `Receiver.send`."""
+
+
+@runtime_checkable
 class ConnectionAware(Protocol):
     """Optional: a receiver that keeps a connection open (for commands) and can say if it is up."""
 

@@ -14,13 +14,14 @@ from bot.delivery.ratelimit import ChannelRateLimiter
 from bot.delivery.receiver import (
     DELIVERY_KEY,
     DELIVERY_MAY_EXIST_SINCE,
+    EditableReceiver,
     Receiver,
     TextReceiver,
 )
 from bot.errors import DeliveryError, RateLimited
 from bot.ops.metrics import Metrics
 from bot.retry import backoff_delay
-from bot.store.records import Delivery, Mute
+from bot.store.records import EDIT_ACTIONS, Delivery, Mute
 from bot.store.sqlite import Store
 
 _LOGGER = logging.getLogger(__name__)
@@ -138,6 +139,12 @@ class Deliverer:
         reply_to = self._reply_to(claimed, now)
         if reply_to is False:
             return True
+        editing = claimed.action in EDIT_ACTIONS and isinstance(receiver, EditableReceiver) and reply_to is not None
+        if claimed.action == "edit" and not editing:
+            why = "has no message to edit" if isinstance(receiver, EditableReceiver) else f"cannot be edited on {platform}"
+            reason = f"#{claimed.parent_id} {why}; the report is in its thread"
+            self._store.mark_suppressed(delivery.id, "not_edited", reason, claimed.claim)
+            return True
         wait = self._limiter.wait_time(delivery.receiver)
         if wait:
             self._store.postpone(delivery.id, now + wait, claimed.claim)
@@ -146,7 +153,11 @@ class Deliverer:
         resend = claimed.reclaimed or claimed.attempts > 0
         may_exist = DELIVERY_MAY_EXIST_SINCE.set(claimed.created_at if resend else None)
         try:
-            message_id = await asyncio.wait_for(self._send(receiver, claimed, target, reply_to), self._send_timeout)
+            if editing:
+                send = self._edit(receiver, claimed, target, reply_to)
+            else:
+                send = self._send(receiver, claimed, target, reply_to)
+            message_id = await asyncio.wait_for(send, self._send_timeout)
         except RateLimited as exc:
             self._blocked_until[delivery.receiver] = now + exc.retry_after
             self._retry_or_give_up(claimed, str(exc), report, delay=exc.retry_after)
@@ -188,6 +199,14 @@ class Deliverer:
             self._store.postpone(delivery.id, now + PARENT_WAIT, delivery.claim)
             return False
         return parent.message_id if parent is not None and parent.status == "sent" else None
+
+    async def _edit(self, receiver: EditableReceiver, delivery: Delivery, target: str, message_id: str) -> str:
+        """Show the story's first message with the outlets it has now; its id stays the same."""
+        head = self._store.outbox_entry(delivery.parent_id) if delivery.parent_id is not None else None
+        if head is None or head.alert is None:
+            raise DeliveryError(f"the story's first message #{delivery.parent_id} is gone", permanent=True)
+        await receiver.edit(head.alert, target, message_id)
+        return message_id
 
     @staticmethod
     async def _send(receiver: Receiver, delivery: Delivery, target: str, reply_to: str | None) -> str | None:

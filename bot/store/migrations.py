@@ -93,4 +93,7 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE outbox ADD COLUMN action TEXT NOT NULL DEFAULT 'post';
+    """,
 )

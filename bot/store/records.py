@@ -12,6 +12,9 @@ from bot.models import Alert
 
 # Outbox rows that are (or will be) a message; the others record why an alert was not posted.
 POSTING_STATUSES = ("pending", "sending", "sent", "failed")
+# What a row does: post a message; or update the story's first message (`parent_id`) to list one
+# more outlet, where the receiver can edit (`edit-or-reply` posts the report as a reply elsewhere).
+EDIT_ACTIONS = ("edit", "edit-or-reply")
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class Delivery:
     parent_id: int | None = None
     claim: str | None = None
     reclaimed: bool = False
+    action: str = "post"
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ class OutboxEntry:
     message_id: str | None
     parent_id: int | None
     created_at: float
+    action: str = "post"
 
 
 def feed_state(row: Mapping[str, Any]) -> FeedState:
@@ -121,6 +126,7 @@ def delivery(row: Mapping[str, Any]) -> Delivery:
         text=row["text_body"],
         parent_id=row["parent_id"],
         reclaimed=row["status"] == "sending",
+        action=row["action"],
     )
 
 
@@ -136,6 +142,7 @@ def outbox_entry(row: Mapping[str, Any]) -> OutboxEntry:
         message_id=row["message_id"],
         parent_id=row["parent_id"],
         created_at=row["created_at"],
+        action=row["action"],
     )
 
 

@@ -223,16 +223,20 @@ class Store:
         status: str = "pending",
         reason: str | None = None,
         parent_id: int | None = None,
+        action: str = "post",
+        copy: str = "",
     ) -> int | None:
         """Record an alert for a receiver once; returns the row id, or None if it was recorded before.
 
         `status` other than pending records an alert that is not posted (muted, held, grouped,
-        cooldown) with the `reason`, so nothing routed is ever lost from the record.
+        cooldown) with the `reason`, so nothing routed is ever lost from the record. An edit
+        `action`, or a `copy` name (a second post of the alert), makes a row of its own.
         """
-        dedup_key = f"{alert.item_id}|{alert.ticker}|{alert.kind}"
+        dedup_key = f"{alert.item_id}|{alert.ticker}|{alert.kind}" + (f"|{copy}" if copy else "")
+        dedup_key += "|edit" if action != "post" else ""
         cursor = self._db.execute(
             "INSERT INTO outbox (receiver, dedup_key, alert, status, created_at, next_attempt_at, last_error,"
-            " route, story_key, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " route, story_key, parent_id, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 receiver,
                 dedup_key,
@@ -244,6 +248,7 @@ class Store:
                 route,
                 story_key,
                 parent_id,
+                action,
             ),
         )
         return cursor.lastrowid if cursor.rowcount == 1 else None
@@ -267,10 +272,8 @@ class Store:
         return [records.outbox_entry(row) for row in rows]
 
     def replace_alert(self, delivery_id: int, alert: Alert) -> None:
-        """Update a still-pending row's alert (grouping adds sources to it)."""
-        self._db.execute(
-            "UPDATE outbox SET alert = ? WHERE id = ? AND status = 'pending'", (alert.model_dump_json(), delivery_id)
-        )
+        """Update a row's alert (a story's first message gains the outlets that also reported it)."""
+        self._db.execute("UPDATE outbox SET alert = ? WHERE id = ?", (alert.model_dump_json(), delivery_id))
 
     def pending_deliveries(self, now: float, limit: int = 100, *, flush: bool = False) -> list[Delivery]:
         """Rows due at `now` (pending, or claimed by a sender whose lease ran out), in the order queued.
@@ -345,12 +348,31 @@ class Store:
         )
         return [records.outbox_entry(row) for row in rows]
 
-    def mark_digested(self, route: str, until: float, digest_id: int) -> None:
-        """Held alerts of a route created before `until` now belong to the digest `digest_id`."""
-        self._db.execute(
-            "UPDATE outbox SET status = 'digested', parent_id = ? WHERE route = ? AND status = 'held' AND created_at < ?",
-            (digest_id, route, until),
+    def held_for_digest(self, route: str, until: float) -> list[OutboxEntry]:
+        """A route's alerts held for its digest and in none yet, created before `until`, oldest first."""
+        rows = self._db.execute(
+            "SELECT * FROM outbox WHERE route = ? AND status = 'held' AND created_at < ? ORDER BY id", (route, until)
         )
+        return [records.outbox_entry(row) for row in rows]
+
+    def oldest_held(self, route: str) -> float | None:
+        """When the oldest alert held for the route's digest and in none yet was created."""
+        return self._db.execute(
+            "SELECT MIN(created_at) FROM outbox WHERE route = ? AND status = 'held'", (route,)
+        ).fetchone()[0]
+
+    def mark_digested(self, delivery_ids: Iterable[int], digest_id: int) -> int:
+        """The held rows `delivery_ids` now belong to the digest `digest_id`; returns how many were marked."""
+        ids = list(delivery_ids)
+        marked = 0
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            marked += self._db.execute(
+                f"UPDATE outbox SET status = 'digested', parent_id = ? WHERE status = 'held' AND id IN ({marks})",
+                (digest_id, *chunk),
+            ).rowcount
+        return marked
 
     def digest_last_run(self, route: str) -> float | None:
         row = self._db.execute("SELECT last_run_at FROM digest_runs WHERE route = ?", (route,)).fetchone()

@@ -65,11 +65,18 @@ A = make_alert  # brevity in the table below
             [("wire", ("reuters", "ft"), None)],
         ),
         (
-            "a repeat after the message went out but within the cooldown is held back",
+            "the same outlet again after the message went out but within the cooldown is held back",
             ROUTE,
-            [(0, A(item="a")), (600, A(item="b", source="reuters"))],
+            [(0, A(item="a")), (600, A(item="b"))],
             ["sent", "cooldown"],
             [("wire", (), None)],
+        ),
+        (
+            "another outlet after the message went out is a follow-up in its thread",
+            ROUTE,
+            [(0, A(item="a")), (600, A(item="b", source="reuters"))],
+            ["sent", "sent"],
+            [("wire", ("reuters",), None), ("reuters", (), "m-1")],
         ),
         (
             "after the cooldown the story is new again",
@@ -133,7 +140,7 @@ async def test_cooldown_and_grouping(store, case, route, events, statuses, posts
 async def test_suppressed_repeats_are_counted_and_stay_in_history(store):
     await play(store, ROUTE, [(0, A(item="a")), (60, A(item="b")), (120, A(item="c"))])
     entries = store.outbox_entries()
-    assert [e.reason for e in entries[1:]] == [f"repeat of #{entries[0].id} within the 3600s cooldown"] * 2
+    assert [e.reason for e in entries[1:]] == [f"repeat of #{entries[0].id} from wire within the 3600s cooldown"] * 2
     assert store.outbox_counts() == {"sent": 1, "cooldown": 2}
 
 

@@ -105,6 +105,11 @@ class FakeDiscord:
             return _json([])
         if match := re.fullmatch(r"/channels/(\d+)/messages", path):
             return _json(self._message(match[1], body))
+        if method == "PATCH" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)):
+            return _json({**self._message(match[1], body), "id": match[2], "edited_timestamp": "2026-01-02T03:05:00+00:00"})
+        if method == "PATCH" and (match := re.fullmatch(r"/webhooks/(\d+)/[^/]+/messages/(\d+)", path)):
+            edited = self._message("1200000000000000009", body, webhook_id=match[1])
+            return _json({**edited, "id": match[2], "edited_timestamp": "2026-01-02T03:05:00+00:00"})
         if match := re.fullmatch(r"/webhooks/(\d+)/[^/]+", path):
             return _json(self._message("1200000000000000009", body, webhook_id=match[1]))
         if match := re.fullmatch(r"/interactions/(\d+)/[^/]+/callback", path):

@@ -42,6 +42,7 @@ class Message:
     text: str
     thread_ts: str | None
     metadata: dict | None
+    blocks: list | None = None
 
 
 class FakeSlack:
@@ -141,6 +142,8 @@ class FakeSlack:
             return {"ok": True, "user": "catalyst-bot", "user_id": "UBOT", "team": "Desk", "team_id": "T1", "bot_id": "B1"}
         if method == "chat.postMessage":
             return self._post(args)
+        if method == "chat.update":
+            return self._update(args)
         if method == "conversations.list":
             return {"ok": True, "channels": [{"id": id_, "name": name} for name, id_ in self.channels.items()]}
         if method == "conversations.history":
@@ -158,8 +161,17 @@ class FakeSlack:
         ts = f"1752561000.{next(self._ts):06d}"
         if isinstance(metadata, str):
             metadata = json.loads(metadata)
-        self.messages.append(Message(channel_id, ts, args.get("text", ""), args.get("thread_ts"), metadata))
+        message = Message(channel_id, ts, args.get("text", ""), args.get("thread_ts"), metadata, _blocks(args))
+        self.messages.append(message)
         return {"ok": True, "channel": channel_id, "ts": ts}
+
+    def _update(self, args: dict) -> dict:
+        """chat.update: the message keeps its ts and shows the new text and blocks."""
+        for message in self.messages:
+            if (message.channel, message.ts) == (args.get("channel"), args.get("ts")):
+                message.text, message.blocks = args.get("text", ""), _blocks(args)
+                return {"ok": True, "channel": message.channel, "ts": message.ts}
+        return {"ok": False, "error": "message_not_found"}
 
     @staticmethod
     def _page(args: dict, messages: list[Message]) -> dict:
@@ -210,6 +222,11 @@ def fake_slack_in_thread() -> Iterator[tuple[FakeSlack, asyncio.AbstractEventLoo
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
         loop.close()
+
+
+def _blocks(args: dict) -> list | None:
+    blocks = args.get("blocks")
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
 
 
 async def _entered() -> FakeSlack:
