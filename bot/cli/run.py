@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     """`catalyst-bot run [--once]`: build the bot from the config and drive it."""
     config, once = load_config(args.config), args.once
     console_receiver = ConsoleReceiver()
-    store = Store(config.store_path())
+    store = Store.from_config(config)
     try:
         engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
         commands = CatalystCommands.for_bot(config, store, engine, system_clock)
