@@ -195,10 +195,10 @@ class Store:
             rows = self._db.execute(
                 "UPDATE feeds SET claimed_by = ?, claimed_until = ? WHERE name IN (SELECT name FROM feeds"
                 " WHERE disabled_reason IS NULL AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)"
-                f" ORDER BY next_poll_at LIMIT ?{self._db.skip_locked}) RETURNING *",
+                f" ORDER BY next_poll_at, name LIMIT ?{self._db.skip_locked}) RETURNING *",
                 (worker, now + lease, now, now, limit),
             ).fetchall()
-        return sorted((records.feed_state(row) for row in rows), key=lambda state: state.next_poll_at)
+        return sorted((records.feed_state(row) for row in rows), key=lambda state: (state.next_poll_at, state.name))
 
     def feeds(self) -> list[FeedState]:
         return [records.feed_state(row) for row in self._db.execute("SELECT * FROM feeds ORDER BY name")]
