@@ -171,7 +171,7 @@ class CatalystBot:
         On a shared database every worker should run the same feed set: a difference is logged.
         """
         changes = store.sync_feeds(((feed.name, config.feed_location(feed), feed.interval) for feed in config.feeds), now)
-        if changes and store.shared:
+        if changes and changes.before and store.shared:
             _LOGGER.warning(
                 "this config's feeds differ from the shared database's: %d added, %d removed, %d changed;"
                 " other workers with the old config will undo this on their next reload",

@@ -42,6 +42,7 @@ BucketStep = Callable[[float | None, float | None], tuple[float, float]]
 class FeedChanges:
     """How the configured feed set differed from the database's."""
 
+    before: int
     added: int
     removed: int
     changed: int
@@ -153,6 +154,7 @@ class Store:
             rows = self._db.execute("SELECT name, url, interval_s FROM feeds")
             existing = {row["name"]: (row["url"], row["interval_s"]) for row in rows}
             changes = FeedChanges(
+                before=len(existing),
                 added=len(wanted.keys() - existing.keys()),
                 removed=len(existing.keys() - wanted.keys()),
                 changed=sum(1 for name in wanted.keys() & existing.keys() if wanted[name] != existing[name]),
