@@ -261,6 +261,7 @@ class CatalystBot:
         for task in list(self._tasks):
             task.cancel()
         await self.drain()
+        self.store.release_feeds(self.worker_id)  # other workers may poll them at once
         timeout = self.config.daemon.shutdown_timeout
         try:
             report = await asyncio.wait_for(self.deliverer.deliver_pending(), timeout)

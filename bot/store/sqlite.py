@@ -93,6 +93,8 @@ class Store:
 
     @property
     def schema_version(self) -> int:
+        if not self._db.has_table("schema_version"):
+            return 0
         row = self._db.execute("SELECT version FROM schema_version").fetchone()
         return row[0] if row else 0
 
@@ -201,6 +203,11 @@ class Store:
                 (worker, now + lease, now, now, limit),
             ).fetchall()
         return sorted((records.feed_state(row) for row in rows), key=lambda state: (state.next_poll_at, state.name))
+
+    def release_feeds(self, worker: str) -> None:
+        """Give up the claims of a worker that stops without polling them."""
+        with self.transaction():
+            self._db.execute("UPDATE feeds SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?", (worker,))
 
     def feeds(self) -> list[FeedState]:
         return [records.feed_state(row) for row in self._db.execute("SELECT * FROM feeds ORDER BY name")]

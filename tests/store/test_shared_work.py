@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.cli.main import main
 from bot.config import RateLimitConfig
 from bot.delivery.ratelimit import ChannelRateLimiter
@@ -77,3 +79,38 @@ def test_db_copy_moves_history_mutes_and_pending_alerts(open_store, store_url, t
     assert main(["db", "copy", source_url, store_url]) == 2
     assert "is not empty" in capsys.readouterr().err
     assert target.table_counts()["outbox"] == 2
+
+
+def test_a_stopping_worker_releases_its_claims(open_store):
+    store = open_store()
+    store.sync_feeds([("a", "https://x/a", 60), ("b", "https://x/b", 60)], NOW)
+    assert len(store.claim_due_feeds("w1", NOW, 10, lease=30)) == 2
+    store.release_feeds("w1")
+    assert [state.name for state in store.claim_due_feeds("w2", NOW + 1, 10, lease=30)] == ["a", "b"]
+
+
+def test_cluster_gauges_count_due_and_claimed_feeds_and_the_lag(open_store):
+    store = open_store()
+    store.sync_feeds([("a", "https://x/a", 60), ("b", "https://x/b", 60), ("c", "https://x/c", 60)], NOW)
+    with store.transaction():
+        store.update_feed("c", next_poll_at=NOW + 100)
+    store.claim_due_feeds("w1", NOW + 5, 1, lease=30)
+    assert store.cluster_gauges(NOW + 10) == {"due_feeds": 2, "claimed_feeds": 1, "poll_lag_seconds": 10.0}
+
+
+def test_a_lost_postgresql_connection_fails_the_health_check_then_reconnects(store_url):
+    if not store_url.startswith("postgresql"):
+        pytest.skip("a SQLite file has no connection to lose")
+    import psycopg
+
+    store = Store(store_url)
+    try:
+        assert store.check_writable() is None
+        pid = store._db.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with psycopg.connect(store_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        problem = store.check_writable()
+        assert problem is not None and "terminat" in problem
+        assert store.check_writable() is None
+    finally:
+        store.close()
