@@ -7,6 +7,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,7 +59,11 @@ def redact(url: str) -> str:
 
 
 class Engine:
-    """One open connection: `execute` takes `?` placeholders; `transaction` groups writes."""
+    """One open connection: `execute` takes `?` placeholders; `transaction` groups writes.
+
+    The connection is shared by the event loop and the scheduler's job threads: a transaction
+    holds it for its whole length, so one thread's statements never land in another's transaction.
+    """
 
     name = ""
     # Appended to a SELECT that picks rows to claim, so two workers never pick the same row.
@@ -67,13 +72,29 @@ class Engine:
     for_update = ""
     shared = False
 
+    def __init__(self) -> None:
+        self._guard = threading.RLock()
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        raise NotImplementedError
+        with self._guard:
+            return self._execute(sql, params)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._guard:
+            self._executemany(sql, rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._guard, self._begin():
+            yield
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
         raise NotImplementedError
 
-    def transaction(self) -> Any:
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def _begin(self) -> Any:
         raise NotImplementedError
 
     def lock(self, key: str) -> None:
@@ -99,6 +120,7 @@ class SqliteEngine(Engine):
     name = "sqlite"
 
     def __init__(self, path: Path | str) -> None:
+        super().__init__()
         self.path = Path(path)
         try:
             if str(path) != ":memory:":
@@ -114,14 +136,14 @@ class SqliteEngine(Engine):
             raise StoreError(f"cannot create the store's folder for {path}: {exc}") from None
         self.location = str(self.path)
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+    def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
         return self._db.execute(sql, params)
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._db.executemany(sql, rows)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def _begin(self) -> Iterator[None]:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -155,6 +177,7 @@ class PostgresEngine(Engine):
     shared = True
 
     def __init__(self, url: str, password_env: str | None = None) -> None:
+        super().__init__()
         try:
             import psycopg
         except ImportError:
@@ -187,15 +210,15 @@ class PostgresEngine(Engine):
             self._conn = self._connect()
         return self._conn
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+    def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
         return self._connection().execute(_pg_sql(sql), params)
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             with self._connection().cursor() as cursor:
                 cursor.executemany(_pg_sql(sql), rows)
 
-    def transaction(self) -> Any:
+    def _begin(self) -> Any:
         return self._connection().transaction()
 
     def lock(self, key: str) -> None:
