@@ -44,10 +44,13 @@ class Row(tuple):
         return list(self.names)
 
 
-def _row_factory(cursor: Any) -> Any:
-    names = {column.name: i for i, column in enumerate(cursor.description or ())}
-    row_type = type("Row", (Row,), {"__slots__": (), "names": names})
-    return row_type
+def _row_factory(cursor: Any) -> type[Row]:
+    return _row_type(tuple(column.name for column in cursor.description or ()))
+
+
+@functools.lru_cache(maxsize=256)
+def _row_type(columns: tuple[str, ...]) -> type[Row]:
+    return type("Row", (Row,), {"__slots__": (), "names": {name: i for i, name in enumerate(columns)}})
 
 
 def redact(url: str) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.errors import StoreError
 from bot.models import Alert, Catalyst, NewsItem
 from bot.store import records
-from bot.store.engines import Engine, SqliteEngine, open_engine
+from bot.store.engines import Engine, open_engine
 from bot.store.migrations import MIGRATIONS, TABLES
 from bot.store.records import (
     POSTING_STATUSES,
@@ -61,7 +61,6 @@ class Store:
         self._db: Engine = open_engine(target, password_env)
         self.engine = self._db.name
         self.location = self._db.location
-        self.path = self._db.path if isinstance(self._db, SqliteEngine) else None
         try:
             if migrate:
                 self.migrate()
