@@ -185,6 +185,22 @@ async def run(server_url: str, workers: int, feeds: int, interval: float, durati
     }
 
 
+def write_floor(url: str, polls: int = 1000) -> float:
+    """Milliseconds per poll's state write (one transaction, one UPDATE) from one process: a worker's floor."""
+    from bot.store.sqlite import Store
+
+    store = Store(url)
+    try:
+        store.sync_feeds([(f"f{n}", f"http://x/f{n}", 60) for n in range(100)], 0.0)
+        started = time.perf_counter()
+        for n in range(polls):
+            with store.transaction():
+                store.update_feed(f"f{n % 100}", failures=0, last_polled_at=float(n), next_poll_at=float(n + 60))
+        return 1000 * (time.perf_counter() - started) / polls
+    finally:
+        store.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default=os.environ.get(POSTGRES_URL_ENV), help=f"server URL (default ${POSTGRES_URL_ENV})")
@@ -198,6 +214,20 @@ def main() -> int:
         return 2
     cores = os.cpu_count() or 1
     print(f"{args.feeds} feeds every {args.interval:g}s (target {args.feeds / args.interval:.0f} polls/s), {cores} core(s)")
+    schema = f"floor_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(args.db, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        pg_ms = write_floor(f"{args.db}{'&' if '?' in args.db else '?'}options=-csearch_path%3D{schema}")
+    finally:
+        with psycopg.connect(args.db, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    with tempfile.TemporaryDirectory() as folder:
+        sqlite_ms = write_floor(f"sqlite:///{folder}/floor.sqlite3")
+    print(
+        f"one poll's state write from one process: PostgreSQL {pg_ms:.3f} ms, SQLite {sqlite_ms:.3f} ms"
+        f" ({pg_ms / sqlite_ms:.1f}x); a single-threaded loop tops out near {1000 / pg_ms:.0f} polls/s on PostgreSQL"
+    )
     print("workers  polls/s  gap p50  gap p95  worker CPU  DB CPU  farm CPU  DB ms/poll  alerts posted (after SIGKILL)")
     for count in map(int, args.workers.split(",")):
         kill = count > 1
