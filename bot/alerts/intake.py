@@ -58,7 +58,7 @@ def ingest_items(
     mutes = store.active_mutes(now)
     item_keys = [dedup_keys(item) for item in items]
     seen = store.seen_keys(key for keys in item_keys for key in keys)
-    if any(not seen.intersection(keys) for keys in item_keys):
+    if store.shared and any(not seen.intersection(keys) for keys in item_keys):
         # Workers sharing a database decide new items, stories and cooldowns one at a time.
         store.lock(INGEST_LOCK)
         seen = store.seen_keys(key for keys in item_keys for key in keys)
