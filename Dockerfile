@@ -1,7 +1,9 @@
-# catalyst-bot: one process that polls feeds and posts alerts.
+# catalyst-bot: one process that polls feeds and posts alerts (run several on one PostgreSQL to scale out).
 # Build:  docker build -t catalyst-bot .
 # Run:    docker run -v $PWD/config.toml:/config/config.toml:ro -v catalyst-data:/data \
 #           -e SLACK_BOT_TOKEN -e SLACK_APP_TOKEN catalyst-bot
+# Workers: the same, once per worker, with `[store] url = "postgresql://..."` in the config and
+#          -e CATALYST_DB_PASSWORD (the variable its password_env names); `docker run ... db migrate` first.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import random
+import socket
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -37,6 +40,8 @@ SEEN_KEY_TTL = 90 * 86400.0
 RELOAD_CHECK_SECONDS = 5
 DIGEST_JOB_PREFIX = "digest:"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+# Digests, silent-feed checks and ops notices are produced by whichever worker holds this lease.
+SCHEDULED_JOBS_LEASE = "scheduled-jobs"
 
 NoticeHook = Callable[[str], None]
 ProgressHook = Callable[[int, int], None]
@@ -83,6 +88,7 @@ class CatalystBot:
         metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.metrics = metrics or Metrics()
         self.metrics.watch_outbox(store)
         self._receivers = receivers
@@ -126,7 +132,7 @@ class CatalystBot:
         a channel's Retry-After and its rate-limit tokens carry over. Adapters and the store are
         not rebuilt: changes to them need a restart.
         """
-        if config.adapters != self.config.adapters or config.store_path() != self.config.store_path():
+        if config.adapters != self.config.adapters or config.store != self.config.store:
             _LOGGER.warning("config reload: adapter or store settings changed; restart to apply them")
         if config.poller != self.config.poller:
             self._use_poller_settings(config.poller)
@@ -164,8 +170,19 @@ class CatalystBot:
 
     @staticmethod
     def sync_feeds(config: BotConfig, store: Store, now: float) -> None:
-        """Bring the store's feed rows in line with the config (new feeds are due now)."""
-        store.sync_feeds(((feed.name, config.feed_location(feed), feed.interval) for feed in config.feeds), now)
+        """Bring the store's feed rows in line with the config (new feeds are due now).
+
+        On a shared database every worker should run the same feed set: a difference is logged.
+        """
+        changes = store.sync_feeds(((feed.name, config.feed_location(feed), feed.interval) for feed in config.feeds), now)
+        if changes and changes.before and store.shared:
+            _LOGGER.warning(
+                "this config's feeds differ from the shared database's: %d added, %d removed, %d changed;"
+                " other workers with the old config will undo this on their next reload",
+                changes.added,
+                changes.removed,
+                changes.changed,
+            )
 
     async def run_once(self, progress: ProgressHook | None = None) -> CycleReport:
         """Poll every enabled feed now, whatever its schedule, then deliver what was queued."""
@@ -191,7 +208,8 @@ class CatalystBot:
         free = self.config.poller.concurrency - len(self._in_flight)
         if free <= 0:
             return
-        for state in self.store.due_feeds(self._clock(), free + len(self._in_flight)):
+        lease = self.config.store.feed_lease
+        for state in self.store.claim_due_feeds(self.worker_id, self._clock(), free, lease):
             if state.name in self._in_flight:
                 continue
             self._in_flight.add(state.name)
@@ -208,13 +226,19 @@ class CatalystBot:
     async def deliver(self) -> None:
         await self.deliverer.deliver_pending()
 
+    def _holds_scheduled_jobs(self) -> bool:
+        """True if this worker produces the digests and ops notices (it holds or renews their lease)."""
+        return self.store.acquire_lease(SCHEDULED_JOBS_LEASE, self.worker_id, self._clock(), ttl=90.0)
+
     def queue_ops_notices(self) -> None:
-        """Queue notices about feeds gone silent."""
-        queue_silent_feed_notices(self.store, self.config, self._clock())
+        """Queue notices about feeds gone silent (one worker does)."""
+        if self._holds_scheduled_jobs():
+            queue_silent_feed_notices(self.store, self.config, self._clock())
 
     async def post_digests(self) -> None:
-        """Queue the digests whose cron time has come, and send them now."""
-        queue_due_digests(self.store, self.config, self._clock())
+        """Queue the digests whose cron time has come (one worker does), and send them now."""
+        if self._holds_scheduled_jobs():
+            queue_due_digests(self.store, self.config, self._clock())
         await self.deliver()
 
     def _schedule_digests(self, scheduler: AsyncIOScheduler) -> None:
@@ -222,7 +246,8 @@ class CatalystBot:
 
         A period missed while the bot was down is queued now; new digest routes start their first period.
         """
-        queue_due_digests(self.store, self.config, self._clock())
+        if self._holds_scheduled_jobs():
+            queue_due_digests(self.store, self.config, self._clock())
         for job in scheduler.get_jobs():
             if job.id.startswith(DIGEST_JOB_PREFIX):
                 job.remove()
@@ -263,6 +288,7 @@ class CatalystBot:
         for task in list(self._tasks):
             task.cancel()
         await self.drain()
+        self.store.release_feeds(self.worker_id)  # other workers may poll them at once
         timeout = self.config.daemon.shutdown_timeout
         try:
             report = await asyncio.wait_for(self.deliverer.deliver_pending(), timeout)

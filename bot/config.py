@@ -9,6 +9,7 @@ from datetime import time
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -231,9 +232,36 @@ class DaemonConfig(_Section):
 
 
 class StoreConfig(_Section):
-    """Where state is kept; a relative path is inside the data directory."""
+    """Where state is kept: a SQLite file (`path`, relative to the data directory) or a database `url`.
+
+    `url` is `sqlite:///PATH` or `postgresql://USER@HOST:PORT/DBNAME`; the password comes from
+    the variable `password_env` names (or libpq's PGPASSWORD), never from the file.
+    """
 
     path: Path = Path("catalyst-bot.sqlite3")
+    url: str | None = None
+    password_env: str | None = Field(default=None, min_length=1)
+    feed_lease: Seconds = Field(default=30.0, gt=0, le=300)
+
+    @field_validator("url")
+    @classmethod
+    def _known_engine(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in {"postgresql", "postgres"}:
+            raise ValueError(f"unsupported store URL {value!r}: use sqlite:///PATH or postgresql://USER@HOST:PORT/DBNAME")
+        if parts.password is not None:
+            raise ValueError("the password must not be in the file: name an environment variable in password_env")
+        return value
+
+    @model_validator(mode="after")
+    def _one_location(self) -> StoreConfig:
+        if self.url is not None and "path" in self.model_fields_set:
+            raise ValueError("set either path or url, not both")
+        return self
 
 
 class ConsoleAdapterConfig(_Section):
@@ -343,6 +371,10 @@ class BotConfig(_Section):
 
     def store_path(self) -> Path:
         return self.resolved_data_dir() / self.store.path.expanduser()
+
+    def store_url(self) -> str:
+        """The store's URL: `[store] url`, else the SQLite file at `store_path()`."""
+        return self.store.url or f"sqlite:///{self.store_path()}"
 
     def feed_location(self, feed: FeedConfig) -> str:
         """The feed's URL, with a relative file path resolved against the config's folder."""

@@ -85,6 +85,8 @@ class DiscordReceiver:
     """The `discord:CHANNEL_ID` receiver: the bot posts an embed with its buttons, replies to and edits it."""
 
     platform = "discord"
+    # The gateway takes one connection per bot token: on a shared database one worker holds it.
+    single_connection = True
 
     def __init__(self, client: CatalystClient, token: str, *, token_env: str = "DISCORD_TOKEN") -> None:
         self._client = client

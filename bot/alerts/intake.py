@@ -14,6 +14,7 @@ from rules.engine import RuleEngine
 
 _LOGGER = logging.getLogger(__name__)
 TITLE_KEY_PREFIX = "title:"
+INGEST_LOCK = "catalyst-bot:ingest"
 
 
 @dataclass
@@ -57,6 +58,10 @@ def ingest_items(
     mutes = store.active_mutes(now)
     item_keys = [dedup_keys(item) for item in items]
     seen = store.seen_keys(key for keys in item_keys for key in keys)
+    if store.shared and any(not seen.intersection(keys) for keys in item_keys):
+        # Workers sharing a database decide new items, stories and cooldowns one at a time.
+        store.lock(INGEST_LOCK)
+        seen = store.seen_keys(key for keys in item_keys for key in keys)
     for item, keys in zip(items, item_keys, strict=True):
         if seen.intersection(keys):
             continue

@@ -7,7 +7,13 @@ import logging
 from collections import Counter
 
 from bot.alerts.routing import selected_routes
-from bot.alerts.stories import StoryDecision, decide_story, story_key, story_window, with_source
+from bot.alerts.stories import (
+    StoryDecision,
+    decide_story,
+    story_key,
+    story_window,
+    with_source,
+)
 from bot.alerts.timewindows import in_quiet_hours
 from bot.config import BotConfig, RouteConfig
 from bot.models import Alert

@@ -15,7 +15,7 @@ from rules.engine import RuleEngine
 
 def catalysts(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    store = Store(config.store_path())
+    store = Store.from_config(config)
     try:
         engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
         commands = CatalystCommands.for_bot(config, store, engine, system_clock)

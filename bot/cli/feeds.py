@@ -13,7 +13,7 @@ from bot.store.sqlite import Store
 
 def feeds(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    store = Store(config.store_path())
+    store = Store.from_config(config)
     try:
         CatalystBot.sync_feeds(config, store, system_clock())
         if args.action == "enable":

@@ -89,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     link = command("link", "rules:link", "show each candidate company in a text and why it was kept or dropped")
     link.add_argument("text", help="a headline or any text")
 
+    database = command("db", "db:db", "the store's schema: migrate it, show its status, or copy it to another database")
+    database.add_argument("action", choices=["migrate", "status", "copy"])
+    database.add_argument("source", nargs="?", metavar="FROM_URL", help="for copy: e.g. sqlite:///path/catalyst-bot.sqlite3")
+    database.add_argument("target", nargs="?", metavar="TO_URL", help="for copy: e.g. postgresql://bot@db:5432/catalyst")
+    database.add_argument("--password-env", help="for copy: the variable holding TO_URL's password (or set PGPASSWORD)")
+
     universe = command("universe", "universe:universe", "import the SEC company_tickers.json from a file, or download it")
     universe.add_argument("action", choices=["import", "update"])
     universe.add_argument("file", nargs="?", type=Path, help="for import: a company_tickers.json file")

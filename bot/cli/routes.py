@@ -27,7 +27,7 @@ def routes(args: argparse.Namespace) -> int:
         item_id="routes-test",
         tags=tuple(tag.strip() for tag in args.tags.split(",") if tag.strip()),
     )
-    store = Store(config.store_path())
+    store = Store.from_config(config)
     try:
         now = system_clock()
         watchlist = [*config.watchlist, *store.watched_tickers()]

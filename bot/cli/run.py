@@ -24,6 +24,7 @@ from bot.config import BotConfig, load_config
 from bot.delivery.receiver import Receiver
 from bot.ops.reload import ConfigReloader
 from bot.ops.server import OpsServer
+from bot.ops.single_holder import start_when_holding
 from bot.store.sqlite import Store
 from rules.engine import RuleEngine
 
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     """`catalyst-bot run [--once]`: build the bot from the config and drive it."""
     config, once = load_config(args.config), args.once
     console_receiver = ConsoleReceiver()
-    store = Store(config.store_path())
+    store = Store.from_config(config)
     try:
         engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
         commands = CatalystCommands.for_bot(config, store, engine, system_clock)
@@ -57,21 +58,36 @@ async def _run_bot(
             bot = CatalystBot(
                 config, store, engine, receivers, session, on_notice=console_receiver.notice, parse_pool=parse_pool
             )
-            async with _listening(receivers, listen=not once):
+            async with _listening(receivers, listen=not once, bot=bot):
                 return await _drive(bot, config, once=once)
 
 
 @contextlib.asynccontextmanager
-async def _listening(receivers: dict[str, Receiver], *, listen: bool) -> AsyncIterator[None]:
+async def _listening(receivers: dict[str, Receiver], *, listen: bool, bot: CatalystBot) -> AsyncIterator[None]:
     """Start the receivers that also listen (those with `async start()`, e.g. Slack's app) when `listen`;
-    close every receiver that has `async close()` after (a Discord client logs in on first send even in --once)."""
+    close every receiver that has `async close()` after (a Discord client logs in on first send even in --once).
+
+    A receiver allowing one connection per token (`single_connection`, Discord's gateway) is started,
+    on a shared database, only by the worker holding its lease.
+    """
     async with contextlib.AsyncExitStack() as stack:
-        for receiver in receivers.values():
+        for platform, receiver in receivers.items():
             if hasattr(receiver, "close"):
                 stack.push_async_callback(receiver.close)
-            if listen and hasattr(receiver, "start"):
+            if not (listen and hasattr(receiver, "start")):
+                continue
+            if getattr(receiver, "single_connection", False) and bot.store.shared:
+                holder = start_when_holding(bot.store, f"gateway:{platform}", bot.worker_id, receiver.start, system_clock)
+                task = asyncio.create_task(holder, name=f"lease-{platform}")
+                stack.push_async_callback(_cancel, task)
+            else:
                 await receiver.start()
         yield
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 async def _drive(bot: CatalystBot, config: BotConfig, *, once: bool) -> int:

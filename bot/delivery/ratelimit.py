@@ -1,4 +1,4 @@
-"""Per-channel token buckets, so a burst of alerts never trips a chat API's own limit."""
+"""Per-channel token buckets, so a burst of alerts never trips a chat API's own limit (shared by workers on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import RateLimitConfig
+from bot.store.sqlite import Store
 
 
 @dataclass
@@ -15,12 +16,28 @@ class _Bucket:
     updated_at: float
 
 
-class ChannelRateLimiter:
-    """One bucket per channel (e.g. `slack:#desk`), refilled at its configured rate."""
+def take_token(bucket: _Bucket | None, limit: RateLimitConfig, now: float) -> tuple[float, float]:
+    """Refill the bucket to `now` and take a token: returns (tokens left, 0), or (tokens, seconds to wait)."""
+    tokens = float(limit.burst) if bucket is None else min(
+        float(limit.burst), bucket.tokens + (now - bucket.updated_at) * limit.per_second
+    )
+    if tokens >= 1:
+        return tokens - 1, 0.0
+    return tokens, (1 - tokens) / limit.per_second
 
-    def __init__(self, clock: Clock, limit_for: Callable[[str], RateLimitConfig | None]) -> None:
+
+class ChannelRateLimiter:
+    """One bucket per channel (e.g. `slack:#desk`), refilled at its configured rate.
+
+    With a `shared` store the buckets live in the database, so all workers together keep the limit.
+    """
+
+    def __init__(
+        self, clock: Clock, limit_for: Callable[[str], RateLimitConfig | None], shared: Store | None = None
+    ) -> None:
         self._clock = clock
         self._limit_for = limit_for
+        self._shared = shared
         self._buckets: dict[str, _Bucket] = {}
 
     def wait_time(self, channel: str) -> float:
@@ -29,10 +46,13 @@ class ChannelRateLimiter:
         if limit is None:
             return 0.0
         now = self._clock()
-        bucket = self._buckets.setdefault(channel, _Bucket(float(limit.burst), now))
-        bucket.tokens = min(float(limit.burst), bucket.tokens + (now - bucket.updated_at) * limit.per_second)
-        bucket.updated_at = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return 0.0
-        return (1 - bucket.tokens) / limit.per_second
+        if self._shared is not None:
+
+            def step(tokens: float | None, updated_at: float | None) -> tuple[float, float]:
+                bucket = None if tokens is None or updated_at is None else _Bucket(tokens, updated_at)
+                return take_token(bucket, limit, now)
+
+            return self._shared.update_bucket(channel, now, step)
+        tokens, wait = take_token(self._buckets.get(channel), limit, now)
+        self._buckets[channel] = _Bucket(tokens, now)
+        return wait

@@ -64,7 +64,7 @@ class Deliverer:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._send_timeout = send_timeout
-        self._limiter = ChannelRateLimiter(clock, rate_limit_for)
+        self._limiter = ChannelRateLimiter(clock, rate_limit_for, shared=store if store.shared else None)
         self._blocked_until: dict[str, float] = {}
         self._metrics = metrics or Metrics()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -20,6 +21,12 @@ _OUTCOMES = {
     "digested": "suppressed",
     "grouped": "suppressed",
     "cooldown": "suppressed",
+}
+
+_CLUSTER_GAUGES = {
+    "due_feeds": "Feeds due for a poll now, across all workers",
+    "claimed_feeds": "Due feeds a worker is polling now",
+    "poll_lag_seconds": "How long the most overdue feed has been due",
 }
 
 
@@ -72,3 +79,10 @@ class _OutboxCollector(Collector):
             alerts.add_metric([receiver, outcome], count)
         yield alerts
         yield GaugeMetricFamily("catalyst_bot_outbox_depth", "Alerts waiting to be sent", value=depth)
+        # Figures for the whole database, the same on every worker sharing it.
+        by_status = GaugeMetricFamily("catalyst_bot_outbox_rows", "Outbox rows by status", labels=["status"])
+        for status, count in sorted(self._store.outbox_counts().items()):
+            by_status.add_metric([status], count)
+        yield by_status
+        for name, value in self._store.cluster_gauges(time.time()).items():
+            yield GaugeMetricFamily(f"catalyst_bot_{name}", _CLUSTER_GAUGES[name], value=value)

@@ -96,4 +96,23 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE outbox ADD COLUMN action TEXT NOT NULL DEFAULT 'post';
     """,
+    """
+    ALTER TABLE feeds ADD COLUMN claimed_by TEXT;
+    ALTER TABLE feeds ADD COLUMN claimed_until DOUBLE PRECISION;
+    CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        held_until DOUBLE PRECISION NOT NULL
+    );
+    CREATE TABLE rate_buckets (
+        channel TEXT PRIMARY KEY,
+        tokens DOUBLE PRECISION NOT NULL,
+        updated_at DOUBLE PRECISION NOT NULL
+    );
+    """,
 )
+
+# The tables holding state worth keeping, in an order that `db copy` can load them in.
+TABLES = ("feeds", "seen_items", "catalysts", "outbox", "mutes", "watchlist", "digest_runs", "store_meta")
+# Tables whose `id` column the database numbers.
+ID_TABLES = ("catalysts", "outbox", "mutes")

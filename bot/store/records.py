@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -110,8 +110,11 @@ class OutboxEntry:
     action: str = "post"
 
 
+_FEED_COLUMNS = frozenset(field.name for field in fields(FeedState))
+
+
 def feed_state(row: Mapping[str, Any]) -> FeedState:
-    values = dict(row)
+    values = {key: row[key] for key in row.keys() if key in _FEED_COLUMNS}
     values["baseline_done"] = bool(values["baseline_done"])
     return FeedState(**values)
 

@@ -1,6 +1,7 @@
-"""The SQLite store: every read and write of the bot's state, in WAL mode, inside transactions.
+"""The store: every read and write of the bot's state, inside transactions, on SQLite or PostgreSQL.
 
-One class over ~400 lines: every query shares one connection and one transaction discipline.
+One class over both engines: the SQL is written once with `?` placeholders; bot/store/engines.py
+holds the few differences (placeholders, SKIP LOCKED, advisory locks, identity columns).
 """
 
 from __future__ import annotations
@@ -8,16 +9,18 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import StoreError
 from bot.models import Alert, Catalyst, NewsItem
 from bot.store import records
-from bot.store.migrations import MIGRATIONS
+from bot.store.engines import Engine, open_engine
+from bot.store.migrations import MIGRATIONS, TABLES
 from bot.store.records import (
     POSTING_STATUSES,
     Delivery,
@@ -27,26 +30,52 @@ from bot.store.records import (
     StoredCatalyst,
 )
 
+if TYPE_CHECKING:
+    from bot.config import BotConfig
+
 _LOGGER = logging.getLogger(__name__)
+MIGRATION_LOCK = "catalyst-bot:migrate"
+BucketStep = Callable[[float | None, float | None], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class FeedChanges:
+    """How the configured feed set differed from the database's."""
+
+    before: int
+    added: int
+    removed: int
+    changed: int
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
 
 class Store:
-    """A SQLite database in WAL mode; every write happens inside `transaction()`."""
+    """The bot's database; every write happens inside `transaction()`.
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
+    `target` is a `sqlite:///PATH` or `postgresql://...` URL, or a plain SQLite file path.
+    """
+
+    def __init__(self, target: Path | str, *, password_env: str | None = None, migrate: bool = True) -> None:
+        self._db: Engine = open_engine(target, password_env)
+        self.engine = self._db.name
+        self.location = self._db.location
         try:
-            if str(path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._migrate()
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store at {path}: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"cannot create the store's folder for {path}: {exc}") from None
+            if migrate:
+                self.migrate()
+        except Exception:
+            self._db.close()
+            raise
+
+    @classmethod
+    def from_config(cls, config: BotConfig, *, migrate: bool = True) -> Store:
+        return cls(config.store_url(), password_env=config.store.password_env, migrate=migrate)
+
+    @property
+    def shared(self) -> bool:
+        """True when several processes may use this database at once (PostgreSQL)."""
+        return self._db.shared
 
     def close(self) -> None:
         self._db.close()
@@ -54,48 +83,83 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group writes so they land together or not at all."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._db.transaction():
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+
+    def lock(self, key: str) -> None:
+        """Inside a transaction: wait until no other worker's transaction holds `key`, then hold it."""
+        self._db.lock(key)
 
     @property
     def schema_version(self) -> int:
-        return self._db.execute("SELECT version FROM schema_version").fetchone()[0]
-
-    def _migrate(self) -> None:
-        self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        if not self._db.has_table("schema_version"):
+            return 0
         row = self._db.execute("SELECT version FROM schema_version").fetchone()
-        if row is None:
-            self._db.execute("INSERT INTO schema_version (version) VALUES (0)")
-            current = 0
-        else:
-            current = row[0]
-        if current > len(MIGRATIONS):
-            raise StoreError(
-                f"the store at {self.path} has schema version {current}, newer than this "
-                f"catalyst-bot understands ({len(MIGRATIONS)}): upgrade catalyst-bot"
-            )
-        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        return row[0] if row else 0
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this database lacks, one transaction each; returns the versions applied."""
+        applied: list[int] = []
+        while True:
             with self.transaction():
-                for statement in filter(str.strip, script.split(";")):
-                    self._db.execute(statement)
-                self._db.execute("UPDATE schema_version SET version = ?", (version,))
-            _LOGGER.info("store migrated to schema version %d", version)
+                self._db.lock(MIGRATION_LOCK)
+                self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                row = self._db.execute("SELECT version FROM schema_version").fetchone()
+                if row is None:
+                    self._db.execute("INSERT INTO schema_version (version) VALUES (0)")
+                current = row[0] if row else 0
+                if current > len(MIGRATIONS):
+                    raise StoreError(
+                        f"the store at {self.location} has schema version {current}, newer than this "
+                        f"catalyst-bot understands ({len(MIGRATIONS)}): upgrade catalyst-bot"
+                    )
+                if current == len(MIGRATIONS):
+                    return applied
+                for statement in filter(str.strip, MIGRATIONS[current].split(";")):
+                    self._db.execute(self._db.ddl(statement))
+                self._db.execute("UPDATE schema_version SET version = ?", (current + 1,))
+            applied.append(current + 1)
+            _LOGGER.info("store migrated to schema version %d", current + 1)
+
+    def table_counts(self) -> dict[str, int]:
+        return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in TABLES}
+
+    def dump(self, table: str, batch: int = 1000) -> Iterator[list]:
+        """The rows of one table in batches, each row a mapping of column to value."""
+        cursor = self._db.execute(f"SELECT * FROM {table}")
+        while rows := cursor.fetchmany(batch):
+            yield [dict(zip(row.keys(), row, strict=True)) for row in rows]
+
+    def load(self, table: str, rows: list[dict]) -> None:
+        """Insert copied rows as they are, ids included (inside the caller's transaction)."""
+        if rows:
+            columns = list(rows[0])
+            marks = ", ".join("?" * len(columns))
+            self._db.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", [tuple(row.values()) for row in rows]
+            )
+
+    def reset_ids(self, table: str) -> None:
+        self._db.reset_ids(table)
 
     # -- feeds --------------------------------------------------------------------------
 
-    def sync_feeds(self, feeds: Iterable[tuple[str, str, float]], now: float) -> None:
-        """Make the `feeds` table match the configured (name, url, interval) triples.
+    def sync_feeds(self, feeds: Iterable[tuple[str, str, float]], now: float) -> FeedChanges:
+        """Make the `feeds` table match the configured (name, url, interval) triples; returns what changed.
 
         New feeds are due now; a feed whose URL changed starts over; removed feeds are dropped.
         """
         wanted = {name: (url, interval) for name, url, interval in feeds}
         with self.transaction():
-            existing = {row["name"]: row["url"] for row in self._db.execute("SELECT name, url FROM feeds")}
+            self._db.lock("catalyst-bot:feeds")
+            rows = self._db.execute("SELECT name, url, interval_s FROM feeds")
+            existing = {row["name"]: (row["url"], row["interval_s"]) for row in rows}
+            changes = FeedChanges(
+                before=len(existing),
+                added=len(wanted.keys() - existing.keys()),
+                removed=len(existing.keys() - wanted.keys()),
+                changed=sum(1 for name in wanted.keys() & existing.keys() if wanted[name] != existing[name]),
+            )
             for name in existing.keys() - wanted.keys():
                 self._db.execute("DELETE FROM feeds WHERE name = ?", (name,))
             for name, (url, interval) in wanted.items():
@@ -104,15 +168,16 @@ class Store:
                         "INSERT INTO feeds (name, url, interval_s, next_poll_at) VALUES (?, ?, ?, ?)",
                         (name, url, interval, now),
                     )
-                elif existing[name] != url:
+                elif existing[name][0] != url:
                     self._db.execute(
                         "UPDATE feeds SET url = ?, interval_s = ?, etag = NULL, last_modified = NULL,"
                         " body_hash = NULL, failures = 0, last_error = NULL, disabled_reason = NULL,"
                         " next_poll_at = ? WHERE name = ?",
                         (url, interval, now, name),
                     )
-                else:
+                elif existing[name][1] != interval:
                     self._db.execute("UPDATE feeds SET interval_s = ? WHERE name = ?", (interval, name))
+        return changes
 
     def due_feeds(self, now: float, limit: int) -> list[FeedState]:
         """Enabled feeds whose next poll time has come, oldest first."""
@@ -123,6 +188,26 @@ class Store:
         )
         return [records.feed_state(row) for row in rows]
 
+    def claim_due_feeds(self, worker: str, now: float, limit: int, lease: float) -> list[FeedState]:
+        """Take up to `limit` due feeds for `worker` until `now + lease`, oldest first.
+
+        Feeds another worker holds are skipped (not waited for); a claim ends when the poll's
+        `update_feed` sets the next poll time, or when its lease runs out (the worker died).
+        """
+        with self.transaction():
+            rows = self._db.execute(
+                "UPDATE feeds SET claimed_by = ?, claimed_until = ? WHERE name IN (SELECT name FROM feeds"
+                " WHERE disabled_reason IS NULL AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)"
+                f" ORDER BY next_poll_at, name LIMIT ?{self._db.skip_locked}) RETURNING *",
+                (worker, now + lease, now, now, limit),
+            ).fetchall()
+        return sorted((records.feed_state(row) for row in rows), key=lambda state: (state.next_poll_at, state.name))
+
+    def release_feeds(self, worker: str) -> None:
+        """Give up the claims of a worker that stops without polling them."""
+        with self.transaction():
+            self._db.execute("UPDATE feeds SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?", (worker,))
+
     def feeds(self) -> list[FeedState]:
         return [records.feed_state(row) for row in self._db.execute("SELECT * FROM feeds ORDER BY name")]
 
@@ -131,7 +216,12 @@ class Store:
         return records.feed_state(row) if row else None
 
     def update_feed(self, name: str, **fields: object) -> None:
-        """Set columns of one feed row (inside the caller's transaction)."""
+        """Set columns of one feed row (inside the caller's transaction).
+
+        Setting `next_poll_at` ends a poll, so it also releases the feed's claim.
+        """
+        if "next_poll_at" in fields:
+            fields = {**fields, "claimed_by": None, "claimed_until": None}
         columns = ", ".join(f"{column} = ?" for column in fields)
         self._db.execute(f"UPDATE feeds SET {columns} WHERE name = ?", (*fields.values(), name))
 
@@ -236,7 +326,7 @@ class Store:
         dedup_key += "|edit" if action != "post" else ""
         cursor = self._db.execute(
             "INSERT INTO outbox (receiver, dedup_key, alert, status, created_at, next_attempt_at, last_error,"
-            " route, story_key, parent_id, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " route, story_key, parent_id, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
             (
                 receiver,
                 dedup_key,
@@ -251,16 +341,18 @@ class Store:
                 action,
             ),
         )
-        return cursor.lastrowid if cursor.rowcount == 1 else None
+        row = cursor.fetchone()
+        return row[0] if row else None
 
     def enqueue_text(self, text: str, receiver: str, dedup_key: str, now: float, *, route: str | None = None) -> int | None:
         """Queue a text notice (digest, ops notice) once per `dedup_key`; returns its row id or None."""
         cursor = self._db.execute(
             "INSERT INTO outbox (receiver, dedup_key, alert, text_body, route, created_at, next_attempt_at)"
-            " VALUES (?, ?, '', ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " VALUES (?, ?, '', ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
             (receiver, dedup_key, text, route, now, now),
         )
-        return cursor.lastrowid if cursor.rowcount == 1 else None
+        row = cursor.fetchone()
+        return row[0] if row else None
 
     def story_messages(self, story_key: str, since: float) -> list[OutboxEntry]:
         """The posting rows of a story created at or after `since`, oldest first."""
@@ -341,11 +433,12 @@ class Store:
 
     def outbox_entries(self, *, route: str | None = None, since: float = 0.0, until: float | None = None) -> list[OutboxEntry]:
         """Rows created in [since, until), optionally of one route, oldest first."""
-        rows = self._db.execute(
-            "SELECT * FROM outbox WHERE (? IS NULL OR route = ?) AND created_at >= ? AND (? IS NULL OR created_at < ?)"
-            " ORDER BY id",
-            (route, route, since, until, until),
-        )
+        sql, params = "SELECT * FROM outbox WHERE created_at >= ?", [since]
+        if route is not None:
+            sql, params = sql + " AND route = ?", [*params, route]
+        if until is not None:
+            sql, params = sql + " AND created_at < ?", [*params, until]
+        rows = self._db.execute(sql + " ORDER BY id", params)
         return [records.outbox_entry(row) for row in rows]
 
     def held_for_digest(self, route: str, until: float) -> list[OutboxEntry]:
@@ -411,11 +504,59 @@ class Store:
         """None if a write transaction can be opened now, else why not."""
         try:
             with self.transaction():
-                pass
-        except sqlite3.Error as exc:
-            return str(exc)
+                self._db.execute("UPDATE schema_version SET version = version")
+        except Exception as exc:  # any driver's error: the point is to report it, not to crash /healthz
+            return f"{type(exc).__name__}: {str(exc).strip()}"
         return None
 
+
+    # -- work shared between workers ---------------------------------------------------
+
+    def acquire_lease(self, name: str, holder: str, now: float, ttl: float) -> bool:
+        """Hold (or keep holding) the named job until `now + ttl`; False while another holder's lease lasts."""
+        with self.transaction():
+            row = self._db.execute(
+                "INSERT INTO leases (name, holder, held_until) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE"
+                " SET holder = excluded.holder, held_until = excluded.held_until"
+                " WHERE leases.holder = excluded.holder OR leases.held_until <= ? RETURNING holder",
+                (name, holder, now + ttl, now),
+            ).fetchone()
+        return row is not None
+
+    def release_lease(self, name: str, holder: str) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
+
+    def lease_holder(self, name: str, now: float) -> str | None:
+        row = self._db.execute("SELECT holder FROM leases WHERE name = ? AND held_until > ?", (name, now)).fetchone()
+        return row[0] if row else None
+
+    def update_bucket(self, channel: str, now: float, step: BucketStep) -> float:
+        """Apply `step(tokens, updated_at)` to a channel's shared token bucket; returns its wait time.
+
+        `step` gets None for a channel never used and returns (tokens, wait); the row is locked
+        meanwhile, so workers take tokens one at a time.
+        """
+        with self.transaction():
+            row = self._db.execute(
+                f"SELECT tokens, updated_at FROM rate_buckets WHERE channel = ?{self._db.for_update}", (channel,)
+            ).fetchone()
+            tokens, wait = step(row[0] if row else None, row[1] if row else None)
+            self._db.execute(
+                "INSERT INTO rate_buckets (channel, tokens, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (channel) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
+                (channel, tokens, now),
+            )
+        return wait
+
+    def cluster_gauges(self, now: float) -> dict[str, float]:
+        """Figures for the whole database: due and claimed feeds, and the oldest due poll's lag."""
+        due, claimed, oldest = self._db.execute(
+            "SELECT COUNT(*), SUM(CASE WHEN claimed_until > ? THEN 1 ELSE 0 END), MIN(next_poll_at) FROM feeds"
+            " WHERE disabled_reason IS NULL AND next_poll_at <= ?",
+            (now, now),
+        ).fetchone()
+        return {"due_feeds": due, "claimed_feeds": claimed or 0, "poll_lag_seconds": now - oldest if oldest else 0.0}
 
     # -- mutes and the chat-managed watchlist -------------------------------------------
 
@@ -424,10 +565,12 @@ class Store:
     ) -> Mute:
         with self.transaction():
             cursor = self._db.execute(
-                "INSERT INTO mutes (ticker, kind, starts_at, ends_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO mutes (ticker, kind, starts_at, ends_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (ticker, kind, starts_at, ends_at, created_by, comment),
             )
-        return Mute(cursor.lastrowid, ticker, kind, starts_at, ends_at, created_by, comment)
+            mute_id = cursor.fetchone()[0]
+        return Mute(mute_id, ticker, kind, starts_at, ends_at, created_by, comment)
 
     def active_mutes(self, now: float) -> list[Mute]:
         rows = self._db.execute(

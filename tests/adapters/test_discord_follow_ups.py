@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.discord.receiver import CatalystClient, DiscordReceiver, DiscordWebhookReceiver
+from adapters.discord.receiver import (
+    CatalystClient,
+    DiscordReceiver,
+    DiscordWebhookReceiver,
+)
 from bot.alerts.queue import AlertQueue
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands

@@ -1,4 +1,4 @@
-"""The SQLite store: migrations, feed sync, seen keys, history and the outbox survive reopening."""
+"""The store on each engine: migrations, feed sync, seen keys, history and the outbox survive reopening."""
 
 from __future__ import annotations
 
@@ -30,26 +30,28 @@ def make_catalyst(**overrides) -> Catalyst:
     return Catalyst(**(values | overrides))
 
 
-def test_new_store_is_migrated_to_the_latest_version_and_uses_wal(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    assert store.schema_version == len(MIGRATIONS)
-    store.close()
+def test_new_store_is_migrated_to_the_latest_version(open_store):
+    assert open_store().schema_version == len(MIGRATIONS)
+    assert open_store().migrate() == []
+
+
+def test_sqlite_store_uses_wal(tmp_path):
+    Store(tmp_path / "s.sqlite3").close()
     mode = sqlite3.connect(tmp_path / "s.sqlite3").execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
 
 
-def test_a_store_from_a_newer_version_is_refused(tmp_path):
-    Store(tmp_path / "s.sqlite3").close()
-    db = sqlite3.connect(tmp_path / "s.sqlite3")
-    db.execute("UPDATE schema_version SET version = 99")
-    db.commit()
-    db.close()
+def test_a_store_from_a_newer_version_is_refused(open_store, store_url):
+    store = open_store()
+    store.migrate()
+    with store.transaction():
+        store._db.execute("UPDATE schema_version SET version = 99")
     with pytest.raises(StoreError, match="schema version 99, newer than"):
-        Store(tmp_path / "s.sqlite3")
+        Store(store_url)
 
 
-def test_sync_feeds_adds_updates_and_drops(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_sync_feeds_adds_updates_and_drops(open_store):
+    store = open_store()
     store.sync_feeds([("a", "https://x/a", 60), ("b", "https://x/b", 60)], NOW)
     with store.transaction():
         store.update_feed("a", etag='"v1"', failures=3)
@@ -62,8 +64,8 @@ def test_sync_feeds_adds_updates_and_drops(tmp_path):
     assert moved.etag is None and moved.failures == 0 and moved.next_poll_at == NOW + 10
 
 
-def test_due_feeds_skips_disabled_and_future(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_due_feeds_skips_disabled_and_future(open_store):
+    store = open_store()
     store.sync_feeds([("a", "u", 60), ("b", "u", 60), ("c", "u", 60)], NOW)
     with store.transaction():
         store.update_feed("b", next_poll_at=NOW + 100)
@@ -73,19 +75,19 @@ def test_due_feeds_skips_disabled_and_future(tmp_path):
     assert [feed.name for feed in store.due_feeds(NOW, 10)] == ["a", "c"]
 
 
-def test_seen_keys_persist_across_reopen(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_seen_keys_persist_across_reopen(open_store):
+    store = open_store()
     with store.transaction():
         store.mark_seen(["id:wire:1", "title:alibaba"], "wire", NOW)
     store.close()
-    store = Store(tmp_path / "s.sqlite3")
+    store = open_store()
     assert store.seen_keys(["id:wire:1", "id:wire:2", "title:alibaba"]) == {"id:wire:1", "title:alibaba"}
     assert store.forget_seen_before(NOW + 1, prefix="title:") == 1
     assert store.seen_keys(["id:wire:1", "title:alibaba"]) == {"id:wire:1"}
 
 
-def test_catalyst_history_is_per_ticker_newest_first(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_catalyst_history_is_per_ticker_newest_first(open_store):
+    store = open_store()
     with store.transaction():
         store.record_catalyst(make_item(), make_catalyst(tickers=("BABA", "NVDA")), NOW)
         store.record_catalyst(make_item(id="wire-2", title="later"), make_catalyst(kind="52_week_high"), NOW + 60)
@@ -97,8 +99,8 @@ def test_catalyst_history_is_per_ticker_newest_first(tmp_path):
     assert store.catalysts_for("BABA", since=NOW + 30)[0].title == "later"
 
 
-def test_outbox_enqueues_once_and_tracks_delivery(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_outbox_enqueues_once_and_tracks_delivery(open_store):
+    store = open_store()
     alert = Alert.from_catalyst(make_item(), make_catalyst(), "BABA")
     with store.transaction():
         assert store.enqueue(alert, "console", NOW)
@@ -114,8 +116,8 @@ def test_outbox_enqueues_once_and_tracks_delivery(tmp_path):
     assert store.outbox_counts() == {"sent": 1, "failed": 1}
 
 
-def test_transaction_rolls_back_on_error(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_transaction_rolls_back_on_error(open_store):
+    store = open_store()
     with pytest.raises(RuntimeError), store.transaction():
         store.mark_seen(["k"], "wire", NOW)
         raise RuntimeError("crash mid-batch")

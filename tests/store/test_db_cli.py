@@ -1,0 +1,64 @@
+"""`catalyst-bot db migrate` and `db status` on each engine, and a config's [store] section."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli.main import main
+from bot.config import BotConfig, load_config
+from bot.errors import ConfigError
+from bot.store.migrations import MIGRATIONS
+from bot.store.sqlite import Store
+from tests.store.test_store import NOW
+
+
+def write_config(tmp_path, store_url: str, extra: str = "") -> str:
+    path = tmp_path / "bot.toml"
+    path.write_text(f"data_dir = '{tmp_path}'\n[store]\nurl = '{store_url}'\n{extra}", encoding="utf-8")
+    return str(path)
+
+
+def test_db_migrate_is_idempotent_and_status_shows_version_and_counts(store_url, tmp_path, capsys):
+    config = write_config(tmp_path, store_url)
+    assert main(["db", "status", "-c", config]) == 1
+    assert "schema version: 0 of" in capsys.readouterr().out
+    assert main(["db", "migrate", "-c", config]) == 0
+    assert f"migrated to schema version {len(MIGRATIONS)}" in capsys.readouterr().out
+    assert main(["db", "migrate", "-c", config]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    store = Store(store_url)
+    store.sync_feeds([("wire", "https://x/wire", 60)], NOW)
+    store.close()
+    assert main(["db", "status", "-c", config]) == 0
+    out = capsys.readouterr().out
+    assert f"schema version: {len(MIGRATIONS)} of {len(MIGRATIONS)}" in out
+    assert "  feeds: 1 row(s)" in out and "outbox by status: empty" in out
+    assert "feeds due now: 1 (0 claimed by a worker)" in out
+
+
+def test_no_store_section_keeps_the_sqlite_file_in_the_data_dir(tmp_path):
+    config = BotConfig(data_dir=tmp_path)
+    assert config.store_url() == f"sqlite:///{tmp_path / 'catalyst-bot.sqlite3'}"
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ("url = 'postgresql://bot:hunter2@db/catalyst'", "password must not be in the file"),
+        ("url = 'mysql://bot@db/catalyst'", "unsupported store URL"),
+        ("url = 'sqlite:///x.db'\npath = 'y.db'", "either path or url"),
+    ],
+)
+def test_store_section_errors_are_clear(tmp_path, lines, message):
+    path = tmp_path / "bot.toml"
+    path.write_text(f"[store]\n{lines}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as error:
+        load_config(path)
+    assert "hunter2" not in str(error.value)
+
+
+def test_a_missing_password_variable_is_named(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("CATALYST_DB_PASSWORD", raising=False)
+    config = write_config(tmp_path, "postgresql://bot@127.0.0.1:1/catalyst", "password_env = 'CATALYST_DB_PASSWORD'\n")
+    assert main(["db", "status", "-c", config]) == 2
+    assert "$CATALYST_DB_PASSWORD, which is not set" in capsys.readouterr().err
