@@ -130,7 +130,7 @@ async def test_a_digest_killed_between_its_post_and_its_mark_is_neither_lost_nor
             alert = make_alert("BABA" if "Alibaba" in title else "NVDA", item=title, title=title)
             AlertQueue(store, config).queue(alert, minute + offset, [], [])
     worker = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakes.digest_worker", str(store.path), fake_slack.api_url, str(minute + 61), cwd=REPO
+        sys.executable, "-m", "tests.fakes.digest_worker", str(tmp_path / "s.sqlite3"), fake_slack.api_url, str(minute + 61), cwd=REPO
     )
     assert await asyncio.wait_for(worker.wait(), 30) == -signal.SIGKILL
     assert store.outbox_counts() == {"digested": 2, "sending": 1}
