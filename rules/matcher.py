@@ -26,6 +26,13 @@ _RANK = re.compile(
 )
 _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
 _EVIDENCE_SPAN = 200
+# The last word before a subject noun or anchor, and the words that, capitalised, are no name.
+_LAST_WORD = re.compile(r"([^\W\d_][\w&'.-]*)[\s()'\"]*$")
+_PLAIN_WORDS = frozenset(
+    "the its their his her this that these those our and as while but with why how when after"
+    " before a an of in on for to at by now also still then company company's firm firm's"
+    " group group's today".split()
+)
 # The first letter or digit of a word, where a word is letters and digits joined by single . , '
 # ("3.8", "U.S", "don't"); the look-behinds see before the start of a search, so a count over a
 # gap is exact.
@@ -150,6 +157,7 @@ class CompiledRule:
         self.all_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.all]
         self.none_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.none]
         self.exclude_keys = frozenset(phrase_key(p) for p in rule.subject_exclude)
+        self.noun_keys = frozenset(phrase_key(p) for p in rule.subject_nouns)
         self.direction_keys = {
             d: frozenset(phrase_key(p) for p in ps) for d, ps in rule.direction_words.items()
         }
@@ -158,7 +166,7 @@ class CompiledRule:
 
     def phrase_keys(self) -> set[str]:
         """Every phrase the automaton must report for this rule."""
-        keys = set(self.anchor_keys) | set(self.trigger_keys) | set(self.exclude_keys)
+        keys = set(self.anchor_keys) | self.trigger_keys | self.exclude_keys | self.noun_keys
         for _, group_keys in self.all_groups + self.none_groups:
             keys.update(group_keys)
         for group_keys in self.direction_keys.values():
@@ -282,12 +290,11 @@ class CompiledRule:
 
     def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
         start, end = sentence
-        mentions = [m for m in item.mentions if start <= m.start and m.end <= end]
-        excluded = item.spans_of(self.exclude_keys)
-        if excluded:
-            mentions = [
-                m for m in mentions if not any(s < m.end and m.start < e for s, e in excluded)
-            ]
+        mentions = self._candidates(item, start, end)
+        if self.noun_keys:
+            unnamed = self._unnamed_subject(item, anchor, sentence, mentions)
+            if unnamed is not None:
+                return unnamed
         before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
         after = [i for i, m in enumerate(mentions) if m.start >= anchor[1]]
         order = [before[-1:], after[:1]]
@@ -299,6 +306,45 @@ class CompiledRule:
             if choice:
                 return _group(item.text, mentions, choice[0])
         return []
+
+    def _candidates(self, item: Prepared, start: int, end: int) -> list[Mention]:
+        """The mentions in ``text[start:end]`` that are not excluded names (brokers, funds)."""
+        mentions = [m for m in item.mentions if start <= m.start and m.end <= end]
+        excluded = item.spans_of(self.exclude_keys)
+        if excluded:
+            mentions = [
+                m for m in mentions if not any(s < m.end and m.start < e for s, e in excluded)
+            ]
+        return mentions
+
+    def _unnamed_subject(
+        self, item: Prepared, anchor: Span, sentence: Span, mentions: list[Mention]
+    ) -> list[Mention] | None:
+        """The subject when the anchor's clause names no company before it: after a bare
+        subject noun ("Shares jump 8%", "the stock ended 5% higher") the company the headline
+        names; after an unknown capitalised name ("Acme Stock Surges") in a sentence naming no
+        company before it, nobody. None: the usual nearest-mention search decides.
+        """
+        text = item.text
+        clause = _clause_start(text, sentence[0], anchor[0])
+        if any(clause <= m.start and m.end <= anchor[0] for m in mentions):
+            return None
+        head = anchor[0]
+        for span in item.spans_of(self.noun_keys):  # the nearest noun up to two words before
+            if span[1] > anchor[0]:
+                break
+            if clause <= span[0] and item.words_between(span[1], anchor[0]) <= 2:
+                head = span[0]
+        word = _LAST_WORD.search(text, clause, head)
+        if word is not None and word[1][0].isupper() and word[1].lower() not in _PLAIN_WORDS:
+            if any(m.end <= anchor[0] for m in mentions):
+                return None  # "$SEM - Select Medical sinks": the name is the earlier mention's
+            return []  # a name the linker does not know: better no subject than a wrong one
+        if head == anchor[0]:
+            return None
+        title_end = text.find("\n")
+        title = self._candidates(item, 0, title_end if title_end >= 0 else len(text))
+        return _group(text, title, 0) if title else None
 
     def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> str | None:
         best: tuple[tuple[int, int, int], str] | None = None
@@ -326,6 +372,13 @@ def _distance(item: Prepared, anchor: Span, span: Span, side: str, within: int |
     if words > within or _BREAK.search(item.text, gap[0], gap[1] + 1):
         return None
     return words
+
+
+def _clause_start(text: str, start: int, end: int) -> int:
+    """Where the clause holding ``text[end]`` starts, not before ``start``."""
+    for found in _BREAK.finditer(text, start, end):
+        start = found.end()
+    return start
 
 
 def _by_position(span: Span) -> tuple[int, int]:

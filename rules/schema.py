@@ -62,6 +62,7 @@ class Rule(_Strict):
     subject: Literal["before", "after"] = "before"
     subject_fallback: bool = True
     subject_exclude: list[str] = []
+    subject_nouns: list[str] = []
 
     @field_validator("id")
     @classmethod
