@@ -88,6 +88,11 @@ class Prepared:
         return [s for s, _ in self.sentences]
 
     @_Lazy
+    def title_end(self) -> int:
+        end = self.text.find("\n")  # the engine joins the headline and the summary with one
+        return end if end >= 0 else len(self.text)
+
+    @_Lazy
     def has_percent(self) -> bool:
         folded = self.folded  # _PERCENT needs "%", "percent", "per cent" or "pct"
         if "%" not in folded and "per" not in folded and "pct" not in folded:
@@ -154,6 +159,7 @@ class CompiledRule:
         self.trigger_keys = frozenset(phrase_key(p) for p in rule.triggers) or self.anchor_keys
         self.regexes = [re.compile(p, re.IGNORECASE) for p in rule.regex]
         self.none_regexes = [re.compile(p, re.IGNORECASE) for p in rule.none_regex]
+        self.headline_regexes = [re.compile(p, re.IGNORECASE) for p in rule.none_headline_regex]
         self.all_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.all]
         self.none_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.none]
         self.exclude_keys = frozenset(phrase_key(p) for p in rule.subject_exclude)
@@ -189,11 +195,21 @@ class CompiledRule:
     def evaluate(self, item: Prepared, trace: Trace | None = None) -> list[Hit]:
         """Every hit of this rule in ``item``; reasons for misses go to ``trace``."""
         hits: list[Hit] = []
+        if self.headline_regexes and self._headline_blocked(item, trace):
+            return hits
         for anchor in self._anchors(item):
             hit = self._at_anchor(item, anchor, trace)
             if hit is not None:
                 hits.append(hit)
         return hits
+
+    def _headline_blocked(self, item: Prepared, trace: Trace | None) -> bool:
+        headline = item.text[: item.title_end]
+        for regex in self.headline_regexes:
+            if regex.search(headline):
+                _miss(trace, f"headline blocked by none_headline_regex {regex.pattern!r}")
+                return True
+        return False
 
     def _anchors(self, item: Prepared) -> list[Span]:
         spans = list(item.spans_of(self.anchor_keys))
@@ -342,8 +358,7 @@ class CompiledRule:
             return []  # a name the linker does not know: better no subject than a wrong one
         if head == anchor[0]:
             return None
-        title_end = text.find("\n")
-        title = self._candidates(item, 0, title_end if title_end >= 0 else len(text))
+        title = self._candidates(item, 0, item.title_end)
         return _group(text, title, 0) if title else None
 
     def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> str | None:
