@@ -339,25 +339,27 @@ class CompiledRule:
         """The subject when the anchor's clause names no company before it: after a bare
         subject noun ("Shares jump 8%", "the stock ended 5% higher") the company the headline
         names; after an unknown capitalised name ("Acme Stock Surges") in a sentence naming no
-        company before it, nobody. None: the usual nearest-mention search decides.
+        company before it, nobody. None: no subject noun, the usual nearest-mention search.
         """
         text = item.text
         clause = _clause_start(text, sentence[0], anchor[0])
         if any(clause <= m.start and m.end <= anchor[0] for m in mentions):
             return None
-        head = anchor[0]
-        for span in item.spans_of(self.noun_keys):  # the nearest noun up to two words before
-            if span[1] > anchor[0]:
+        head = None
+        for span in item.spans_of(self.noun_keys):  # the nearest noun two words before, or opening it
+            if span[0] > anchor[0]:
                 break
-            if clause <= span[0] and item.words_between(span[1], anchor[0]) <= 2:
+            if clause <= span[0] and (
+                span[0] == anchor[0] or item.words_between(span[1], anchor[0]) <= 2
+            ):
                 head = span[0]
+        if head is None:
+            return None
         word = _LAST_WORD.search(text, clause, head)
         if word is not None and word[1][0].isupper() and word[1].lower() not in _PLAIN_WORDS:
             if any(m.end <= anchor[0] for m in mentions):
-                return None  # "$SEM - Select Medical sinks": the name is the earlier mention's
+                return None  # "$SEM - Select Medical stock sinks": the earlier mention's name
             return []  # a name the linker does not know: better no subject than a wrong one
-        if head == anchor[0]:
-            return None
         title = self._candidates(item, 0, item.title_end)
         return _group(text, title, 0) if title else None
 
