@@ -7,6 +7,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from rules.prefilter import first_chars
 from rules.schema import NumberCondition, PhraseGroup, Rule
 from rules.text import split_sentences
 from rules.tickers import Mention, NameHit, TickerLinker
@@ -158,10 +159,12 @@ class CompiledRule:
         self.anchor_keys = frozenset(phrase_key(p) for p in rule.any)
         self.trigger_keys = frozenset(phrase_key(p) for p in rule.triggers) or self.anchor_keys
         self.regexes = [re.compile(p, re.IGNORECASE) for p in rule.regex]
+        self.regex_starts = first_chars(rule.regex) if rule.regex else None
         self.none_regexes = [re.compile(p, re.IGNORECASE) for p in rule.none_regex]
         self.headline_regexes = [re.compile(p, re.IGNORECASE) for p in rule.none_headline_regex]
         self.all_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.all]
         self.none_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.none]
+        self.none_keys = frozenset().union(*(keys for _, keys in self.none_groups))
         self.exclude_keys = frozenset(phrase_key(p) for p in rule.subject_exclude)
         self.noun_keys = frozenset(phrase_key(p) for p in rule.subject_nouns)
         self.direction_keys = {
@@ -181,10 +184,15 @@ class CompiledRule:
 
     def possible(self, item: Prepared) -> bool:
         """False when a cheap check shows the rule cannot fire: no anchor phrase (and no anchor
-        regex), an all-of group with no phrase anywhere in the item, or no number of the unit."""
+        regex, or none of the characters its matches start with), an all-of group with no
+        phrase anywhere in the item, or no number of the unit."""
         present = item.occurrences.keys()
-        if not self.regexes and present.isdisjoint(self.anchor_keys):
-            return False
+        if present.isdisjoint(self.anchor_keys):
+            if not self.regexes:
+                return False
+            starts = self.regex_starts
+            if starts is not None and not any(c in item.text for c in starts):
+                return False
         for _, keys in self.all_groups:
             if present.isdisjoint(keys):
                 return False
@@ -197,8 +205,14 @@ class CompiledRule:
         hits: list[Hit] = []
         if self.headline_regexes and self._headline_blocked(item, trace):
             return hits
+        present = item.occurrences.keys()  # none-of groups with no phrase in the item never block
+        blockers = (
+            []
+            if present.isdisjoint(self.none_keys)
+            else [(g, keys) for g, keys in self.none_groups if not present.isdisjoint(keys)]
+        )
         for anchor in self._anchors(item):
-            hit = self._at_anchor(item, anchor, trace)
+            hit = self._at_anchor(item, anchor, blockers, trace)
             if hit is not None:
                 hits.append(hit)
         return hits
@@ -217,7 +231,13 @@ class CompiledRule:
             spans.extend(m.span() for m in regex.finditer(item.text))
         return sorted(set(spans))
 
-    def _at_anchor(self, item: Prepared, anchor: Span, trace: Trace | None) -> Hit | None:
+    def _at_anchor(
+        self,
+        item: Prepared,
+        anchor: Span,
+        blockers: list[tuple[PhraseGroup, frozenset[str]]],
+        trace: Trace | None,
+    ) -> Hit | None:
         sentence = item.sentence_of(anchor[0])
         said = item.text[anchor[0] : anchor[1]]
         matched: list[Span] = [anchor]
@@ -228,7 +248,7 @@ class CompiledRule:
                     trace.notes.append(f"{said!r}: no {_describe(group)}")
                 return None
             matched.append(span)
-        for group, keys in self.none_groups:
+        for group, keys in blockers:
             span = self._nearest(item, keys, anchor, sentence, group, skip_mentions=True)
             if span is not None:
                 blocker = item.text[span[0] : span[1]]
