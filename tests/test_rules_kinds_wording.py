@@ -76,6 +76,7 @@ POSITIVES = [
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
     ("Amazon stock rallies to records after upbeat outlook", "", "52_week_high", "AMZN", "positive"),
     ("Apple tops $4 trillion", "The stock hit an all-time high on Tuesday.", "52_week_high", "AAPL", "positive"),
+    ("JPMorgan Chase stock hits a record high", "", "52_week_high", "JPM", "positive"),
 ]
 
 # (title, summary, kind that must not fire)
