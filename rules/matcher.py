@@ -7,6 +7,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from rules.prefilter import first_chars
 from rules.schema import NumberCondition, PhraseGroup, Rule
 from rules.text import split_sentences
 from rules.tickers import Mention, NameHit, TickerLinker
@@ -31,8 +32,17 @@ _STOCK_REFERENCE = re.compile(
     r"(?! market| markets| index| indices)\b",
     re.IGNORECASE,
 )
+# "The stock market", "the stock index": a subject noun that names no company's stock.
+_MARKET_NOUN = re.compile(r"\s+(?:market|markets|index|indices|indexes)\b", re.IGNORECASE)
 _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
 _EVIDENCE_SPAN = 200
+# The last word before a subject noun or anchor, and the words that, capitalised, are no name.
+_LAST_WORD = re.compile(r"([^\W\d_][\w&'.-]*)[\s()'\"]*$")
+_PLAIN_WORDS = frozenset(
+    "the its their his her this that these those our and as while but with why how when after"
+    " before a an of in on for to at by now also still then company company's firm firm's"
+    " group group's today".split()
+)
 # The first letter or digit of a word, where a word is letters and digits joined by single . , '
 # ("3.8", "U.S", "don't"); the look-behinds see before the start of a search, so a count over a
 # gap is exact.
@@ -97,6 +107,11 @@ class Prepared:
     @_Lazy
     def sentence_starts(self) -> list[int]:
         return [s for s, _ in self.sentences]
+
+    @_Lazy
+    def title_end(self) -> int:
+        end = self.text.find("\n")  # the engine joins the headline and the summary with one
+        return end if end >= 0 else len(self.text)
 
     @_Lazy
     def has_percent(self) -> bool:
@@ -164,10 +179,14 @@ class CompiledRule:
         self.anchor_keys = frozenset(phrase_key(p) for p in rule.any)
         self.trigger_keys = frozenset(phrase_key(p) for p in rule.triggers) or self.anchor_keys
         self.regexes = [re.compile(p, re.IGNORECASE) for p in rule.regex]
+        self.regex_starts = first_chars(rule.regex) if rule.regex else None
         self.none_regexes = [re.compile(p, re.IGNORECASE) for p in rule.none_regex]
+        self.headline_regexes = [re.compile(p, re.IGNORECASE) for p in rule.none_headline_regex]
         self.all_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.all]
         self.none_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.none]
+        self.none_keys = frozenset().union(*(keys for _, keys in self.none_groups))
         self.exclude_keys = frozenset(phrase_key(p) for p in rule.subject_exclude)
+        self.noun_keys = frozenset(phrase_key(p) for p in rule.subject_nouns)
         self.direction_keys = {
             d: frozenset(phrase_key(p) for p in ps) for d, ps in rule.direction_words.items()
         }
@@ -176,7 +195,7 @@ class CompiledRule:
 
     def phrase_keys(self) -> set[str]:
         """Every phrase the automaton must report for this rule."""
-        keys = set(self.anchor_keys) | set(self.trigger_keys) | set(self.exclude_keys)
+        keys = set(self.anchor_keys) | self.trigger_keys | self.exclude_keys | self.noun_keys
         for _, group_keys in self.all_groups + self.none_groups:
             keys.update(group_keys)
         for group_keys in self.direction_keys.values():
@@ -185,10 +204,15 @@ class CompiledRule:
 
     def possible(self, item: Prepared) -> bool:
         """False when a cheap check shows the rule cannot fire: no anchor phrase (and no anchor
-        regex), an all-of group with no phrase anywhere in the item, or no number of the unit."""
+        regex, or none of the characters its matches start with), an all-of group with no
+        phrase anywhere in the item, or no number of the unit."""
         present = item.occurrences.keys()
-        if not self.regexes and present.isdisjoint(self.anchor_keys):
-            return False
+        if present.isdisjoint(self.anchor_keys):
+            if not self.regexes:
+                return False
+            starts = self.regex_starts
+            if starts is not None and not any(c in item.text for c in starts):
+                return False
         for _, keys in self.all_groups:
             if present.isdisjoint(keys):
                 return False
@@ -199,11 +223,27 @@ class CompiledRule:
     def evaluate(self, item: Prepared, trace: Trace | None = None) -> list[Hit]:
         """Every hit of this rule in ``item``; reasons for misses go to ``trace``."""
         hits: list[Hit] = []
+        if self.headline_regexes and self._headline_blocked(item, trace):
+            return hits
+        present = item.occurrences.keys()  # none-of groups with no phrase in the item never block
+        blockers = (
+            []
+            if present.isdisjoint(self.none_keys)
+            else [(g, keys) for g, keys in self.none_groups if not present.isdisjoint(keys)]
+        )
         for anchor in self._anchors(item):
-            hit = self._at_anchor(item, anchor, trace)
+            hit = self._at_anchor(item, anchor, blockers, trace)
             if hit is not None:
                 hits.append(hit)
         return hits
+
+    def _headline_blocked(self, item: Prepared, trace: Trace | None) -> bool:
+        headline = item.text[: item.title_end]
+        for regex in self.headline_regexes:
+            if regex.search(headline):
+                _miss(trace, f"headline blocked by none_headline_regex {regex.pattern!r}")
+                return True
+        return False
 
     def _anchors(self, item: Prepared) -> list[Span]:
         spans = list(item.spans_of(self.anchor_keys))
@@ -211,7 +251,13 @@ class CompiledRule:
             spans.extend(m.span() for m in regex.finditer(item.text))
         return sorted(set(spans))
 
-    def _at_anchor(self, item: Prepared, anchor: Span, trace: Trace | None) -> Hit | None:
+    def _at_anchor(
+        self,
+        item: Prepared,
+        anchor: Span,
+        blockers: list[tuple[PhraseGroup, frozenset[str]]],
+        trace: Trace | None,
+    ) -> Hit | None:
         sentence = item.sentence_of(anchor[0])
         said = item.text[anchor[0] : anchor[1]]
         matched: list[Span] = [anchor]
@@ -222,7 +268,7 @@ class CompiledRule:
                     trace.notes.append(f"{said!r}: no {_describe(group)}")
                 return None
             matched.append(span)
-        for group, keys in self.none_groups:
+        for group, keys in blockers:
             span = self._nearest(item, keys, anchor, sentence, group, skip_mentions=True)
             if span is not None:
                 blocker = item.text[span[0] : span[1]]
@@ -310,14 +356,11 @@ class CompiledRule:
         side, never a backer; "Stock surges" or "The stock ended higher" with no company in
         its clause is about the company the headline names."""
         start, end = sentence
-        mentions = [
-            m for m in item.mentions if start <= m.start and m.end <= end and m.form != "backer"
-        ]
-        excluded = item.spans_of(self.exclude_keys)
-        if excluded:
-            mentions = [
-                m for m in mentions if not any(s < m.end and m.start < e for s, e in excluded)
-            ]
+        mentions = self._candidates(item, start, end)
+        if self.noun_keys:
+            unnamed = self._unnamed_subject(item, anchor, sentence, mentions)
+            if unnamed is not None:
+                return unnamed
         before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
         after = [i for i, m in enumerate(mentions) if m.start >= anchor[1]]
         clause = _clause_start(item.text, start, anchor[0])
@@ -339,6 +382,48 @@ class CompiledRule:
                 companies = [m for m in mentions if m.ticker]
                 return _group(item.text, companies, companies.index(mentions[choice[0]]))
         return []
+
+    def _candidates(self, item: Prepared, start: int, end: int) -> list[Mention]:
+        """The mentions in ``text[start:end]`` that are neither backers nor excluded names (brokers, funds)."""
+        mentions = [m for m in item.mentions if start <= m.start and m.end <= end and m.form != "backer"]
+        excluded = item.spans_of(self.exclude_keys)
+        if excluded:
+            mentions = [
+                m for m in mentions if not any(s < m.end and m.start < e for s, e in excluded)
+            ]
+        return mentions
+
+    def _unnamed_subject(
+        self, item: Prepared, anchor: Span, sentence: Span, mentions: list[Mention]
+    ) -> list[Mention] | None:
+        """The subject when the anchor's clause names no company before it: after a bare
+        subject noun ("Shares jump 8%", "the stock ended 5% higher") the company the headline
+        names; after an unknown capitalised name ("Acme Stock Surges") in a sentence naming no
+        company before it, nobody. None: no subject noun, the usual nearest-mention search.
+        """
+        text = item.text
+        clause = _clause_start(text, sentence[0], anchor[0])
+        if any(clause <= m.start and m.end <= anchor[0] for m in mentions):
+            return None
+        head = None
+        for span in item.spans_of(self.noun_keys):  # the nearest noun two words before, or opening it
+            if span[0] > anchor[0]:
+                break
+            if _MARKET_NOUN.match(text, span[1]):
+                continue
+            if clause <= span[0] and (
+                span[0] == anchor[0] or item.words_between(span[1], anchor[0]) <= 2
+            ):
+                head = span[0]
+        if head is None:
+            return None
+        word = _LAST_WORD.search(text, clause, head)
+        if word is not None and word[1][0].isupper() and word[1].lower() not in _PLAIN_WORDS:
+            if any(m.end <= anchor[0] for m in mentions):
+                return None  # "$SEM - Select Medical stock sinks": the earlier mention's name
+            return []  # a name the linker does not know: better no subject than a wrong one
+        title = self._candidates(item, 0, item.title_end)
+        return _group(text, title, 0) if title else None
 
     def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> str | None:
         best: tuple[tuple[int, int, int], str] | None = None
@@ -372,6 +457,13 @@ def _distance(item: Prepared, anchor: Span, span: Span, side: str, within: int |
     if words > within or _BREAK.search(item.text, gap[0], gap[1] + 1):
         return None
     return words
+
+
+def _clause_start(text: str, start: int, end: int) -> int:
+    """Where the clause holding ``text[end]`` starts, not before ``start``."""
+    for found in _BREAK.finditer(text, start, end):
+        start = found.end()
+    return start
 
 
 def _by_position(span: Span) -> tuple[int, int]:

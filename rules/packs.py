@@ -119,6 +119,7 @@ def _expand_sets(
         "all": groups(rule.all),
         "none": groups(rule.none),
         "subject_exclude": expand(rule.subject_exclude),
+        "subject_nouns": expand(rule.subject_nouns),
         "direction_words": {k: expand(v) for k, v in rule.direction_words.items()},
     }
     if missing:

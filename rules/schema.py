@@ -55,6 +55,7 @@ class Rule(_Strict):
     all: list[PhraseGroup] = []
     none: list[PhraseGroup] = []
     none_regex: list[str] = []
+    none_headline_regex: list[str] = []
     number: NumberCondition | None = None
     direction: Literal["positive", "negative", "neutral"] | None = None
     direction_words: dict[Literal["positive", "negative", "neutral"], list[str]] = {}
@@ -62,6 +63,7 @@ class Rule(_Strict):
     subject: Literal["before", "after"] = "before"
     subject_fallback: bool = True
     subject_exclude: list[str] = []
+    subject_nouns: list[str] = []
 
     @field_validator("id")
     @classmethod
@@ -77,7 +79,7 @@ class Rule(_Strict):
             return [{"phrases": value}]
         return value
 
-    @field_validator("regex", "none_regex")
+    @field_validator("regex", "none_regex", "none_headline_regex")
     @classmethod
     def _check_regex(cls, value: list[str]) -> list[str]:
         for pattern in value:

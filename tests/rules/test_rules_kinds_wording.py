@@ -1,0 +1,143 @@
+"""Per-kind wording the packs must generalise to: positives and traps side by side, our own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.models import NewsItem
+from rules.engine import RuleEngine
+from rules.settings import RulesSettings
+
+
+@pytest.fixture(scope="module")
+def engine() -> RuleEngine:
+    return RuleEngine.from_settings(RulesSettings())
+
+
+def catalysts(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[str, str, str | None]]:
+    found = engine.detect(NewsItem(id="t", title=title, summary=summary))
+    return {(c.kind, t, c.direction) for c in found for t in c.tickers}
+
+
+# (title, summary, kind, ticker, direction)
+POSITIVES = [
+    # price_move: shorthand, negative moves negative, summaries about the headline's company
+    ("Nvidia Up 16% After Blowout Guidance", "", "price_move", "NVDA", "positive"),
+    ("Intel +22% premarket on foundry deal talk", "", "price_move", "INTC", "positive"),
+    ("Oracle shares -9% after hours as cloud bookings slow", "", "price_move", "ORCL", "negative"),
+    ("Nike slides ~7% as China demand fades", "", "price_move", "NKE", "negative"),
+    ("Micron races 12% higher on memory pricing", "", "price_move", "MU", "positive"),
+    ("Intel craters 30% after a dividend cut", "", "price_move", "INTC", "negative"),
+    ("Boeing is down ~15% on a guidance cut", "", "price_move", "BA", "negative"),
+    ("Tesla upgraded at Barclays, stock surges 7%", "", "price_move", "TSLA", "positive"),
+    ("Jabil agrees to sell a unit to Apple, shares jump 8%", "", "price_move", "JBL", "positive"),
+    ("Adobe beats on digital media", "The stock ended 5% higher in New York.", "price_move", "ADBE", "positive"),
+    # analyst_upgrade
+    ("Jefferies raises PT on Starbucks to $120", "", "analyst_upgrade", "SBUX", "positive"),
+    ("BofA raises PO on Caterpillar, sees more upside", "", "analyst_upgrade", "CAT", "positive"),
+    ("Salesforce price target lifted to $400 at Barclays", "", "analyst_upgrade", "CRM", "positive"),
+    ("Nike's target boosted by $10 at Citi", "", "analyst_upgrade", "NKE", "positive"),
+    ("Amazon's price target raised at Piper Sandler", "", "analyst_upgrade", "AMZN", "positive"),
+    ("Analysts up their targets on Nvidia after a blowout quarter", "", "analyst_upgrade", "NVDA", "positive"),
+    ("Morgan Stanley initiates coverage on Uber at Overweight", "", "analyst_upgrade", "UBER", "positive"),
+    ("Goldman starts Microsoft, Oracle at Buy; Adobe at Neutral", "", "analyst_upgrade", "MSFT", "positive"),
+    ("Goldman starts Microsoft, Oracle at Buy; Adobe at Neutral", "", "analyst_upgrade", "ORCL", "positive"),
+    ("Boeing upgraded to Hold from Sell at Wells Fargo", "", "analyst_upgrade", "BA", "positive"),
+    ("Caterpillar climbs; an upgrade helps", "", "analyst_upgrade", "CAT", "positive"),
+    ("Apple climbs as a Wedbush upgrade lifts sentiment", "", "analyst_upgrade", "AAPL", "positive"),
+    ("This Nike analyst turns bullish; here are the day's top upgrades", "", "analyst_upgrade", "NKE", "positive"),
+    # fund_position: filings, news and automated holdings items; exits negative
+    ("Berkshire Hathaway trims its Apple stake again, 13F shows", "", "fund_position", "AAPL", "negative"),
+    ("Pershing Square names Alphabet its largest position", "", "fund_position", "GOOGL", "positive"),
+    ("Hedge funds piled into Nvidia in the fourth quarter", "", "fund_position", "NVDA", "positive"),
+    ("BlackRock reports a 6.1% passive stake in Nike in a Schedule 13G", "", "fund_position", "NKE", "positive"),
+    ("Ark Invest exits its entire position in Tesla", "", "fund_position", "TSLA", "negative"),
+    ("Third Point pulls the plug on its Disney stake", "", "fund_position", "DIS", "negative"),
+    ("Mariner Wealth Advisors LLC acquires 2,000 shares of Apple Inc. $AAPL", "", "fund_position", "AAPL", "positive"),
+    ("Brightline Capital Partners LP increases its holdings in Microsoft (NASDAQ:MSFT)", "", "fund_position", "MSFT", "positive"),
+    ("Starbucks (NASDAQ:SBUX) position trimmed by Summit Financial Group Inc.", "", "fund_position", "SBUX", "negative"),
+    # export_license: permissions, restrictions, enforcement
+    ("US begins approving licences for Nvidia H20 sales to China", "", "export_license", "NVDA", "positive"),
+    ("Commerce lets AMD sell MI308 chips to vetted Chinese buyers", "", "export_license", "AMD", "positive"),
+    ("US imposes licence requirement on Nvidia's H20 exports to China", "", "export_license", "NVDA", "negative"),
+    ("Micron halts sales to Chinese server makers to comply with US rules", "", "export_license", "MU", "negative"),
+    ("Nvidia stock sinks as China trade restrictions set to crimp sales", "", "export_license", "NVDA", "negative"),
+    ("Applied Materials pays $200 million penalty over unlicensed exports to SMIC", "", "export_license", "AMAT", "negative"),
+    # ai_model: models, chips, assistants
+    ("Alibaba open-sources its Qwen3 family of models", "", "ai_model", "BABA", "positive"),
+    ("Nvidia launches Blackwell Ultra AI chip", "", "ai_model", "NVDA", "positive"),
+    ("Amazon rolls out Alexa+ AI assistant to more users", "", "ai_model", "AMZN", "positive"),
+    # leaderboard: charts, arenas, benchmark scores
+    ("Google's Gemini takes first place on LMArena", "", "leaderboard", "GOOGL", "positive"),
+    ("Meta's Threads climbs to No. 2 in Google Play's top free apps", "", "leaderboard", "META", "positive"),
+    ("Amazon's Nova scores highest on the MMLU benchmark", "", "leaderboard", "AMZN", "positive"),
+    # 52_week_high: any verb form, the stock's own record
+    ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
+    ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
+    ("Amazon stock rallies to records after upbeat outlook", "", "52_week_high", "AMZN", "positive"),
+    ("Apple tops $4 trillion", "The stock hit an all-time high on Tuesday.", "52_week_high", "AAPL", "positive"),
+    ("JPMorgan Chase stock hits a record high", "", "52_week_high", "JPM", "positive"),
+]
+
+# (title, summary, kind that must not fire)
+TRAPS = [
+    ("Nvidia sits a quarter below its peak", "", "price_move"),
+    ("Nvidia is down 26% from its all-time high", "", "price_move"),
+    ("Tesla jumps 12% this week on robotaxi hopes", "", "price_move"),
+    ("Arm plunges 40% in the sell-off: is it a strong buy now?", "", "price_move"),
+    ("Is it time to buy AMD?", "AMD stock is down 30% this year.", "price_move"),
+    ("Nike gained 65.3% in September, its best month in years", "", "price_move"),
+    ("JPMorgan ups recession odds to 40%, up from 30%", "", "price_move"),
+    ("Acme Stock Surges 9% After Jefferies Upgrade", "", "price_move"),
+    ("Citi lowers price target on Nike to $70", "", "analyst_upgrade"),
+    ("Microsoft's price target cut to $400 at UBS", "", "analyst_upgrade"),
+    ("Mizuho initiates Tesla at Underperform", "", "analyst_upgrade"),
+    ("Walmart raises its dividend target", "", "analyst_upgrade"),
+    ("Apple needs a rating upgrade to rally", "", "analyst_upgrade"),
+    ("Billionaires are selling Nvidia and buying an index fund", "", "fund_position"),
+    ("Walmart raises its stake in a delivery partner", "", "fund_position"),
+    ("Investors are buying Tesla shares ahead of earnings", "", "fund_position"),
+    ("Should Berkshire buy more Apple shares?", "", "fund_position"),
+    ("Prediction: Buffett's next move", "Berkshire sold Apple stock last quarter.", "fund_position"),
+    ("Hedge fund managers keep buying", "They bought shares of the Invesco QQQ Trust, an index fund with Apple and Microsoft.", "fund_position"),
+    ("Qualcomm signs a patent licensing deal with a phone maker", "", "export_license"),
+    ("FDA approves Eli Lilly drug sales in China", "", "export_license"),
+    ("Intel allowed to sell its stake in Mobileye", "", "export_license"),
+    ("Apple fined over App Store rules in the EU", "", "export_license"),
+    ("Nvidia says AI demand remains strong", "", "ai_model"),
+    ("Google plans to release Gemini 3 next year", "", "ai_model"),
+    ("Intel unveils new laptop processors", "", "ai_model"),
+    ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
+    ("Walmart tops earnings estimates", "", "leaderboard"),
+    ("Stocks hit records on Nvidia earnings", "", "52_week_high"),
+    ("Wall Street marks new highs as Tesla tumbles", "", "52_week_high"),
+    ("Tesla deliveries hit a record high", "", "52_week_high"),
+    ("Nvidia could hit a record high this week, analysts say", "", "52_week_high"),
+    ("Meta stock is poised to set a new high", "", "52_week_high"),
+    ("S&P 500 closes at a record as Apple gains", "", "52_week_high"),
+    ("Tesla sets a new record for deliveries", "", "52_week_high"),
+]
+
+
+@pytest.mark.parametrize(("title", "summary", "kind", "ticker", "direction"), POSITIVES)
+def test_fires(engine: RuleEngine, title: str, summary: str, kind: str, ticker: str, direction: str) -> None:
+    assert (kind, ticker, direction) in catalysts(engine, title, summary)
+
+
+@pytest.mark.parametrize(("title", "summary", "kind"), TRAPS)
+def test_does_not_fire(engine: RuleEngine, title: str, summary: str, kind: str) -> None:
+    assert kind not in {k for k, _, _ in catalysts(engine, title, summary)}
+
+
+def test_a_move_in_a_clause_after_a_broker_goes_to_the_headline_company(engine: RuleEngine) -> None:
+    pairs = catalysts(engine, "Tesla upgraded at Morgan Stanley, stock surges 7%")
+    assert {(k, t) for k, t, _ in pairs} == {("analyst_upgrade", "TSLA"), ("price_move", "TSLA")}
+
+
+def test_severity_tells_a_big_holder_from_a_small_adviser(engine: RuleEngine) -> None:
+    def severity(title: str) -> str:
+        (found,) = engine.detect(NewsItem(id="t", title=title, summary=""))
+        return found.severity
+
+    assert severity("Berkshire Hathaway buys more Apple shares") == "high"
+    assert severity("Oak Ridge Wealth Management sells 1,200 shares of Nike Inc $NKE") == "low"
