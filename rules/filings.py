@@ -76,7 +76,7 @@ def filing_catalysts(rules: list[FilingRule], filing: Filing, ciks: dict[str, st
                 rule=rule.id,
                 severity=rule.severity,
                 direction=rule.direction,
-                evidence=_evidence(rule, filing, items, trades),
+                evidence=_evidence(rule, filing, items, trades, ciks),
             )
         )
     return catalysts
@@ -111,14 +111,18 @@ def _matched_trades(rule: FilingRule, filing: Filing) -> list[InsiderTrade] | No
 
 
 def _evidence(
-    rule: FilingRule, filing: Filing, items: list[tuple[str, str]], trades: list[InsiderTrade]
+    rule: FilingRule,
+    filing: Filing,
+    items: list[tuple[str, str]],
+    trades: list[InsiderTrade],
+    ciks: dict[str, str],
 ) -> tuple[str, ...]:
     evidence = [f"Form {filing.form}"]
     if rule.label:
         evidence.append(rule.label)
     if filing.filer and (filing.subject is None or filing.filer.cik != filing.subject.cik):
-        role = f" ({filing.owner_role})" if filing.owner_role else ""
-        evidence.append(f"filed by {filing.filer.name}{role}")
+        notes = [note for note in (ticker_of(filing.filer, ciks), filing.owner_role) if note]
+        evidence.append(f"filed by {filing.filer.name}" + (f" ({', '.join(notes)})" if notes else ""))
     evidence.extend(f"Item {number} {name}".strip() for number, name in items)
     if trades:
         shares = sum(trade.shares for trade in trades)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from bot.config import BotConfig
@@ -22,7 +22,12 @@ _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}")
 
 
 class HostLimiter:
-    """At most ``per_second`` request starts in any one-second window, for every caller sharing it."""
+    """At most ``per_second`` requests reach the host in any one-second window, whoever sends them.
+
+    ``per_second`` slots: a request holds one until its answer (or failure) arrives, and the slot
+    is free again one second later, so two uses of a slot reach the host over a second apart
+    however long the network takes to deliver them.
+    """
 
     def __init__(
         self,
@@ -30,26 +35,29 @@ class HostLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        ready_at: float = 0.0,
     ) -> None:
         self.per_second = per_second
-        self._starts: deque[float] = deque(maxlen=per_second)
         self._clock = clock
         self._sleep = sleep
-        self._lock = asyncio.Lock()
+        self._free: asyncio.PriorityQueue[float] = asyncio.PriorityQueue()
+        for _ in range(per_second):
+            self._free.put_nowait(ready_at)
 
     def retuned(self, per_second: int) -> HostLimiter:
-        """A limiter with another ceiling that remembers this one's recent starts."""
-        other = HostLimiter(per_second, clock=self._clock, sleep=self._sleep)
-        other._starts.extend(self._starts)
-        return other
+        """A limiter with another ceiling; its slots open a second from now, after this one's last starts."""
+        return HostLimiter(per_second, clock=self._clock, sleep=self._sleep, ready_at=self._clock() + 1.0)
 
-    async def acquire(self) -> None:
-        async with self._lock:
-            if len(self._starts) == self._starts.maxlen:
-                wait = self._starts[0] + 1.0 - self._clock()
-                if wait > 0:
-                    await self._sleep(wait)
-            self._starts.append(self._clock())
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        ready = await self._free.get()
+        try:
+            wait = ready - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+            yield
+        finally:
+            self._free.put_nowait(self._clock() + 1.0)
 
 
 def declared_user_agent(config: BotConfig) -> str | None:
@@ -74,16 +82,23 @@ def edgar_problems(config: BotConfig) -> list[str]:
 
 
 class EdgarAccess:
-    """What the fetcher applies to EDGAR hosts: the shared limiter and the SEC's required headers."""
+    """What the fetcher applies to EDGAR hosts: the shared limiter and the SEC's required headers.
 
-    def __init__(self, config: BotConfig, limiter: HostLimiter | None = None) -> None:
+    One object lives as long as the bot: `configure` on reload keeps the limiter's recent starts.
+    """
+
+    def __init__(self, config: BotConfig) -> None:
+        self.limiter = HostLimiter(config.edgar.max_requests_per_second)
+        self.headers: dict[str, str] = {}
+        self._hosts: set[str] = set()
+        self.configure(config)
+
+    def configure(self, config: BotConfig) -> None:
         ceiling = config.edgar.max_requests_per_second
-        if limiter is None:
-            limiter = HostLimiter(ceiling)
-        elif limiter.per_second != ceiling:
-            limiter = limiter.retuned(ceiling)
-        self.limiter = limiter
-        self.headers = {"User-Agent": declared_user_agent(config) or "", "Accept-Encoding": "gzip, deflate"}
+        if self.limiter.per_second != ceiling:
+            self.limiter = self.limiter.retuned(ceiling)
+        agent = declared_user_agent(config)
+        self.headers = {"Accept-Encoding": "gzip, deflate", **({"User-Agent": agent} if agent else {})}
         urls = [config.edgar.base_url, *(feed.url for feed in config.feeds if is_edgar_feed(feed.url))]
         self._hosts = {*SEC_HOSTS, *(urlsplit(url).hostname or "" for url in urls)} - {""}
 
@@ -91,5 +106,5 @@ class EdgarAccess:
         host = host.lower()
         return any(host == known or host.endswith("." + known) for known in self._hosts)
 
-    async def acquire(self) -> None:
-        await self.limiter.acquire()
+    def slot(self) -> contextlib.AbstractAsyncContextManager[None]:
+        return self.limiter.slot()

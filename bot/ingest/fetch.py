@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -46,7 +47,7 @@ class HostPolicy(Protocol):
 
     def applies_to(self, host: str) -> bool: ...
 
-    async def acquire(self) -> None: ...
+    def slot(self) -> contextlib.AbstractAsyncContextManager[None]: ...
 
 
 class _TooLarge(Exception):
@@ -105,9 +106,9 @@ class Fetcher:
                 return _failed(f"invalid URL {url!r}: no host")
             policy = next((p for p in self._policies if p.applies_to(parts.hostname)), None)
             async with self._host_limit(parts.hostname):
-                if policy is not None:
-                    await policy.acquire()  # waiting for the host's pace is not part of the timeout
-                return await self._fetch_http(url, etag, last_modified, previous_hash, policy)
+                # waiting for the host's pace is not part of the timeout
+                async with policy.slot() if policy else contextlib.nullcontext():
+                    return await self._fetch_http(url, etag, last_modified, previous_hash, policy)
         if scheme == "file" or len(scheme) <= 1:  # "" is a plain path, "c" a Windows drive
             if not self._allow_file:
                 return _failed(f"reading local files is disabled: {url!r}")
