@@ -38,6 +38,11 @@ def is_edgar_feed(url: str) -> bool:
     )
 
 
+def is_edgar_body(body: bytes) -> bool:
+    """True for a saved EDGAR Atom body (its entry ids are SEC accession tags)."""
+    return b"urn:tag:sec.gov" in body[:65536] and b"accession-number" in body[:65536]
+
+
 def company_feed_url(base_url: str, cik: str, forms: str = "") -> str:
     """The Atom feed of one company's filings (its own and those about it, e.g. a 13D or a Form 4)."""
     return (
