@@ -102,10 +102,10 @@ class FakeEdgar:
             return refused
         form = request.query.get("type", "")
         if request.query.get("action") == "getcurrent":
-            body = self._current_feed([f for f in self.filings if f.form.startswith(form)])
+            body = latest_atom([f for f in self.filings if f.form.startswith(form)], self.base_url)
         else:
             cik = int(request.query.get("CIK", "0") or 0)
-            body = self._company_feed(cik, [f for f in self.filings if cik in (f.filer.cik, f.subject.cik)])
+            body = company_atom(cik, [f for f in self.filings if cik in (f.filer.cik, f.subject.cik)], self.base_url)
         return _maybe_gzip(request, body.encode("utf-8"), "application/atom+xml")
 
     async def _archive(self, request: web.Request) -> web.StreamResponse:
@@ -117,49 +117,53 @@ class FakeEdgar:
                 return _maybe_gzip(request, _submission(filing).encode("utf-8"), "text/plain")
         return web.Response(status=404)
 
-    def _current_feed(self, filings: list[FakeFiling]) -> str:
-        entries = []
-        for filing in filings:
-            roles = [(filing.filer, "Filed by" if filing.form.startswith(("SC", "SCHEDULE")) else "Reporting")]
-            if filing.subject != filing.filer:
-                roles.append((filing.subject, "Subject" if filing.form.startswith(("SC", "SCHEDULE")) else "Issuer"))
-            else:
-                roles = [(filing.filer, "Filer")]
-            for party, role in roles:
-                entries.append(
-                    f"<entry><title>{escape(f'{filing.form} - {party.name} ({party.cik:010d}) ({role})')}</title>"
-                    f'<link rel="alternate" type="text/html" href={quoteattr(self.base_url + filing.index_path())}/>'
-                    f'<summary type="html">{escape(_summary(filing))}</summary>'
-                    f"<updated>{filing.filed}</updated>"
-                    f'<category scheme="https://www.sec.gov/" label="form type" term={quoteattr(filing.form)}/>'
-                    f"<id>urn:tag:sec.gov,2008:accession-number={filing.accession}</id></entry>"
-                )
-        return (
-            '<?xml version="1.0" encoding="ISO-8859-1" ?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-            "<title>Most recent filings (fake)</title><updated>2026-12-01T16:05:00-05:00</updated>"
-            + "".join(entries)
-            + "</feed>"
-        )
 
-    def _company_feed(self, cik: int, filings: list[FakeFiling]) -> str:
-        company = next((f.subject if f.subject.cik == cik else f.filer for f in filings), Party("UNKNOWN", cik))
-        entries = [
-            f'<entry><category label="form type" scheme="https://www.sec.gov/" term={quoteattr(f.form)}/>'
-            f'<content type="text/xml"><accession-number>{f.accession}</accession-number>'
-            f"<filing-date>{f.filed[:10]}</filing-date>"
-            f"<filing-href>{escape(self.base_url + f.index_path())}</filing-href>"
-            f"<filing-type>{escape(f.form)}</filing-type></content>"
-            f"<id>urn:tag:sec.gov,2008:accession-number={f.accession}</id>"
-            f'<link href={quoteattr(self.base_url + f.index_path())} rel="alternate" type="text/html"/>'
-            f'<summary type="html">{escape(_summary(f))}</summary>'
-            f"<title>{escape(f.form)} - filing</title><updated>{f.filed}</updated></entry>"
-            for f in filings
-        ]
-        return (
-            '<?xml version="1.0" encoding="ISO-8859-1" ?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<company-info><cik>{cik:010d}</cik><conformed-name>{escape(company.name)}</conformed-name></company-info>"
-            f"<title>{escape(company.name)} filings (fake)</title>" + "".join(entries) + "</feed>"
-        )
+def latest_atom(filings: list[FakeFiling], base_url: str) -> str:
+    """The latest-filings feed: one entry per party, as EDGAR lists them."""
+    entries = []
+    for filing in filings:
+        roles = [(filing.filer, "Filed by" if filing.form.startswith(("SC", "SCHEDULE")) else "Reporting")]
+        if filing.subject != filing.filer:
+            roles.append((filing.subject, "Subject" if filing.form.startswith(("SC", "SCHEDULE")) else "Issuer"))
+        else:
+            roles = [(filing.filer, "Filer")]
+        for party, role in roles:
+            entries.append(
+                f"<entry><title>{escape(f'{filing.form} - {party.name} ({party.cik:010d}) ({role})')}</title>"
+                f'<link rel="alternate" type="text/html" href={quoteattr(base_url + filing.index_path())}/>'
+                f'<summary type="html">{escape(_summary(filing))}</summary>'
+                f"<updated>{filing.filed}</updated>"
+                f'<category scheme="https://www.sec.gov/" label="form type" term={quoteattr(filing.form)}/>'
+                f"<id>urn:tag:sec.gov,2008:accession-number={filing.accession}</id></entry>"
+            )
+    return (
+        '<?xml version="1.0" encoding="ISO-8859-1" ?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Most recent filings (fake)</title><updated>2026-12-01T16:05:00-05:00</updated>"
+        + "".join(entries)
+        + "</feed>"
+    )
+
+
+def company_atom(cik: int, filings: list[FakeFiling], base_url: str) -> str:
+    """One company's feed: its own filings and those about it."""
+    company = next((f.subject if f.subject.cik == cik else f.filer for f in filings), Party("UNKNOWN", cik))
+    entries = [
+        f'<entry><category label="form type" scheme="https://www.sec.gov/" term={quoteattr(f.form)}/>'
+        f'<content type="text/xml"><accession-number>{f.accession}</accession-number>'
+        f"<filing-date>{f.filed[:10]}</filing-date>"
+        f"<filing-href>{escape(base_url + f.index_path())}</filing-href>"
+        f"<filing-type>{escape(f.form)}</filing-type></content>"
+        f"<id>urn:tag:sec.gov,2008:accession-number={f.accession}</id>"
+        f'<link href={quoteattr(base_url + f.index_path())} rel="alternate" type="text/html"/>'
+        f'<summary type="html">{escape(_summary(f))}</summary>'
+        f"<title>{escape(f.form)} - filing</title><updated>{f.filed}</updated></entry>"
+        for f in filings
+    ]
+    return (
+        '<?xml version="1.0" encoding="ISO-8859-1" ?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<company-info><cik>{cik:010d}</cik><conformed-name>{escape(company.name)}</conformed-name></company-info>"
+        f"<title>{escape(company.name)} filings (fake)</title>" + "".join(entries) + "</feed>"
+    )
 
 
 def _summary(filing: FakeFiling) -> str:

@@ -12,6 +12,7 @@ import pytest_asyncio
 from bot.app import CatalystBot
 from bot.cli.main import main
 from bot.clock import ManualClock
+from bot.commands import CatalystCommands
 from bot.config import load_config
 from bot.store.sqlite import Store
 from rules.engine import RuleEngine
@@ -128,6 +129,10 @@ async def test_latest_filings_feed_alerts_a_13d_a_form4_purchase_a_424b5_and_an_
     assert paths.count("/cgi-bin/browse-edgar") == 1
     assert paths.count(f"{PURCHASE.folder}/{PURCHASE.accession}.txt") == 1  # the Form 4 XML, read once
     assert all(r.headers["User-Agent"] == AGENT and "gzip" in r.headers["Accept-Encoding"] for r in edgar.requests)
+
+    answer = CatalystCommands.for_bot(bot.config, bot.store, bot.engine, ManualClock()).dispatch(["ACMR"], "u1").as_text()
+    assert "SC 13D: Acme Robotics Inc, filed by Harbor Lane Capital LP (2026-12-01)" in answer
+    assert "insider_trade" in answer and "sec_8k" in answer
 
     await bot.run_once()
     assert len(receiver.alerts) == 4
