@@ -197,6 +197,13 @@ async def test_a_403_stops_edgar_polling_with_an_ops_notice(edgar, tmp_path, mak
     assert len(edgar.requests) == asked  # nothing more is sent to EDGAR
     assert all(state.disabled_reason is None for state in bot.store.feeds())  # a fix resumes, no re-enable needed
 
+    edgar.refuse_all = False
+    fixed = write_config(tmp_path, feeds=feeds, edgar='user_agent = "Catalyst Tests desk@example.com"')
+    bot.reload(load_config(fixed), bot.engine)
+    await bot.run_once()
+    assert len(edgar.requests) == asked + 2
+    assert edgar.requests[-1].headers["User-Agent"] == "Catalyst Tests desk@example.com"
+
 
 def test_run_and_check_refuse_edgar_feeds_without_a_contact_user_agent(tmp_path, capsys):
     path = write_config(tmp_path, feeds={"sec": "https://www.sec.gov/cgi-bin/browse-edgar?action=getcurrent&type=4&output=atom"})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.ingest.edgar import company_feed_url, is_edgar_feed, parse_edgar
 from bot.ingest.edgar_form4 import needs_trades, submission_url, with_trades
@@ -146,3 +148,10 @@ def test_form4_submission_gives_trades_owner_role_and_issuer_ticker():
 
 def test_submission_without_ownership_xml_leaves_the_filing_as_it_was():
     assert with_trades(FORM4, b"<SEC-DOCUMENT>no xml here</SEC-DOCUMENT>") == FORM4
+
+
+@settings(max_examples=200, deadline=None)
+@given(cut=st.integers(min_value=0, max_value=len(COMPANY_FEED)), junk=st.binary(max_size=64))
+def test_truncated_or_corrupted_bodies_never_raise(cut, junk):
+    parsed = parse_edgar(COMPANY_FEED[:cut] + junk + COMPANY_FEED[cut:], feed="sec")
+    assert all(item.filing is not None and item.id.startswith("edgar:") for item in parsed.items)
