@@ -8,7 +8,7 @@ import logging
 import random
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -304,11 +304,16 @@ class CatalystBot:
                 report.problems.append(f"{state.name}: {parsed.problem}")
             items = parsed.items
             if edgar and self.config.edgar.fetch_form4 and (state.baseline_done or not self._baseline_for(state.name)):
-                items = await self._with_form4_trades(items, report)
+                items, unread = await self._with_form4_trades(items, report)
+                if unread:  # forget the body so the next poll parses it again and retries those Form 4s
+                    result = replace(result, body_hash=None, etag=None, last_modified=None)
             self._ingest(state, result, items, report)
 
-    async def _with_form4_trades(self, items: list[NewsItem], report: CycleReport) -> list[NewsItem]:
-        """Unseen Form 4s completed from their XML (transaction codes and values), within the EDGAR pace."""
+    async def _with_form4_trades(self, items: list[NewsItem], report: CycleReport) -> tuple[list[NewsItem], int]:
+        """Unseen Form 4s completed from their XML (transaction codes and values), within the EDGAR pace.
+
+        A Form 4 whose XML could not be fetched is left out (not marked seen); the count says how many.
+        """
         seen = self.store.seen_keys(key for item in items for key in dedup_keys(item))
         wanted = [i for i, item in enumerate(items) if needs_trades(item.filing) and not seen.intersection(dedup_keys(item))]
 
@@ -318,14 +323,17 @@ class CatalystBot:
             result = await self._fetcher.fetch(url) if url and not self._edgar_blocked else None
             if result is not None and result.status == "changed":
                 items[index] = item.model_copy(update={"filing": with_trades(item.filing, result.body or b"")})
-            elif result is not None and result.http_status == 403:
+                return
+            if result is not None and result.http_status == 403:
                 self._block_edgar(url, report)
             elif result is not None:
                 _LOGGER.warning("Form 4 %s: cannot read %s: %s", item.filing.accession, url, result.error)
+            if url:
+                unread.add(index)
 
-        items = list(items)
+        items, unread = list(items), set()
         await asyncio.gather(*(complete(index) for index in wanted))
-        return items
+        return [item for index, item in enumerate(items) if index not in unread], len(unread)
 
     def _block_edgar(self, url: str, report: CycleReport) -> None:
         """EDGAR answered 403 (undeclared or too fast): stop every EDGAR request and tell the operator what to fix."""

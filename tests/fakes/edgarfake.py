@@ -60,6 +60,7 @@ class FakeEdgar:
         self.filings: list[FakeFiling] = []
         self.requests: list[SeenRequest] = []
         self.refuse_all = False
+        self.archive_failures = 0  # how many archive requests to answer 503 before serving them
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
 
@@ -112,6 +113,9 @@ class FakeEdgar:
         refused = self._record(request)
         if refused is not None:
             return refused
+        if self.archive_failures > 0:
+            self.archive_failures -= 1
+            return web.Response(status=503, text="try later")
         for filing in self.filings:
             if request.path == f"{filing.folder}/{filing.accession}.txt":
                 return _maybe_gzip(request, _submission(filing).encode("utf-8"), "text/plain")

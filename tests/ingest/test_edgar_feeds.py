@@ -139,6 +139,19 @@ async def test_latest_filings_feed_alerts_a_13d_a_form4_purchase_a_424b5_and_an_
     assert [r.path for r in edgar.requests].count(f"{PURCHASE.folder}/{PURCHASE.accession}.txt") == 1
 
 
+async def test_a_form4_whose_xml_failed_is_retried_on_the_next_poll(edgar, tmp_path, make_edgar_bot):
+    write_universe(tmp_path / "data", COMPANIES)
+    edgar.filings.append(PURCHASE)
+    edgar.archive_failures = 1
+    path = write_config(tmp_path, feeds={"sec-latest": edgar.latest_url()}, edgar=f'user_agent = "{AGENT}"')
+    bot, receiver = make_edgar_bot(path)
+    first = await bot.run_once()
+    assert (first.new_items, receiver.alerts) == (0, [])
+    second = await bot.run_once()
+    assert second.new_items == 1
+    assert [(a.ticker, a.kind, a.rule) for a in receiver.alerts] == [("ACMR", "insider_trade", "filings.insider_purchase")]
+
+
 async def test_small_insider_sale_is_not_alerted(edgar, tmp_path, make_edgar_bot):
     write_universe(tmp_path / "data", COMPANIES)
     edgar.filings.append(FakeFiling("4", "0000777777-26-000009", DOE, ACME, trades=[Trade("S", 500, 20.0)]))
