@@ -14,6 +14,7 @@ from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands
 from bot.config import load_config
+from bot.ops.reload import ConfigReloader
 from bot.store.sqlite import Store
 from rules.engine import RuleEngine
 from tests.fakes.alertkit import RecordingReceiver
@@ -216,6 +217,17 @@ async def test_a_403_stops_edgar_polling_with_an_ops_notice(edgar, tmp_path, mak
     await bot.run_once()
     assert len(edgar.requests) == asked + 2
     assert edgar.requests[-1].headers["User-Agent"] == "Catalyst Tests desk@example.com"
+
+
+async def test_a_reload_adding_edgar_feeds_without_a_user_agent_is_refused(edgar, tmp_path, make_edgar_bot):
+    notices: list[str] = []
+    path = write_config(tmp_path)
+    bot, _ = make_edgar_bot(path, notices)
+    reloader = ConfigReloader(path, bot)
+    write_config(tmp_path, feeds={"sec-latest": edgar.latest_url()})
+    assert reloader.reload() is False
+    assert bot.config.feeds == [] and edgar.requests == []
+    assert "config reload refused" in notices[0] and "no User-Agent with a contact email" in notices[0]
 
 
 def test_run_and_check_refuse_edgar_feeds_without_a_contact_user_agent(tmp_path, capsys):
