@@ -51,7 +51,7 @@ def parse_ciks(raw: bytes | str) -> dict[str, str]:
     rows = data.values() if isinstance(data, dict) else data
     ciks: dict[str, str] = {}
     for row in rows:
-        if isinstance(row, dict) and str(row.get("cik_str", "")).isdigit() and row.get("ticker"):
+        if isinstance(row, dict) and str(row.get("cik_str", "")).isdecimal() and row.get("ticker"):
             ciks.setdefault(f"{int(row['cik_str']):010d}", str(row["ticker"]).upper())
     return ciks
 

@@ -82,7 +82,7 @@ def _company_info(root: etree._Element) -> FilingParty | None:
         return None
     cik = _text(info, "cik")
     name = _text(info, "conformed-name")
-    return FilingParty(name=name, cik=_cik(cik)) if cik and name else None
+    return FilingParty(name=name, cik=_cik(cik)) if cik.isdecimal() and name else None
 
 
 def _entry_fields(entry: etree._Element, company: FilingParty | None) -> dict | None:

@@ -48,11 +48,11 @@ def with_trades(filing: Filing, body: bytes) -> Filing:
     update: dict[str, object] = {"trades": trades, "owner_role": _role(root)}
     symbol = _value(root, "issuer/issuerTradingSymbol").upper()
     issuer_cik = _value(root, "issuer/issuerCik")
-    if issuer_cik.isdigit():
+    if issuer_cik.isdecimal():
         subject = filing.subject or FilingParty(name=_value(root, "issuer/issuerName"), cik=f"{int(issuer_cik):010d}")
         update["subject"] = subject.model_copy(update={"ticker": symbol or subject.ticker})
     owner = root.find("reportingOwner/reportingOwnerId")
-    if filing.filer is None and owner is not None and _value(owner, "rptOwnerCik").isdigit():
+    if filing.filer is None and owner is not None and _value(owner, "rptOwnerCik").isdecimal():
         update["filer"] = FilingParty(name=_value(owner, "rptOwnerName"), cik=f"{int(_value(owner, 'rptOwnerCik')):010d}")
     return filing.model_copy(update=update)
 

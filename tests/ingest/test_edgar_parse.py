@@ -155,3 +155,10 @@ def test_submission_without_ownership_xml_leaves_the_filing_as_it_was():
 def test_truncated_or_corrupted_bodies_never_raise(cut, junk):
     parsed = parse_edgar(COMPANY_FEED[:cut] + junk + COMPANY_FEED[cut:], feed="sec")
     assert all(item.filing is not None and item.id.startswith("edgar:") for item in parsed.items)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cut=st.integers(min_value=0, max_value=len(SUBMISSION)), junk=st.binary(max_size=64))
+def test_corrupted_form4_submissions_never_raise(cut, junk):
+    filing = with_trades(FORM4, SUBMISSION[:cut] + junk + SUBMISSION[cut:])
+    assert filing.accession == FORM4.accession
