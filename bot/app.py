@@ -11,18 +11,22 @@ import socket
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.alerts.digest import queue_due_digests
-from bot.alerts.intake import TITLE_KEY_PREFIX, ingest_items
+from bot.alerts.intake import TITLE_KEY_PREFIX, dedup_keys, ingest_items
 from bot.clock import Clock, system_clock
-from bot.config import BotConfig, PollerConfig
+from bot.config import BotConfig, FeedConfig, PollerConfig
 from bot.crontab import crontab_trigger
 from bot.delivery.receiver import ConnectionAware, Receiver
 from bot.delivery.sender import Deliverer
+from bot.ingest.edgar import is_edgar_feed, parse_edgar
+from bot.ingest.edgar_access import EdgarAccess
+from bot.ingest.edgar_form4 import needs_trades, submission_url, with_trades
+from bot.ingest.edgar_watchlist import watchlist_feeds
 from bot.ingest.fetch import Fetcher, FetchResult
 from bot.ingest.normalize import parse_feed
 from bot.models import NewsItem
@@ -101,6 +105,8 @@ class CatalystBot:
         self._tasks: set[asyncio.Task[None]] = set()
         self._scheduler: AsyncIOScheduler | None = None
         self._last_tick: float | None = None
+        self._edgar = EdgarAccess(config)
+        self._edgar_blocked: str | None = None
         self._use_poller_settings(config.poller)
         self.deliverer = self._make_deliverer(config)
         self._adopt(config, engine)
@@ -108,7 +114,8 @@ class CatalystBot:
     def _adopt(self, config: BotConfig, engine: RuleEngine) -> None:
         self.config = config
         self.engine = engine
-        self._feeds = {feed.name: feed for feed in config.feeds}
+        self._edgar.configure(config)
+        self._feeds = {feed.name: feed for feed in self.all_feeds(config, self.store)}
         self.sync_feeds(config, self.store, self._clock())
 
     def _use_poller_settings(self, poller: PollerConfig) -> None:
@@ -118,6 +125,7 @@ class CatalystBot:
             max_bytes=poller.max_bytes,
             per_host=poller.per_host,
             allow_file=poller.allow_file,
+            policies=[self._edgar],
         )
         self._slots = asyncio.Semaphore(poller.concurrency)
 
@@ -138,6 +146,9 @@ class CatalystBot:
             self._use_poller_settings(config.poller)
         if config.delivery != self.config.delivery:
             self.deliverer = self._make_deliverer(config)
+        if config.edgar != self.config.edgar and self._edgar_blocked:
+            _LOGGER.info("config reload: [edgar] changed, EDGAR polling resumes")
+            self._edgar_blocked = None
         self._adopt(config, engine)
         if self._scheduler is not None:
             self._scheduler.reschedule_job("tick", trigger="interval", seconds=config.poller.tick)
@@ -169,12 +180,18 @@ class CatalystBot:
         return checks
 
     @staticmethod
-    def sync_feeds(config: BotConfig, store: Store, now: float) -> None:
+    def all_feeds(config: BotConfig, store: Store) -> list[FeedConfig]:
+        """The configured feeds and, with `[edgar] watchlist`, a company feed per watchlist ticker."""
+        return [*config.feeds, *watchlist_feeds(config, [*config.watchlist, *store.watched_tickers()])]
+
+    @classmethod
+    def sync_feeds(cls, config: BotConfig, store: Store, now: float) -> None:
         """Bring the store's feed rows in line with the config (new feeds are due now).
 
         On a shared database every worker should run the same feed set: a difference is logged.
         """
-        changes = store.sync_feeds(((feed.name, config.feed_location(feed), feed.interval) for feed in config.feeds), now)
+        feeds = cls.all_feeds(config, store)
+        changes = store.sync_feeds(((feed.name, config.feed_location(feed), feed.interval) for feed in feeds), now)
         if changes and changes.before and store.shared:
             _LOGGER.warning(
                 "this config's feeds differ from the shared database's: %d added, %d removed, %d changed;"
@@ -303,6 +320,9 @@ class CatalystBot:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _poll(self, state: FeedState, report: CycleReport) -> None:
+        edgar = is_edgar_feed(state.url)
+        if edgar and self._edgar_blocked:
+            return
         async with self._slots:
             result = await self._fetcher.fetch(
                 state.url, etag=state.etag, last_modified=state.last_modified, previous_hash=state.body_hash
@@ -311,7 +331,10 @@ class CatalystBot:
             self.metrics.polls.labels(state.name, result.status).inc()
             if result.status == "failed":
                 report.failed += 1
-                self._record_failure(state, result, report)
+                if edgar and result.http_status == 403:
+                    self._block_edgar(state.url, report)
+                else:
+                    self._record_failure(state, result, report)
                 return
             if result.status != "changed":
                 report.not_modified += 1
@@ -321,12 +344,59 @@ class CatalystBot:
             report.changed += 1
             feed = self._feeds.get(state.name)
             tags = tuple(feed.tags) if feed else ()
-            parse = functools.partial(parse_feed, result.body or b"", feed=state.name, tags=tags, base_url=state.url)
+            parser = parse_edgar if edgar else parse_feed
+            parse = functools.partial(parser, result.body or b"", feed=state.name, tags=tags, base_url=state.url)
             parsed = await asyncio.get_running_loop().run_in_executor(self._parse_pool, parse)
             if parsed.problem:
                 _LOGGER.warning("feed %s: %s", state.name, parsed.problem)
                 report.problems.append(f"{state.name}: {parsed.problem}")
-            self._ingest(state, result, parsed.items, report)
+            items = parsed.items
+            if edgar and self.config.edgar.fetch_form4 and (state.baseline_done or not self._baseline_for(state.name)):
+                items, unread = await self._with_form4_trades(items, report)
+                if unread:  # forget the body so the next poll parses it again and retries those Form 4s
+                    result = replace(result, body_hash=None, etag=None, last_modified=None)
+            self._ingest(state, result, items, report)
+
+    async def _with_form4_trades(self, items: list[NewsItem], report: CycleReport) -> tuple[list[NewsItem], int]:
+        """Unseen Form 4s completed from their XML (transaction codes and values), within the EDGAR pace.
+
+        A Form 4 whose XML could not be fetched is left out (not marked seen); the count says how many.
+        """
+        seen = self.store.seen_keys(key for item in items for key in dedup_keys(item))
+        wanted = [i for i, item in enumerate(items) if needs_trades(item.filing) and not seen.intersection(dedup_keys(item))]
+
+        async def complete(index: int) -> None:
+            item = items[index]
+            url = submission_url(item.filing)
+            result = await self._fetcher.fetch(url) if url and not self._edgar_blocked else None
+            if result is not None and result.status == "changed":
+                items[index] = item.model_copy(update={"filing": with_trades(item.filing, result.body or b"")})
+                return
+            if result is not None and result.http_status == 403:
+                self._block_edgar(url, report)
+            elif result is not None:
+                _LOGGER.warning("Form 4 %s: cannot read %s: %s", item.filing.accession, url, result.error)
+            if url:
+                unread.add(index)
+
+        items, unread = list(items), set()
+        await asyncio.gather(*(complete(index) for index in wanted))
+        return [item for index, item in enumerate(items) if index not in unread], len(unread)
+
+    def _block_edgar(self, url: str, report: CycleReport) -> None:
+        """EDGAR answered 403 (undeclared or too fast): stop every EDGAR request and tell the operator what to fix."""
+        report.problems.append(f"EDGAR refused {url} with HTTP 403")
+        if self._edgar_blocked:
+            return
+        self._edgar_blocked = (
+            f"EDGAR polling stopped: sec.gov refused {url} with HTTP 403, its answer to clients that "
+            "do not declare themselves or go faster than 10 requests per second. Set [edgar] user_agent "
+            '(or $CATALYST_BOT_SEC_USER_AGENT) to "Your Name you@example.com", keep '
+            "[edgar] max_requests_per_second at 10 or less and make sure no other program on this "
+            "address polls sec.gov; then change the [edgar] section (the reload resumes polling) or restart."
+        )
+        _LOGGER.error(self._edgar_blocked)
+        self.notify_ops(self._edgar_blocked, f"edgar-403:{self._clock():.0f}")
 
     def _ingest(self, state: FeedState, result: FetchResult, items: list[NewsItem], report: CycleReport) -> None:
         now = self._clock()

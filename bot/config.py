@@ -302,6 +302,18 @@ class DiscordAdapterConfig(_Section):
         return f"DISCORD_WEBHOOK_{name.upper()}"
 
 
+class EdgarConfig(_Section):
+    """SEC EDGAR: the declared User-Agent, the request ceiling (SEC maximum 10/s) and watchlist company feeds."""
+
+    user_agent: str | None = None
+    max_requests_per_second: int = Field(default=10, ge=1, le=10)
+    base_url: str = Field(default="https://www.sec.gov", pattern=r"^https?://")
+    watchlist: bool = False
+    interval: Seconds = Field(default=600.0, gt=0)
+    forms: str = ""
+    fetch_form4: bool = True
+
+
 class AdaptersConfig(_Section):
     console: ConsoleAdapterConfig = ConsoleAdapterConfig()
     slack: SlackAdapterConfig | None = None
@@ -324,6 +336,7 @@ class BotConfig(_Section):
     daemon: DaemonConfig = DaemonConfig()
     store: StoreConfig = StoreConfig()
     adapters: AdaptersConfig = AdaptersConfig()
+    edgar: EdgarConfig = EdgarConfig()
     source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("watchlist")

@@ -15,6 +15,40 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class FilingParty(_Frozen):
+    """A company or person named in an SEC filing; ``ticker`` is filled from the CIK when known."""
+
+    name: str
+    cik: str
+    ticker: str | None = None
+
+
+class InsiderTrade(_Frozen):
+    """One non-derivative transaction of a Form 4: SEC code (P purchase, S sale, ...), shares, value."""
+
+    code: str
+    shares: float = 0.0
+    price: float = 0.0
+
+    @property
+    def value(self) -> float:
+        return self.shares * self.price
+
+
+class Filing(_Frozen):
+    """What an EDGAR entry says about a filing; ``accession`` is its stable id, ``items`` its 8-K items."""
+
+    form: str
+    accession: str
+    filed_at: datetime | None = None
+    index_url: str | None = None
+    filer: FilingParty | None = None
+    subject: FilingParty | None = None
+    items: tuple[tuple[str, str], ...] = ()
+    trades: tuple[InsiderTrade, ...] | None = None
+    owner_role: str = ""
+
+
 class NewsItem(_Frozen):
     """One normalised feed entry.
 
@@ -29,6 +63,7 @@ class NewsItem(_Frozen):
     published: datetime | None = None
     feed: str = ""
     tags: tuple[str, ...] = ()
+    filing: Filing | None = None
 
     @field_validator("published")
     @classmethod
@@ -39,7 +74,7 @@ class NewsItem(_Frozen):
 
     @classmethod
     def from_json_row(cls, row: dict, *, default_id: str = "", feed: str = "") -> NewsItem:
-        """An item from one JSON-lines row (`id`, `title`, `summary`, `link`, `published`, `source`).
+        """An item from one JSON-lines row (`id`, `title`, `summary`, `link`, `published`, `source`, `filing`).
 
         Raises:
             ValueError: a field has the wrong type or `published` is not an ISO 8601 time.
@@ -52,6 +87,7 @@ class NewsItem(_Frozen):
             link=row.get("link"),
             published=_utc(str(published)) if published else None,
             feed=str(row.get("source") or feed),
+            filing=Filing.model_validate(row["filing"]) if row.get("filing") else None,
         )
 
 

@@ -10,13 +10,14 @@ import ahocorasick
 
 from bot.errors import CatalystBotError
 from bot.models import Catalyst, NewsItem
+from rules.filings import FilingRule, filing_catalysts
 from rules.matcher import CompiledRule, Hit, Prepared, Trace
 from rules.packs import load_rules
 from rules.schema import Rule
 from rules.settings import RulesSettings
 from rules.text import clean, fold
 from rules.tickers import NameHit, TickerLinker, builtin_universe
-from rules.universe import load_sec
+from rules.universe import load_ciks, load_sec
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -39,9 +40,18 @@ def validate(settings: RulesSettings) -> list[str]:
 class RuleEngine:
     """Detects catalysts in news items. ``detect`` is pure and safe to call from any thread."""
 
-    def __init__(self, rules: list[Rule], linker: TickerLinker, price_move_threshold: float) -> None:
+    def __init__(
+        self,
+        rules: list[Rule],
+        linker: TickerLinker,
+        price_move_threshold: float,
+        filing_rules: list[FilingRule] | None = None,
+        ciks: dict[str, str] | None = None,
+    ) -> None:
         self.rules = rules
         self.linker = linker
+        self.filing_rules = filing_rules or []
+        self.ciks = ciks or {}
         self._compiled = [CompiledRule(rule, price_move_threshold) for rule in rules]
         triggers: dict[str, set[int]] = defaultdict(set)
         for index, compiled in enumerate(self._compiled):
@@ -88,10 +98,16 @@ class RuleEngine:
             raise RuleError(loaded.errors)
         universe = builtin_universe(settings.aliases)
         load_sec(universe, data_dir)
-        return cls(loaded.rules, universe.linker(), settings.price_move_threshold)
+        ciks = load_ciks(data_dir) if data_dir is not None else {}
+        return cls(loaded.rules, universe.linker(), settings.price_move_threshold, loaded.filing_rules, ciks)
 
     def detect(self, item: NewsItem) -> list[Catalyst]:
-        """The catalysts in ``item``, at most one per kind and ticker, in pack and rule order."""
+        """The catalysts in ``item``, at most one per kind and ticker, in pack and rule order.
+
+        A filing is judged by its form, items and trades (its headline is ours, not the filer's).
+        """
+        if item.filing is not None:
+            return filing_catalysts(self.filing_rules, item.filing, self.ciks)
         prepared, candidates = self._prepare(item)
         if prepared is None:
             return []
@@ -106,6 +122,8 @@ class RuleEngine:
         """Rule-by-rule account of ``item`` (for ``explain``) and the resulting catalysts."""
         prepared, candidates = self._prepare(item)
         traces = [Trace(c.rule) for c in self._compiled]
+        if item.filing is not None:
+            return traces, filing_catalysts(self.filing_rules, item.filing, self.ciks)
         if prepared is None:
             return traces, []
         for index in sorted(candidates):

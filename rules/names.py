@@ -77,7 +77,9 @@ def is_dictionary_word(word: str) -> bool:
 
 @functools.cache
 def _dictionary() -> frozenset[str]:
-    from english_words import get_english_words_set  # imported lazily: it unpickles 100k words
+    from english_words import (
+        get_english_words_set,  # imported lazily: it unpickles 100k words
+    )
 
     return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from rules.filings import FilingRule
 from rules.schema import Pack, PhraseGroup, Rule
 from rules.settings import RulesSettings
 
@@ -22,6 +23,7 @@ class LoadedRules:
     """The enabled rules in evaluation order, plus every problem found while loading."""
 
     rules: list[Rule] = field(default_factory=list)
+    filing_rules: list[FilingRule] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -51,23 +53,27 @@ def load_rules(settings: RulesSettings) -> LoadedRules:
         loaded.errors.append(f"{exc.filename}: cannot read rule pack: {exc.strerror}")
     sets: dict[str, list[str]] = {}
     by_id: dict[str, tuple[str, Rule]] = {}
+    filing_by_id: dict[str, FilingRule] = {}
     for name, text in sources:
         for origin, rule in _parse_pack(name, text, sets, loaded.errors):
-            by_id.pop(rule.id, None)
-            by_id[rule.id] = (origin, rule)
+            target = filing_by_id if isinstance(rule, FilingRule) else by_id
+            target.pop(rule.id, None)
+            target[rule.id] = rule if isinstance(rule, FilingRule) else (origin, rule)
     for origin, rule in by_id.values():
         expanded = _expand_sets(origin, rule, sets, loaded.errors)
-        if expanded is None or not rule.enabled:
-            continue
-        if any(fnmatch.fnmatchcase(rule.id, pattern) for pattern in settings.disable):
-            continue
-        loaded.rules.append(expanded)
+        if expanded is not None and _wanted(rule, settings):
+            loaded.rules.append(expanded)
+    loaded.filing_rules = [rule for rule in filing_by_id.values() if _wanted(rule, settings)]
     return loaded
+
+
+def _wanted(rule: Rule | FilingRule, settings: RulesSettings) -> bool:
+    return rule.enabled and not any(fnmatch.fnmatchcase(rule.id, pattern) for pattern in settings.disable)
 
 
 def _parse_pack(
     name: str, text: str, sets: dict[str, list[str]], errors: list[str]
-) -> list[tuple[str, Rule]]:
+) -> list[tuple[str, Rule | FilingRule]]:
     try:
         pack = Pack.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
@@ -77,14 +83,15 @@ def _parse_pack(
         errors.append(f"{name}: {_reasons(exc)}")
         return []
     sets.update(pack.sets)
-    rules: list[tuple[str, Rule]] = []
+    rules: list[tuple[str, Rule | FilingRule]] = []
     seen: set[str] = set()
-    for index, raw in enumerate(pack.rule):
+    tables = [(Rule, raw, "rule") for raw in pack.rule] + [(FilingRule, raw, "filing") for raw in pack.filing]
+    for index, (model, raw, what) in enumerate(tables):
         rule_id = raw.get("id", f"#{index + 1}")
         try:
-            rule = Rule.model_validate(raw)
+            rule = model.model_validate(raw)
         except ValidationError as exc:
-            errors.append(f"{name}: rule {rule_id}: {_reasons(exc)}")
+            errors.append(f"{name}: {what} {rule_id}: {_reasons(exc)}")
             continue
         if rule.id in seen:
             errors.append(f"{name}: rule {rule.id}: defined twice in the same file")

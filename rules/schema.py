@@ -99,7 +99,8 @@ class Rule(_Strict):
 
 
 class Pack(_Strict):
-    """A rule pack file: named phrase sets (``@name`` in any phrase list) and rules."""
+    """A rule pack file: named phrase sets (``@name`` in any phrase list), text rules and filing rules."""
 
     sets: dict[str, list[str]] = {}
     rule: list[dict] = []
+    filing: list[dict] = []

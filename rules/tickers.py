@@ -168,7 +168,9 @@ def builtin_universe(extra_aliases: dict[str, list[str]] | None = None) -> Unive
 
 
 def _index_members() -> list[tuple[str, str]]:
-    from pytickersymbols import PyTickerSymbols  # imported lazily: it loads a large table
+    from pytickersymbols import (
+        PyTickerSymbols,  # imported lazily: it loads a large table
+    )
 
     members: list[tuple[str, str]] = []
     symbols = PyTickerSymbols()

@@ -66,6 +66,27 @@ def load_packaged(universe: Universe) -> int:
     return count
 
 
+def parse_ciks(raw: bytes | str) -> dict[str, str]:
+    """``{10-digit CIK: ticker}`` from company_tickers.json; a company's first listed ticker wins."""
+    data = json.loads(raw)
+    rows = data.values() if isinstance(data, dict) else data
+    ciks: dict[str, str] = {}
+    for row in rows:
+        if isinstance(row, dict) and str(row.get("cik_str", "")).isdecimal() and row.get("ticker"):
+            ciks.setdefault(f"{int(row['cik_str']):010d}", str(row["ticker"]).upper())
+    return ciks
+
+
+def load_ciks(data_dir: Path) -> dict[str, str]:
+    """The CIK to ticker map of the imported SEC file (empty when none was imported)."""
+    path = data_dir / IMPORTED_FILE
+    try:
+        return parse_ciks(path.read_bytes()) if path.exists() else {}
+    except (OSError, ValueError) as exc:
+        _LOGGER.warning("no CIKs from imported universe %s: %s", path, exc)
+        return {}
+
+
 def load_imported(universe: Universe, data_dir: Path) -> int:
     """Add the imported SEC companies (if any) to ``universe``; returns how many were read."""
     path = data_dir / IMPORTED_FILE

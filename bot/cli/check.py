@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from bot.config import load_config
+from bot.ingest.edgar_access import edgar_problems
 from rules.engine import validate
 
 
@@ -15,6 +16,12 @@ def check(args: argparse.Namespace) -> int:
     if problems:
         print(f"{args.config}: rule errors", file=sys.stderr)
         for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    refusals = edgar_problems(config)
+    if refusals:
+        print(f"{args.config}: edgar", file=sys.stderr)
+        for problem in refusals:
             print(f"  {problem}", file=sys.stderr)
         return 2
     print(f"{args.config}: OK ({len(config.feeds)} feed(s), {len(config.routes)} route(s))")

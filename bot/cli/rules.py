@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.config import load_config
 from bot.errors import CatalystBotError
+from bot.ingest.edgar import is_edgar_body, parse_edgar
 from bot.ingest.normalize import parse_feed
 from bot.models import NewsItem
 from rules.backtest import run_backtest
@@ -84,7 +85,7 @@ def read_scan_input(path: Path) -> Iterator[ScanInput]:
             if line.strip():
                 yield _json_line(line, number, path.name)
         return
-    parsed = parse_feed(data, feed=path.name)
+    parsed = (parse_edgar if is_edgar_body(data) else parse_feed)(data, feed=path.name)
     if parsed.problem and not parsed.items:
         raise CatalystBotError(f"{path}: {parsed.problem}")
     for item in parsed.items:

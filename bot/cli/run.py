@@ -22,6 +22,7 @@ from bot.clock import system_clock
 from bot.commands import CatalystCommands
 from bot.config import BotConfig, load_config
 from bot.delivery.receiver import Receiver
+from bot.ingest.edgar_access import edgar_problems
 from bot.ops.reload import ConfigReloader
 from bot.ops.server import OpsServer
 from bot.ops.single_holder import start_when_holding
@@ -32,6 +33,11 @@ from rules.engine import RuleEngine
 def run(args: argparse.Namespace) -> int:
     """`catalyst-bot run [--once]`: build the bot from the config and drive it."""
     config, once = load_config(args.config), args.once
+    refusals = edgar_problems(config)
+    if refusals:
+        for problem in refusals:
+            print(f"catalyst-bot run: {problem}", file=sys.stderr)
+        return 2
     console_receiver = ConsoleReceiver()
     store = Store.from_config(config)
     try:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -38,6 +40,16 @@ class FetchResult:
     http_status: int | None = None
 
 
+class HostPolicy(Protocol):
+    """Rules a host imposes on its clients (e.g. SEC fair access): a shared pace and required headers."""
+
+    headers: dict[str, str]
+
+    def applies_to(self, host: str) -> bool: ...
+
+    def slot(self) -> contextlib.AbstractAsyncContextManager[None]: ...
+
+
 class _TooLarge(Exception):
     """The body exceeds the size cap."""
 
@@ -64,6 +76,7 @@ class Fetcher:
         per_host: int = 4,
         allow_file: bool = True,
         user_agent: str = "catalyst-bot/0.1 (+https://github.com/catalyst-bot)",
+        policies: Sequence[HostPolicy] = (),
     ) -> None:
         self._session = session
         self._timeout = timeout
@@ -72,6 +85,7 @@ class Fetcher:
         self._allow_file = allow_file
         self._user_agent = user_agent
         self._host_limits: dict[str, asyncio.Semaphore] = {}
+        self._policies = tuple(policies)
 
     async def fetch(
         self,
@@ -90,8 +104,11 @@ class Fetcher:
         if scheme in ("http", "https"):
             if not parts.hostname:
                 return _failed(f"invalid URL {url!r}: no host")
+            policy = next((p for p in self._policies if p.applies_to(parts.hostname)), None)
             async with self._host_limit(parts.hostname):
-                return await self._fetch_http(url, etag, last_modified, previous_hash)
+                # waiting for the host's pace is not part of the timeout
+                async with policy.slot() if policy else contextlib.nullcontext():
+                    return await self._fetch_http(url, etag, last_modified, previous_hash, policy)
         if scheme == "file" or len(scheme) <= 1:  # "" is a plain path, "c" a Windows drive
             if not self._allow_file:
                 return _failed(f"reading local files is disabled: {url!r}")
@@ -107,9 +124,14 @@ class Fetcher:
         return limit
 
     async def _fetch_http(
-        self, url: str, etag: str | None, last_modified: str | None, previous_hash: str | None
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        previous_hash: str | None,
+        policy: HostPolicy | None,
     ) -> FetchResult:
-        headers = {"User-Agent": self._user_agent}
+        headers = {"User-Agent": self._user_agent, **(policy.headers if policy else {})}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

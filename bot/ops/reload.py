@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.config import BotConfig, load_config
-from bot.errors import CatalystBotError
+from bot.errors import CatalystBotError, ConfigError
+from bot.ingest.edgar_access import edgar_problems
 from rules.engine import RuleEngine
 
 _LOGGER = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ class ConfigReloader:
         try:
             config = load_config(self._path)
             engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+            if edgar_problems(config):
+                raise ConfigError(" ".join(edgar_problems(config)))
         except CatalystBotError as exc:
             message = f"config reload refused, still running the previous config: {exc}"
             _LOGGER.error(message)

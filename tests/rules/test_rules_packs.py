@@ -14,14 +14,14 @@ from rules.settings import RulesSettings
 
 KINDS = {
     "export_license", "52_week_high", "leaderboard", "analyst_upgrade", "price_move",
-    "fund_position", "ai_model",
+    "fund_position", "ai_model", "insider_trade", "offering", "sec_8k",
 }
 
 
 def test_builtin_packs_validate_and_cover_every_kind() -> None:
     assert validate(RulesSettings()) == []
     engine = RuleEngine.from_settings(RulesSettings())
-    assert {rule.kind for rule in engine.rules} == KINDS
+    assert {rule.kind for rule in [*engine.rules, *engine.filing_rules]} == KINDS
     assert len(builtin_pack_files()) >= 8
 
 
