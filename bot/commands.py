@@ -12,6 +12,7 @@ from bot.config import BotConfig
 from bot.durations import parse_duration
 from bot.store.records import StoredCatalyst
 from bot.store.sqlite import Store
+from bot.suggest import did_you_mean
 from rules.engine import RuleEngine
 from rules.tickers import normalise_ticker
 
@@ -150,6 +151,9 @@ class CatalystCommands:
             raise CommandError("usage: /catalysts mute TICKER[/KIND] DURATION [reason], e.g. `mute BABA 4h earnings`")
         ticker_text, _, kind = args[0].partition("/")
         ticker = None if ticker_text == "*" else self._known(ticker_text)
+        kinds = {rule_kind for _, rule_kind, _ in self.rules()}
+        if kind and kinds and kind not in kinds:
+            raise CommandError(f"unknown kind {kind!r}{did_you_mean(kind, kinds)}: see `/catalysts rules`")
         seconds = _mute_duration(args[1])
         now = self.clock()
         mute = self.store.add_mute(ticker, kind or None, now, now + seconds, user, " ".join(args[2:]))

@@ -23,6 +23,7 @@ class LoadedRules:
 
     rules: list[Rule] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    kinds_by_id: dict[str, str] = field(default_factory=dict)  # every rule defined, enabled or not
 
 
 def builtin_pack_files() -> list[tuple[str, str]]:
@@ -55,6 +56,7 @@ def load_rules(settings: RulesSettings) -> LoadedRules:
         for origin, rule in _parse_pack(name, text, sets, loaded.errors):
             by_id.pop(rule.id, None)
             by_id[rule.id] = (origin, rule)
+    loaded.kinds_by_id = {rule_id: rule.kind for rule_id, (_, rule) in by_id.items()}
     for origin, rule in by_id.values():
         expanded = _expand_sets(origin, rule, sets, loaded.errors)
         if expanded is None or not rule.enabled:

@@ -78,6 +78,8 @@ def test_no_args_gives_todays_watchlist_catalysts(setup):
         (["unmute", "42"], "there is no mute #42"),
         (["unwatch", "BABA"], "in the config file"),
         (["BABA", "7d", "extra"], "too many arguments"),
+        (["mute", "BABA/earnigs", "4h"], "unknown kind 'earnigs'"),
+        (["mute", "BABA/price_moves", "4h"], "unknown kind 'price_moves' (did you mean 'price_move'?)"),
     ],
 )
 def test_bad_arguments_get_a_helpful_ephemeral_reply(setup, args, message):

@@ -6,12 +6,20 @@ import argparse
 import importlib
 import os
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
+from bot.durations import parse_duration
 from bot.errors import CatalystBotError
 from bot.ops.logs import configure_logging
 
 CONFIG_ENV = "CATALYST_BOT_CONFIG"
+EXIT_CODES = """exit codes:
+  0  done: every feed polled, every alert delivered (check: the config is valid)
+  1  the command ran but could not do all of its job: a feed failed or an alert is undelivered
+     (run --once), precision or recall below the minimum (backtest), the daemon unhealthy (health)
+  2  invalid config, rules or arguments, or a secret's environment variable not set: nothing was done
+"""
 SEC_USER_AGENT_ENV = "CATALYST_BOT_SEC_USER_AGENT"
 
 
@@ -31,12 +39,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="catalyst-bot", description="Watch news feeds for stock catalysts.")
+    parser = argparse.ArgumentParser(
+        prog="catalyst-bot", description="Watch news feeds for stock catalysts.", epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('catalyst-bot')}")
+    # The global flags are accepted after the command too (`run --once -v`); SUPPRESS keeps the earlier value.
+    global_flags = argparse.ArgumentParser(add_help=False)
+    global_flags.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(name: str, handler: str, help_text: str, *, config: bool = True) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(
+            name, help=help_text, description=help_text, parents=[global_flags], epilog=EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         sub.set_defaults(handler=handler)
         if config:
             sub.add_argument(
@@ -50,9 +68,17 @@ def _parser() -> argparse.ArgumentParser:
 
     run = command("run", "run:run", "poll feeds and post alerts until stopped")
     run.add_argument("--once", action="store_true", help="poll every feed once, deliver, then exit")
+    run.add_argument(
+        "--max-wait", type=parse_duration, default=120.0, metavar="DURATION",
+        help="with --once: how long to wait out rate limits and retries before giving up (default 2m)",
+    )
 
-    check = command("check", "check:check", "validate a config file without running", config=False)
-    check.add_argument("config", type=Path)
+    check = command("check", "check:check", "find every problem `run` would refuse to start with", config=False)
+    check.add_argument(
+        "config", type=Path, nargs="?", default=os.environ.get(CONFIG_ENV),
+        help=f"TOML config file (default: ${CONFIG_ENV}, else the built-in sample setup)",
+    )
+    check.add_argument("--strict", action="store_true", help="missing secrets and warnings are errors too (for CI)")
 
     history = command(
         "catalysts", "catalysts:catalysts", "a ticker's recent catalysts, or any /catalysts command (mute, mutes, watch, ...)"
@@ -79,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
 
     backtest = command("backtest", "rules:backtest", "run the rules over labelled JSON lines; print precision and recall")
     backtest.add_argument("path", type=Path)
+    backtest.add_argument("--min-precision", type=float, default=0.0, metavar="P", help="exit 1 if a kind's precision is below P")
+    backtest.add_argument("--min-recall", type=float, default=0.0, metavar="R", help="exit 1 if a kind's recall is below R")
 
     why = command("explain", "rules:explain", "show, rule by rule, what matched a headline and what blocked it")
     why.add_argument("title", nargs="?", default="", help="the headline")

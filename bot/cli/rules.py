@@ -30,7 +30,7 @@ def scan(args: argparse.Namespace) -> int:
 def backtest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
-    return run_backtest(args.path, engine, sys.stdout)
+    return run_backtest(args.path, engine, sys.stdout, min_precision=args.min_precision, min_recall=args.min_recall)
 
 
 def explain(args: argparse.Namespace) -> int:

@@ -54,8 +54,8 @@ def test_backtest_prints_scores_and_mistakes(tmp_path, capsys):
 
 
 def test_backtest_of_a_missing_file_fails(tmp_path, capsys):
-    assert main(["backtest", str(tmp_path / "absent.jsonl")]) == 1
-    assert "absent.jsonl" in capsys.readouterr().out
+    assert main(["backtest", str(tmp_path / "absent.jsonl")]) == 2  # bad input: nothing was scored
+    assert capsys.readouterr().err == f"catalyst-bot: {tmp_path / 'absent.jsonl'}: cannot read: No such file or directory\n"
 
 
 def test_explain_shows_matched_and_blocked_rules(capsys):
