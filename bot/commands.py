@@ -61,6 +61,7 @@ class Reply:
     sections: tuple[ReplySection, ...] = ()
     ephemeral: bool = False
     error: bool = False
+    narrower: str | None = None  # how to ask for less when a chat cannot show everything
 
     def as_text(self) -> str:
         lines = [self.title]
@@ -132,7 +133,11 @@ class CatalystCommands:
             ReplySection(f"{kind} ({len(group)})", tuple(_entry(catalyst) for catalyst in group))
             for kind, group in by_kind.items()
         )
-        return Reply(title=f"{label}: {len(entries)} catalyst(s) in the last {days} day(s)", sections=sections)
+        return Reply(
+            title=f"{label}: {len(entries)} catalyst(s) in the last {days} day(s)",
+            sections=sections,
+            narrower=f"ask for fewer days, e.g. `/catalysts {ticker} 1d`",
+        )
 
     def top(self) -> Reply:
         tickers = self.effective_watchlist()
