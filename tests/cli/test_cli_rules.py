@@ -141,3 +141,11 @@ async def test_universe_update_needs_a_user_agent_and_reports_http_errors(feed_s
     out = capsys.readouterr().out
     assert "User-Agent" in out and "404" in out
     assert not (tmp_path / "data" / "sec_company_tickers.json").exists()
+
+
+def test_explain_prints_a_rule_matching_twice_once_with_both_pieces_of_evidence(capsys):
+    assert main(["explain", "Alibaba rises 7% and Alibaba stock jumps 9%"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("MATCH   price_move.verb_percent [price_move] BABA (positive)")
+    assert lines[start + 1 : start + 3] == ["        evidence: Alibaba rises 7%", "        evidence: Alibaba stock jumps 9%"]
+    assert sum(line.startswith("MATCH   price_move.verb_percent") for line in lines) == 1
