@@ -75,7 +75,7 @@ def alert_header(alert: Alert) -> str:
 
 def alert_text(alert: Alert) -> str:
     """The notification text (also shown where blocks cannot be)."""
-    return clip(f"{alert_header(alert)}: {visible(alert.title)}", MAX_FALLBACK_TEXT)
+    return clip(f"{alert_header(alert)}: {feed_text(alert.title)}", MAX_FALLBACK_TEXT)
 
 
 def to_slack_blocks(alert: Alert) -> list[dict]:

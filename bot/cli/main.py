@@ -113,6 +113,13 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--summary", default="", help="the item's summary text")
     why.add_argument("--item-json", help='a whole item as JSON, e.g. \'{"title": "...", "summary": "..."}\'')
 
+    preview = command("render", "render:render", "show the exact console text, Slack blocks and Discord embed of an item's alerts")
+    preview.add_argument("title", nargs="?", default="", help="the headline")
+    preview.add_argument("--summary", default="", help="the item's summary text")
+    preview.add_argument("--item-json", help='a whole item as JSON (title, summary, link, published, ...)')
+    preview.add_argument("--surface", choices=["all", "console", "slack", "discord"], default="all",
+                         help="only this surface's payload (slack and discord: the JSON body, nothing else)")
+
     universe = command("universe", "universe:universe", "import the SEC company_tickers.json from a file, or download it")
     universe.add_argument("action", choices=["import", "update"])
     universe.add_argument("file", nargs="?", type=Path, help="for import: a company_tickers.json file")

@@ -34,6 +34,14 @@ def backtest(args: argparse.Namespace) -> int:
 
 
 def explain(args: argparse.Namespace) -> int:
+    item = item_from_args(args, "explain")
+    config = load_config(args.config)
+    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    return explain_item(item, engine, sys.stdout)
+
+
+def item_from_args(args: argparse.Namespace, command: str) -> NewsItem:
+    """The item given as a headline (with --summary) or as --item-json."""
     if args.item_json is not None:
         try:
             row = json.loads(args.item_json)
@@ -41,14 +49,13 @@ def explain(args: argparse.Namespace) -> int:
             raise CatalystBotError(f"--item-json: not JSON: {exc}") from None
         if not isinstance(row, dict):
             raise CatalystBotError("--item-json: expected a JSON object")
-        item = NewsItem.from_json_row(row, default_id="explain")
-    elif args.title:
-        item = NewsItem(id="explain", title=args.title, summary=args.summary)
-    else:
-        raise CatalystBotError("explain needs a headline or --item-json")
-    config = load_config(args.config)
-    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
-    return explain_item(item, engine, sys.stdout)
+        try:
+            return NewsItem.from_json_row(row, default_id=command, feed=command)
+        except ValueError as exc:
+            raise CatalystBotError(f"--item-json: {exc}") from None
+    if args.title:
+        return NewsItem(id=command, title=args.title, summary=args.summary, feed=command)
+    raise CatalystBotError(f"{command} needs a headline or --item-json")
 
 
 def write_scan(path: Path, engine: RuleEngine, out: TextIO) -> None:
