@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.alerts.queue import held_back
 from bot.alerts.routing import explain_routes
 from bot.config import BotConfig
+from bot.durations import format_duration
 from bot.models import Alert
 from bot.store.records import Mute
 
@@ -28,8 +29,8 @@ def route_report(alert: Alert, config: BotConfig, watchlist: list[str], mutes: l
     for route in chosen:
         hold = held_back(alert, route, now, mutes)
         fate = hold[1] if hold else (
-            f"posted after up to {route.group_wait:g}s of grouping; repeats of the same "
-            f"{'/'.join(route.cooldown_key)} within {route.cooldown:g}s are held back"
+            f"posted after up to {format_duration(route.group_wait)} of grouping; repeats of the same "
+            f"{'/'.join(route.cooldown_key)} within {format_duration(route.cooldown)} are held back"
         )
         lines.append(f"  {route.receiver}: {fate}")
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -36,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`scan ... | head`): stop quietly, as tools killed by SIGPIPE do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("--days", type=int, help="how far back for a ticker (default 7)")
 
     scan = command("scan", "rules:scan", "apply the rules to an RSS/Atom or JSON-lines file; print JSON lines")
-    scan.add_argument("path", type=Path)
+    scan.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="files to scan in turn; - for standard input")
 
     command("health", "health:health", "exit 0 if the running daemon ticked recently (for container health checks)")
 

@@ -23,7 +23,8 @@ ScanInput = tuple[str | None, NewsItem | None, str | None]  # (id, item, error)
 def scan(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
-    write_scan(args.path, engine, sys.stdout)
+    for path in args.paths:
+        write_scan(path, engine, sys.stdout)
     return 0
 
 
@@ -74,8 +75,9 @@ def write_scan(path: Path, engine: RuleEngine, out: TextIO) -> None:
 
 
 def read_scan_input(path: Path) -> Iterator[ScanInput]:
+    """`path`'s items; `-` reads standard input."""
     try:
-        data = path.read_bytes()
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as exc:
         raise CatalystBotError(f"{path}: cannot read: {exc.strerror}") from None
     if path.suffix in {".jsonl", ".json", ".ndjson"} or data.lstrip()[:1] == b"{":
