@@ -99,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     feeds = command("feeds", "feeds:feeds", "list feeds and their state, or re-enable a disabled feed")
     feeds.add_argument("action", choices=["list", "enable"])
     feeds.add_argument("name", nargs="?")
+    feeds.add_argument("--json", action="store_true", help="list: one JSON object per feed")
 
     routes = command("routes", "routes:routes", "show which receivers an alert would reach, and why")
     routes.add_argument("action", choices=["test"])

@@ -164,6 +164,11 @@ class Store:
             [(key, feed, now) for key in keys],
         )
 
+    def items_seen_by_feed(self) -> dict[str, int]:
+        """How many items each feed brought in (one `id:` key per item), within the seen-key retention."""
+        rows = self._db.execute("SELECT feed, COUNT(*) FROM seen_items WHERE item_key LIKE 'id:%' GROUP BY feed")
+        return {feed: count for feed, count in rows}
+
     def forget_seen_before(self, cutoff: float, prefix: str = "") -> int:
         """Drop seen keys (those starting with `prefix`) recorded before `cutoff`."""
         with self.transaction():
