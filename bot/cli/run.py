@@ -25,6 +25,7 @@ from bot.clock import system_clock
 from bot.commands import CatalystCommands
 from bot.config import BotConfig, load_config
 from bot.delivery.receiver import Receiver
+from bot.durations import format_duration
 from bot.ops.reload import ConfigReloader
 from bot.ops.server import OpsServer
 from bot.store.records import OutboxEntry
@@ -98,14 +99,18 @@ async def _once(bot: CatalystBot, max_wait: float) -> int:
     pending = [entry for entry in unsent if entry.status in ("pending", "sending")]
     failed = [entry for entry in unsent if entry.status == "failed"]
     for problem in report.problems:
-        print(f"catalyst-bot: feed {problem}", file=sys.stderr)
+        print(f"feed {problem}")
     if pending:
-        print(f"catalyst-bot: {len(pending)} alert(s) still pending after waiting {max_wait:g}s:", file=sys.stderr)
-    for entries in (pending, failed):
+        print(f"{len(pending)} alert(s) still pending after waiting {format_duration(max_wait)}:")
+    for entries, status in ((pending, "pending"), (failed, "not delivered")):
         reasons = Counter((e.receiver, e.reason or "waiting for the channel's rate limit") for e in entries)
         for (receiver, reason), count in reasons.items():
-            status = "pending" if entries is pending else "not delivered"
-            print(f"  {count} {status} for {receiver}: {reason}", file=sys.stderr)
+            print(f"  {count} {status} for {receiver}: {reason}")
+    if report.failed or pending or failed:
+        _LOGGER.error(
+            "run --once incomplete: %d feed(s) failed, %d alert(s) pending, %d not delivered",
+            report.failed, len(pending), len(failed),
+        )
     return EXIT_INCOMPLETE if report.failed or pending or failed else 0
 
 
@@ -134,7 +139,7 @@ async def _drive(bot: CatalystBot, config: BotConfig) -> int:
             server = OpsServer(bot.metrics, bot.health_checks, host=config.http.host, port=config.http.port)
             await server.start()
             stack.push_async_callback(server.close)
-        print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", file=sys.stderr)
+        print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", flush=True)
         await bot.run_forever(stop, reloader.reload_if_changed if reloader else None)
     return 0
 

@@ -84,7 +84,8 @@ class Store:
                 for statement in filter(str.strip, script.split(";")):
                     self._db.execute(statement)
                 self._db.execute("UPDATE schema_version SET version = ?", (version,))
-            _LOGGER.info("store migrated to schema version %d", version)
+        if current < len(MIGRATIONS):
+            _LOGGER.info("store migrated from schema version %d to %d", current, len(MIGRATIONS))
 
     # -- feeds --------------------------------------------------------------------------
 

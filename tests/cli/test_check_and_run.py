@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -121,18 +122,22 @@ def test_run_once_says_what_is_still_pending_and_exits_1(tmp_path, capsys):
     assert main(["run", "--once", "--max-wait", "1s", "-c", str(path)]) == 1
     captured = capsys.readouterr()
     assert sum(line.startswith(("▲", "▼", "●")) for line in captured.out.splitlines()) == 2
-    assert captured.err.splitlines()[-2:] == [
-        "catalyst-bot: 4 alert(s) still pending after waiting 1s:",
+    assert captured.out.splitlines()[-2:] == [
+        "4 alert(s) still pending after waiting 1s:",
         "  4 pending for console: waiting for the channel's rate limit",
     ]
+    (logged,) = [json.loads(line) for line in captured.err.splitlines() if "incomplete" in line]
+    assert (logged["level"], logged["msg"]) == (
+        "error", "run --once incomplete: 0 feed(s) failed, 4 alert(s) pending, 0 not delivered"
+    )
 
 
 def test_run_once_exits_1_when_a_feed_fails(tmp_path, capsys):
     path = write(tmp_path, SAMPLE_FEED + '[[feeds]]\nname = "broken"\nurl = "http://127.0.0.1:9/feed.xml"\n')
     assert main(["run", "--once", "-c", str(path)]) == 1
-    captured = capsys.readouterr()
-    assert "1 failed" in captured.out.splitlines()[-1]
-    assert any(line.startswith("catalyst-bot: feed broken: ") for line in captured.err.splitlines())
+    out = capsys.readouterr().out.splitlines()
+    assert "1 failed" in out[-2]
+    assert out[-1].startswith("feed broken: ")
 
 
 def test_version_and_global_flags_after_the_command(tmp_path, capsys):
