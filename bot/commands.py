@@ -121,7 +121,8 @@ class CatalystCommands:
 
     def history(self, ticker_text: str, days: int) -> Reply:
         ticker = self._known(ticker_text)
-        entries = self.store.catalysts_for(ticker, since=self.clock() - days * 86400)
+        since = self.clock() - days * 86400
+        entries = [c for c in self.store.catalysts_for(ticker, since=since) if _happened_at(c) >= since]
         name = self.known_tickers.get(ticker)
         label = f"{ticker} ({name})" if name and name != ticker else ticker
         if not entries:
@@ -143,7 +144,8 @@ class CatalystCommands:
         tickers = self.effective_watchlist()
         if not tickers:
             return Reply(title="The watchlist is empty: add a ticker with `/catalysts watch TICKER`.", ephemeral=True)
-        found = self.store.recent_catalysts(tickers, since=self.clock() - 86400, limit=TOP_LIMIT)
+        since = self.clock() - 86400
+        found = [c for c in self.store.recent_catalysts(tickers, since=since, limit=TOP_LIMIT) if _happened_at(c) >= since]
         if not found:
             return Reply(title=f"No catalysts today for the watchlist ({', '.join(tickers)}).")
         section = ReplySection(
@@ -250,6 +252,12 @@ def _single(args: list[str], usage: str) -> str:
     if len(args) != 1:
         raise CommandError(f"usage: /catalysts {usage}")
     return args[0]
+
+
+def _happened_at(catalyst: StoredCatalyst) -> float:
+    """When the news came out: its publication time, else when the bot found it. Windows are by this time
+    (the store is asked by found time, which is never earlier, so its answer holds every candidate)."""
+    return catalyst.published.timestamp() if catalyst.published else catalyst.found_at
 
 
 def _entry(catalyst: StoredCatalyst, prefix: str = "") -> ReplyEntry:

@@ -152,6 +152,5 @@ def test_run_once_on_the_default_config_shows_the_sample_catalysts(tmp_path, mon
     assert "0 new item(s)" in again.out
 
     assert main(["catalysts", "baba", "--days", "1"]) == 0
-    history = capsys.readouterr().out
-    assert history.startswith("BABA (Alibaba Group Holding): 6 catalyst(s) in the last 1 day(s)")
-    assert "fund_position (1)" in history and "Cathie Wood's Ark Invest reopens position in Alibaba" in history
+    # The sample's stories came out in September 2025: found today, they are not "the last day".
+    assert capsys.readouterr().out == "No catalysts for BABA (Alibaba Group Holding) in the last 1 day(s).\n"
