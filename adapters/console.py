@@ -26,6 +26,10 @@ def render_alert(alert: Alert) -> Text:
     text.append("  why: ", style="dim")
     text.append("; ".join(f"“{visible(span)}”" for span in alert.evidence) or "—", style="italic")
     text.append(f"  [{alert.rule}]", style="dim")
+    for ref in alert.other_sources:
+        text.append(f"\n  also reported by {visible(ref.source)}: {visible(ref.title)}", style="dim")
+        if ref.link:
+            text.append(f" {ref.link}", style="dim underline")
     return text
 
 

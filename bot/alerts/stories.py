@@ -49,7 +49,7 @@ def decide_story(route: RouteConfig, alert: Alert, messages: list[OutboxEntry], 
     if not heads:
         return StoryDecision("new")
     head = heads[-1]
-    age = now - head.created_at
+    age = _age(alert, head, now)
     if age < route.group_wait and head.status == "pending":
         return StoryDecision("group", head)
     if age >= route.cooldown:
@@ -58,6 +58,16 @@ def decide_story(route: RouteConfig, alert: Alert, messages: list[OutboxEntry], 
     if latest is not None and _is_news(alert, latest):
         return StoryDecision("follow_up", head)
     return StoryDecision("cooldown", head)
+
+
+def _age(alert: Alert, head: OutboxEntry, now: float) -> float:
+    """How far apart the two reports are: since the first was queued, or further apart when both have a
+    publication time that says so (two items found in the same poll can be months apart)."""
+    queued = now - head.created_at
+    first = head.alert
+    if alert.published is None or first is None or first.published is None:
+        return queued
+    return max(queued, abs(alert.published.timestamp() - first.published.timestamp()))
 
 
 def with_source(story: Alert, other: Alert) -> Alert:
