@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from bot.suggest import did_you_mean
 from rules.schema import Pack, PhraseGroup, Rule
 from rules.settings import RulesSettings
 
@@ -76,7 +77,7 @@ def _parse_pack(
         errors.append(f"{name}: invalid TOML: {exc}")
         return []
     except ValidationError as exc:
-        errors.append(f"{name}: {_reasons(exc)}")
+        errors.append(f"{name}: {_reasons(exc, Pack)}")
         return []
     sets.update(pack.sets)
     rules: list[tuple[str, Rule]] = []
@@ -86,7 +87,7 @@ def _parse_pack(
         try:
             rule = Rule.model_validate(raw)
         except ValidationError as exc:
-            errors.append(f"{name}: rule {rule_id}: {_reasons(exc)}")
+            errors.append(f"{name}: rule {rule_id}: {_reasons(exc, Rule)}")
             continue
         if rule.id in seen:
             errors.append(f"{name}: rule {rule.id}: defined twice in the same file")
@@ -129,10 +130,17 @@ def _expand_sets(
     return rule.model_copy(update=update)
 
 
-def _reasons(exc: ValidationError) -> str:
+def _reasons(exc: ValidationError, model: type[BaseModel]) -> str:
+    """Every problem of one rule or pack, in plain words (no pydantic wording)."""
     parts = []
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            name = str(error["loc"][-1])
+            message = "unknown field" + did_you_mean(name, model.model_fields)
+        elif error["type"] == "missing":
+            message = "required, but missing"
+        else:
+            message = error["msg"].removeprefix("Value error, ")
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts)

@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         handler = getattr(importlib.import_module(f"bot.cli.{module_name}"), function_name)
         return handler(args)
     except CatalystBotError as exc:
-        print(f"catalyst-bot: {exc}", file=sys.stderr)
+        # One form for every error: `catalyst-bot: FILE: rule ID: reason`, one line each when there are several.
+        for line in getattr(exc, "errors", None) or [str(exc)]:
+            print(f"catalyst-bot: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -89,8 +89,24 @@ def test_invalid_user_rules_exit_2_without_traceback(tmp_path, capsys):
     config.write_text(f'[rules]\npacks = ["{pack}"]\n')
     assert main(["explain", "-c", str(config), "Anything at all"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("catalyst-bot: invalid rules:") and "mine.bad" in err and "(unclosed" in err
-    assert "Traceback" not in err
+    assert err.startswith(f"catalyst-bot: {pack}: rule mine.bad: regex: bad regex '(unclosed'") and "Traceback" not in err
+
+
+def test_every_error_of_a_pack_is_reported_at_once_in_one_form_and_plain_words(tmp_path, capsys):
+    pack = tmp_path / "mine.toml"
+    pack.write_text(
+        '[[rule]]\nid = "mine.one"\nkind = "price_move"\nanyy = ["soars"]\n'
+        '[[rule]]\nid = "mine.two"\nkind = "price_move"\nregex = ["(unclosed"]\ntriggers = ["x"]\n'
+        '[[rule]]\nkind = "price_move"\nany = ["dips"]\n'
+    )
+    config = tmp_path / "bot.toml"
+    config.write_text(f'[rules]\npacks = ["{pack}"]\n')
+    assert main(["scan", "-c", str(config), str(tmp_path / "none.jsonl")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"catalyst-bot: {pack}: rule mine.one: anyy: unknown field (did you mean 'any'?)",
+        f"catalyst-bot: {pack}: rule mine.two: regex: bad regex '(unclosed': missing ), unterminated subpattern at position 0",
+        f"catalyst-bot: {pack}: rule #3: id: required, but missing",
+    ]
 
 
 def test_universe_import_makes_scan_link_a_new_company(tmp_path, capsys):
