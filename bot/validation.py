@@ -23,7 +23,7 @@ class Findings:
     missing_secrets: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def raise_for_run(self, source: Path | None) -> None:
+    def raise_for_run(self, source: Path | str | None) -> None:
         """Raise ConfigError naming every problem that keeps `run` from starting."""
         problems = self.errors + self.missing_secrets
         if len(problems) == 1:

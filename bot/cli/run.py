@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     """`catalyst-bot run [--once]`: build the bot from the config and drive it."""
     config, once = load_config(args.config), args.once
     findings = validate_config(config)
-    findings.raise_for_run(config.source)
+    findings.raise_for_run(args.config or "built-in sample setup")
     for warning in findings.warnings:
         _LOGGER.warning("config: %s", warning)
     console_receiver = ConsoleReceiver()
