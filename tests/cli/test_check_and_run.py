@@ -113,8 +113,8 @@ def test_run_once_waits_out_the_rate_limit_and_delivers_everything(tmp_path, cap
     path = write(tmp_path, SAMPLE_FEED + "[delivery.rate_limits]\nconsole = { per_second = 40.0, burst = 1 }\n")
     assert main(["run", "--once", "-c", str(path)]) == 0
     out = capsys.readouterr().out
-    assert sum(line.startswith(("▲", "▼", "●")) for line in out.splitlines()) == 6
-    assert out.splitlines()[-1].endswith("6 alert(s) queued, 1 held back (muted, grouped, repeat or quiet hours)")
+    assert sum(line.startswith(("▲", "▼", "●")) for line in out.splitlines()) == 7
+    assert out.splitlines()[-1].endswith("10 new item(s), 7 catalyst(s), 7 alert(s) queued")
 
 
 def test_run_once_says_what_is_still_pending_and_exits_1(tmp_path, capsys):
@@ -123,12 +123,12 @@ def test_run_once_says_what_is_still_pending_and_exits_1(tmp_path, capsys):
     captured = capsys.readouterr()
     assert sum(line.startswith(("▲", "▼", "●")) for line in captured.out.splitlines()) == 2
     assert captured.out.splitlines()[-2:] == [
-        "4 alert(s) still pending after waiting 1s:",
-        "  4 pending for console: waiting for the channel's rate limit",
+        "5 alert(s) still pending after waiting 1s:",
+        "  5 pending for console: waiting for the channel's rate limit",
     ]
     (logged,) = [json.loads(line) for line in captured.err.splitlines() if "incomplete" in line]
     assert (logged["level"], logged["msg"]) == (
-        "error", "run --once incomplete: 0 feed(s) failed, 4 alert(s) pending, 0 not delivered"
+        "error", "run --once incomplete: 0 feed(s) failed, 5 alert(s) pending, 0 not delivered"
     )
 
 
