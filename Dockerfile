@@ -21,8 +21,9 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY rules ./rules
-# The same install command as .ci/run.
-RUN python -m pip install --no-cache-dir -e '.[test]'
+COPY .ci/install ./.ci/install
+# The same install command as .ci/run, without the test extras.
+RUN .ci/install
 
 USER catalyst
 VOLUME ["/data"]

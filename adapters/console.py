@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from adapters.sanitise import visible
 from bot.models import Alert
 
 _ARROWS = {"positive": ("▲", "green"), "negative": ("▼", "red"), "neutral": ("●", "yellow")}
@@ -17,14 +18,18 @@ def render_alert(alert: Alert) -> Text:
     text.append(f"{arrow} {alert.ticker}", style=f"bold {colour}")
     text.append(f"  {alert.kind}", style="bold")
     text.append(f"  ({alert.direction or 'direction unknown'}, {alert.severity})\n", style="dim")
-    text.append(f"  {alert.title}\n")
+    text.append(f"  {visible(alert.title)}\n")
     when = alert.published.strftime("%Y-%m-%d %H:%M UTC") if alert.published else "time unknown"
     text.append(f"  {alert.source} · {when}\n", style="dim")
     if alert.link:
         text.append(f"  {alert.link}\n", style="dim underline")
     text.append("  why: ", style="dim")
-    text.append("; ".join(f"“{span}”" for span in alert.evidence) or "—", style="italic")
+    text.append("; ".join(f"“{visible(span)}”" for span in alert.evidence) or "—", style="italic")
     text.append(f"  [{alert.rule}]", style="dim")
+    for ref in alert.other_sources:
+        text.append(f"\n  also reported by {visible(ref.source)}: {visible(ref.title)}", style="dim")
+        if ref.link:
+            text.append(f" {ref.link}", style="dim underline")
     return text
 
 

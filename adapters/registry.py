@@ -9,16 +9,14 @@ from bot.commands import CatalystCommands
 from bot.config import BotConfig
 from bot.delivery.receiver import Receiver
 from bot.errors import MissingSecretError
+from bot.validation import missing_secret_message
 
 
 def require_env(section: str, *names: str) -> list[str]:
     """The values of the environment variables `names`; a clear error names every missing one."""
-    missing = [name for name in names if not os.environ.get(name)]
-    if missing:
-        raise MissingSecretError(
-            f"{section} is configured but the environment variable(s) {', '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} not set"
-        )
+    message = missing_secret_message(section, list(names))
+    if message:
+        raise MissingSecretError(message)
     return [os.environ[name] for name in names]
 
 
@@ -45,6 +43,6 @@ def build_receivers(config: BotConfig, console: ConsoleReceiver, commands: Catal
         )
 
         receivers.update(
-            build_discord_receivers(discord, config.routes, commands, token, dict(zip(discord.webhooks, secrets)))
+            build_discord_receivers(discord, commands, token, dict(zip(discord.webhooks, secrets)))
         )
     return receivers

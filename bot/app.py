@@ -155,11 +155,11 @@ class CatalystBot:
             self._schedule_digests(self._scheduler)
         _LOGGER.info("config reloaded: %d feed(s), %d route(s)", len(config.feeds), len(config.routes))
 
-    def notify_ops(self, message: str, dedup_key: str) -> None:
-        """Tell the operator: through `[ops] receiver` when configured, else on the terminal."""
+    def notify_ops(self, message: str, dedup_key: str, *, echo: bool = True) -> None:
+        """Tell the operator: through `[ops] receiver` when configured, else on the terminal (if `echo`)."""
         with self.store.transaction():
             queued = queue_ops_notice(self.store, self.config, message, dedup_key, self._clock())
-        if not queued:
+        if not queued and echo:
             self._on_notice(message)
 
     async def health_checks(self) -> dict[str, tuple[bool, str]]:

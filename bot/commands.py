@@ -12,6 +12,7 @@ from bot.config import BotConfig
 from bot.durations import parse_duration
 from bot.store.records import StoredCatalyst
 from bot.store.sqlite import Store
+from bot.suggest import did_you_mean
 from rules.engine import RuleEngine
 from rules.tickers import normalise_ticker
 
@@ -60,6 +61,7 @@ class Reply:
     sections: tuple[ReplySection, ...] = ()
     ephemeral: bool = False
     error: bool = False
+    narrower: str | None = None  # how to ask for less when a chat cannot show everything
 
     def as_text(self) -> str:
         lines = [self.title]
@@ -119,7 +121,8 @@ class CatalystCommands:
 
     def history(self, ticker_text: str, days: int) -> Reply:
         ticker = self._known(ticker_text)
-        entries = self.store.catalysts_for(ticker, since=self.clock() - days * 86400)
+        since = self.clock() - days * 86400
+        entries = [c for c in self.store.catalysts_for(ticker, since=since) if _happened_at(c) >= since]
         name = self.known_tickers.get(ticker)
         label = f"{ticker} ({name})" if name and name != ticker else ticker
         if not entries:
@@ -131,13 +134,18 @@ class CatalystCommands:
             ReplySection(f"{kind} ({len(group)})", tuple(_entry(catalyst) for catalyst in group))
             for kind, group in by_kind.items()
         )
-        return Reply(title=f"{label}: {len(entries)} catalyst(s) in the last {days} day(s)", sections=sections)
+        return Reply(
+            title=f"{label}: {len(entries)} catalyst(s) in the last {days} day(s)",
+            sections=sections,
+            narrower=f"ask for fewer days, e.g. `/catalysts {ticker} 1d`",
+        )
 
     def top(self) -> Reply:
         tickers = self.effective_watchlist()
         if not tickers:
             return Reply(title="The watchlist is empty: add a ticker with `/catalysts watch TICKER`.", ephemeral=True)
-        found = self.store.recent_catalysts(tickers, since=self.clock() - 86400, limit=TOP_LIMIT)
+        since = self.clock() - 86400
+        found = [c for c in self.store.recent_catalysts(tickers, since=since, limit=TOP_LIMIT) if _happened_at(c) >= since]
         if not found:
             return Reply(title=f"No catalysts today for the watchlist ({', '.join(tickers)}).")
         section = ReplySection(
@@ -150,6 +158,9 @@ class CatalystCommands:
             raise CommandError("usage: /catalysts mute TICKER[/KIND] DURATION [reason], e.g. `mute BABA 4h earnings`")
         ticker_text, _, kind = args[0].partition("/")
         ticker = None if ticker_text == "*" else self._known(ticker_text)
+        kinds = {rule_kind for _, rule_kind, _ in self.rules()}
+        if kind and kinds and kind not in kinds:
+            raise CommandError(f"unknown kind {kind!r}{did_you_mean(kind, kinds)}: see `/catalysts rules`")
         seconds = _mute_duration(args[1])
         now = self.clock()
         mute = self.store.add_mute(ticker, kind or None, now, now + seconds, user, " ".join(args[2:]))
@@ -241,6 +252,12 @@ def _single(args: list[str], usage: str) -> str:
     if len(args) != 1:
         raise CommandError(f"usage: /catalysts {usage}")
     return args[0]
+
+
+def _happened_at(catalyst: StoredCatalyst) -> float:
+    """When the news came out: its publication time, else when the bot found it. Windows are by this time
+    (the store is asked by found time, which is never earlier, so its answer holds every candidate)."""
+    return catalyst.published.timestamp() if catalyst.published else catalyst.found_at
 
 
 def _entry(catalyst: StoredCatalyst, prefix: str = "") -> ReplyEntry:

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import time
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,10 +28,12 @@ from bot.crontab import crontab_trigger
 from bot.durations import parse_duration
 from bot.errors import ConfigError
 from bot.models import Direction, Severity
+from bot.suggest import did_you_mean
 from rules.settings import RulesSettings
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
 DATA_DIR_ENV = "CATALYST_BOT_DATA_DIR"
+BUNDLED_PREFIX = "bundled:"  # a feed file shipped in the package, e.g. "bundled:sample_feed.xml"
 _SECRET_WORDS = ("token", "secret", "password", "webhook_url")
 
 
@@ -55,6 +57,8 @@ class FeedConfig(_Section):
         scheme = value.split("://", 1)[0].lower() if "://" in value else ""
         if scheme not in {"", "http", "https", "file"}:
             raise ValueError(f"unsupported URL scheme {scheme!r}: use http, https or file (or a local path)")
+        if value.startswith(BUNDLED_PREFIX) and not _bundled_file(value).is_file():
+            raise ValueError(f"no bundled feed {value.removeprefix(BUNDLED_PREFIX)!r} (try bundled:sample_feed.xml)")
         return value
 
     @property
@@ -391,9 +395,32 @@ class BotConfig(_Section):
 
     def feed_location(self, feed: FeedConfig) -> str:
         """The feed's URL, with a relative file path resolved against the config's folder."""
+        if feed.url.startswith(BUNDLED_PREFIX):
+            return str(_bundled_file(feed.url))
         if "://" in feed.url or self.source is None or Path(feed.url).is_absolute():
             return feed.url
         return str((self.source.parent / feed.url).resolve())
+
+
+def _bundled_file(url: str) -> Path:
+    name = Path(url.removeprefix(BUNDLED_PREFIX)).name
+    return Path(str(resources.files("bot") / "data" / name))
+
+
+def _field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+    """Every key (field name or alias) of `model` and the sections nested in it."""
+    seen = seen if seen is not None else set()
+    seen.add(model)
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        names.add(info.alias or name)
+        pending = [info.annotation]
+        while pending:
+            annotation = pending.pop()
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in seen:
+                names |= _field_names(annotation, seen)
+            pending.extend(get_args(annotation))
+    return names
 
 
 def load_config(path: Path | str | None = None) -> BotConfig:
@@ -434,7 +461,7 @@ def _format_errors(path: Path, exc: ValidationError) -> str:
         key = _key_path(error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            message = "unknown key"
+            message = "unknown key" + did_you_mean(str(error["loc"][-1]), _field_names(BotConfig) - {"source"})
             if any(word in str(error["loc"][-1]).lower() for word in _SECRET_WORDS):
                 message += " (secrets are never read from the file: name an environment variable, e.g. token_env)"
         lines.append(f"  {key or '(top level)'}: {message}")

@@ -26,3 +26,12 @@ def parse_duration(value: int | float | str) -> float:
     if seconds < 0:
         raise ValueError(f"duration must not be negative: {value!r}")
     return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """The way a person writes it: the largest unit that divides it exactly (14400 -> "4h", 90 -> "90s")."""
+    for unit in ("w", "d", "h", "m"):
+        size = _UNITS[unit]
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from bot.errors import CatalystBotError
 from bot.models import NewsItem
 from rules.engine import RuleEngine
 from rules.text import clean
@@ -162,17 +163,43 @@ def render(report: Report, out: TextIO) -> None:
 
 
 def load_rows(path: Path) -> list[dict]:
-    """Rows of a JSON-lines file, skipping blank lines."""
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def run_backtest(path: Path, engine: RuleEngine, out: TextIO) -> int:
-    """``catalyst-bot backtest FILE.jsonl``: print the report. Exit code 0, or 1 on bad input."""
+    """Rows of a JSON-lines file, skipping blank lines; a bad line is an error naming it."""
     try:
-        rows = load_rows(Path(path))
-    except (OSError, json.JSONDecodeError) as exc:
-        out.write(f"backtest: {path}: {exc}\n")
-        return 1
-    render(score(rows, engine), out)
-    return 0
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalystBotError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CatalystBotError(f"{path}: line {number}: not JSON: {exc}") from None
+        if not isinstance(row, dict):
+            raise CatalystBotError(f"{path}: line {number}: expected a JSON object")
+        rows.append(row)
+    return rows
+
+
+def below_minimum(report: Report, min_precision: float, min_recall: float) -> list[str]:
+    """Each kind whose precision or recall is under the minimum, as `kind: precision 0.800 < 0.900`."""
+    failures = []
+    for kind in sorted(report.kinds):
+        scores = report.kinds[kind]
+        for name, value, minimum in (("precision", scores.precision, min_precision), ("recall", scores.recall, min_recall)):
+            if value < minimum:
+                failures.append(f"{kind}: {name} {value:.3f} < {minimum:.3f}")
+    return failures
+
+
+def run_backtest(
+    path: Path, engine: RuleEngine, out: TextIO, *, min_precision: float = 0.0, min_recall: float = 0.0
+) -> int:
+    """``catalyst-bot backtest FILE.jsonl``: print the report; 1 when a kind is below a minimum."""
+    report = score(load_rows(Path(path)), engine)
+    render(report, out)
+    failures = below_minimum(report, min_precision, min_recall)
+    for failure in failures:
+        out.write(f"below the minimum: {failure}\n")
+    return 1 if failures else 0

@@ -28,7 +28,7 @@ class RuleError(CatalystBotError):
     """The configured rules are invalid; ``errors`` names each file, rule and reason."""
 
     def __init__(self, errors: list[str]) -> None:
-        super().__init__("invalid rules:\n" + "\n".join(errors))
+        super().__init__("\n".join(errors))
         self.errors = errors
 
 

@@ -23,10 +23,14 @@ def explain(item: NewsItem, engine: RuleEngine, out: TextIO) -> int:
     for trace in traces:
         rule = trace.rule
         if trace.hits:
+            # One line per (tickers, direction): a rule matching twice in an item lists both pieces of evidence.
+            merged: dict[tuple[tuple[str, ...], str | None], list[str]] = {}
             for hit in trace.hits:
-                tickers = ",".join(hit.tickers) or "-"
-                out.write(f"MATCH   {rule.id} [{rule.kind}] {tickers} ({hit.direction})\n")
-                for piece in hit.evidence:
+                evidence = merged.setdefault((tuple(hit.tickers), hit.direction), [])
+                evidence.extend(piece for piece in hit.evidence if piece not in evidence)
+            for (tickers, direction), evidence in merged.items():
+                out.write(f"MATCH   {rule.id} [{rule.kind}] {','.join(tickers) or '-'} ({direction})\n")
+                for piece in evidence:
                     out.write(f"        evidence: {piece}\n")
         elif trace.notes:
             out.write(f"BLOCKED {rule.id} [{rule.kind}]\n")

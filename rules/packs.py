@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from bot.suggest import did_you_mean
 from rules.filings import FilingRule
 from rules.schema import Pack, PhraseGroup, Rule
 from rules.settings import RulesSettings
@@ -25,6 +26,7 @@ class LoadedRules:
     rules: list[Rule] = field(default_factory=list)
     filing_rules: list[FilingRule] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    kinds_by_id: dict[str, str] = field(default_factory=dict)  # every rule defined, enabled or not
 
 
 def builtin_pack_files() -> list[tuple[str, str]]:
@@ -59,6 +61,7 @@ def load_rules(settings: RulesSettings) -> LoadedRules:
             target = filing_by_id if isinstance(rule, FilingRule) else by_id
             target.pop(rule.id, None)
             target[rule.id] = rule if isinstance(rule, FilingRule) else (origin, rule)
+    loaded.kinds_by_id = {rule_id: rule.kind for rule_id, (_, rule) in by_id.items()}
     for origin, rule in by_id.values():
         expanded = _expand_sets(origin, rule, sets, loaded.errors)
         if expanded is not None and _wanted(rule, settings):
@@ -80,7 +83,7 @@ def _parse_pack(
         errors.append(f"{name}: invalid TOML: {exc}")
         return []
     except ValidationError as exc:
-        errors.append(f"{name}: {_reasons(exc)}")
+        errors.append(f"{name}: {_reasons(exc, Pack)}")
         return []
     sets.update(pack.sets)
     rules: list[tuple[str, Rule | FilingRule]] = []
@@ -91,7 +94,7 @@ def _parse_pack(
         try:
             rule = model.model_validate(raw)
         except ValidationError as exc:
-            errors.append(f"{name}: {what} {rule_id}: {_reasons(exc)}")
+            errors.append(f"{name}: {what} {rule_id}: {_reasons(exc, Rule)}")
             continue
         if rule.id in seen:
             errors.append(f"{name}: rule {rule.id}: defined twice in the same file")
@@ -135,10 +138,17 @@ def _expand_sets(
     return rule.model_copy(update=update)
 
 
-def _reasons(exc: ValidationError) -> str:
+def _reasons(exc: ValidationError, model: type[BaseModel]) -> str:
+    """Every problem of one rule or pack, in plain words (no pydantic wording)."""
     parts = []
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            name = str(error["loc"][-1])
+            message = "unknown field" + did_you_mean(name, model.model_fields)
+        elif error["type"] == "missing":
+            message = "required, but missing"
+        else:
+            message = error["msg"].removeprefix("Value error, ")
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts)

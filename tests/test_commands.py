@@ -78,6 +78,8 @@ def test_no_args_gives_todays_watchlist_catalysts(setup):
         (["unmute", "42"], "there is no mute #42"),
         (["unwatch", "BABA"], "in the config file"),
         (["BABA", "7d", "extra"], "too many arguments"),
+        (["mute", "BABA/earnigs", "4h"], "unknown kind 'earnigs'"),
+        (["mute", "BABA/price_moves", "4h"], "unknown kind 'price_moves' (did you mean 'price_move'?)"),
     ],
 )
 def test_bad_arguments_get_a_helpful_ephemeral_reply(setup, args, message):
@@ -110,3 +112,14 @@ def test_watch_unwatch_and_rules_and_help(setup):
     rules = commands.dispatch(["rules"], user="ana")
     assert [s.heading for s in rules.sections] == ["export_license", "price_move"]
     assert "mute TICKER" in commands.dispatch(["help"], user="ana").as_text()
+
+
+def test_windows_are_by_publication_time_not_by_when_the_bot_found_it(setup):
+    store, clock, commands = setup
+    old_news = NewsItem(id="old", title="Alibaba rises 6% (last year's story)", link="https://n.example/old",
+                        published=datetime.fromtimestamp(clock() - 300 * 86400, UTC), feed="wire")
+    with store.transaction():
+        store.record_catalyst(old_news, Catalyst(kind="price_move", tickers=("BABA",), rule="r", direction="positive"), clock())
+    record(store, clock() - 600, "new", "Alibaba jumps 9%", "price_move")
+    assert [e.text for e in commands.dispatch(["BABA", "7d"], user="ana").sections[0].entries] == ["Alibaba jumps 9%"]
+    assert [e.text for e in commands.dispatch([], user="ana").sections[0].entries] == ["BABA price_move: Alibaba jumps 9%"]

@@ -6,6 +6,7 @@ import re
 
 import discord
 
+from adapters.sanitise import visible
 from bot.commands import Reply, ReplyEntry
 from bot.models import Alert, SourceRef
 
@@ -92,8 +93,8 @@ def web_url(link: str | None) -> str | None:
 
 
 def plain(text: str) -> str:
-    """Feed text shown literally: markdown escaped and @everyone / <@id> mentions defused."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(" ".join(text.split())))
+    """Feed text shown literally: format characters removed, markdown escaped, @everyone / <@id> mentions defused."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(" ".join(visible(text).split())))
 
 
 def clip(text: str, limit: int) -> str:

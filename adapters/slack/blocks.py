@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from adapters.sanitise import visible
 from bot.commands import Reply, ReplyEntry
 from bot.models import Alert
 
@@ -21,6 +22,15 @@ HISTORY_ACTION = "catalysts_history"
 MUTE_FOR = "24h"
 _ARROWS = {"positive": "▲", "negative": "▼", "neutral": "●"}
 _SAFE_URL = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+# Slack's mrkdwn has no escape character: a marker that could open or close a style (not between two
+# letters or digits, as in `52_week_high`) is shown as a look-alike that Slack does not read as markup.
+_MARKER = re.compile(r"`|(?<![^\W_])[*_~]|[*_~](?![^\W_])")
+_LOOKALIKES = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"}
+
+
+def feed_text(text: str) -> str:
+    """Feed text that cannot style a message: format characters removed, markup markers neutralised."""
+    return _MARKER.sub(lambda match: _LOOKALIKES[match.group()], visible(text))
 
 
 def escape(text: str) -> str:
@@ -65,24 +75,24 @@ def alert_header(alert: Alert) -> str:
 
 def alert_text(alert: Alert) -> str:
     """The notification text (also shown where blocks cannot be)."""
-    return clip(f"{alert_header(alert)}: {alert.title}", MAX_FALLBACK_TEXT)
+    return clip(f"{alert_header(alert)}: {feed_text(alert.title)}", MAX_FALLBACK_TEXT)
 
 
 def to_slack_blocks(alert: Alert) -> list[dict]:
     """Header, linked headline, source and time, evidence, other outlets, and the two buttons."""
     when = slack_date(alert.published) if alert.published else "time unknown"
-    meta = f"{clip(alert.source, 200)} · {when} · {alert.severity} severity · rule `{clip(alert.rule, 200)}`"
+    meta = f"{clip(feed_text(alert.source), 200)} · {when} · {alert.severity} severity · rule `{clip(alert.rule, 200)}`"
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": alert_header(alert), "emoji": False}},
-        _section(f"*{link(alert.link, clip(alert.title, MAX_TITLE))}*"),
+        _section(f"*{link(alert.link, clip(feed_text(alert.title), MAX_TITLE))}*"),
         {"type": "context", "elements": [_mrkdwn(meta)]},
     ]
     if alert.evidence:
-        why = "; ".join(f"“{clip(span, MAX_EVIDENCE)}”" for span in alert.evidence)
+        why = "; ".join(f"“{clip(feed_text(span), MAX_EVIDENCE)}”" for span in alert.evidence)
         blocks.append(_section(_cut(f"*Why:* {why}")))
     if alert.other_sources:
         lines = [
-            f"• {link(ref.link, clip(ref.source, 100))}: {clip(ref.title, 200)}"
+            f"• {link(ref.link, clip(feed_text(ref.source), 100))}: {clip(feed_text(ref.title), 200)}"
             for ref in alert.other_sources[:MAX_OTHER_SOURCES]
         ]
         hidden = len(alert.other_sources) - MAX_OTHER_SOURCES
@@ -117,7 +127,7 @@ def reply_to_blocks(reply: Reply) -> list[dict]:
                 chunk = f"{chunk}\n{line}"
         blocks.append(_section(chunk))
     if len(blocks) > MAX_BLOCKS:
-        note = "…more not shown: ask for fewer days, e.g. `/catalysts BABA 1d`"
+        note = f"…more not shown: {reply.narrower}" if reply.narrower else "…more not shown"
         blocks = blocks[: MAX_BLOCKS - 1] + [{"type": "context", "elements": [_mrkdwn(note)]}]
     return blocks
 
@@ -127,7 +137,7 @@ def text_to_blocks(text: str) -> list[dict]:
     blocks: list[dict] = []
     chunk = ""
     for line in text.splitlines() or [""]:
-        line = clip(line, MAX_SECTION_TEXT) or " "
+        line = clip(feed_text(line), MAX_SECTION_TEXT) or " "
         if chunk and len(chunk) + 1 + len(line) > MAX_SECTION_TEXT:
             blocks.append(_section(chunk))
             chunk = line
@@ -146,7 +156,7 @@ def reply_text(reply: Reply) -> str:
 def _entry_line(entry: ReplyEntry) -> str:
     arrow = _ARROWS.get(entry.direction or "", "•")
     when = f"{slack_date(entry.when)}  " if entry.when else ""
-    return f"{arrow} {when}{link(entry.link, clip(entry.text, MAX_TITLE))}"
+    return f"{arrow} {when}{link(entry.link, clip(feed_text(entry.text), MAX_TITLE))}"
 
 
 def _cut(text: str) -> str:

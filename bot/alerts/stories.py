@@ -53,7 +53,7 @@ def decide_story(route: RouteConfig, alert: Alert, messages: list[OutboxEntry], 
         return StoryDecision("new")
     head = heads[-1]
     assert head.alert is not None
-    age = now - head.created_at
+    age = _age(alert, head, now)
     if age < route.group_wait and head.status == "pending":
         return StoryDecision("group", head)
     reports = [m.alert for m in messages if m.alert is not None and head.id in (m.id, m.parent_id)]
@@ -75,6 +75,16 @@ def decide_story(route: RouteConfig, alert: Alert, messages: list[OutboxEntry], 
             f"within the {route.cooldown:g}s cooldown"
         )
     return StoryDecision("cooldown", head, why)
+
+
+def _age(alert: Alert, head: OutboxEntry, now: float) -> float:
+    """How far apart the two reports are: since the first was queued, or further apart when both have a
+    publication time that says so (two items found in the same poll can be months apart)."""
+    queued = now - head.created_at
+    first = head.alert
+    if alert.published is None or first is None or first.published is None:
+        return queued
+    return max(queued, abs(alert.published.timestamp() - first.published.timestamp()))
 
 
 def with_source(story: Alert, other: Alert) -> Alert:

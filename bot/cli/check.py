@@ -1,4 +1,4 @@
-"""`catalyst-bot check`: validate a config file and its rules without running."""
+"""`catalyst-bot check`: find every problem `run` would refuse to start with, without running."""
 
 from __future__ import annotations
 
@@ -6,23 +6,21 @@ import argparse
 import sys
 
 from bot.config import load_config
-from bot.ingest.edgar_access import edgar_problems
-from rules.engine import validate
+from bot.validation import validate_config
 
 
 def check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    problems = validate(config.rules)
-    if problems:
-        print(f"{args.config}: rule errors", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
+    name = args.config or "built-in sample setup"
+    findings = validate_config(config)
+    warnings = findings.missing_secrets + findings.warnings
+    errors, warnings = (findings.errors + warnings, []) if args.strict else (findings.errors, warnings)
+    for warning in warnings:
+        print(f"catalyst-bot: {name}: warning: {warning}", file=sys.stderr)
+    if errors:
+        print(f"catalyst-bot: {name}: {len(errors)} error(s)", file=sys.stderr)
+        for error in errors:
+            print(f"  {error}", file=sys.stderr)
         return 2
-    refusals = edgar_problems(config)
-    if refusals:
-        print(f"{args.config}: edgar", file=sys.stderr)
-        for problem in refusals:
-            print(f"  {problem}", file=sys.stderr)
-        return 2
-    print(f"{args.config}: OK ({len(config.feeds)} feed(s), {len(config.routes)} route(s))")
+    print(f"{name}: OK ({len(config.feeds)} feed(s), {len(config.route_table())} route(s))")
     return 0

@@ -16,7 +16,8 @@ from bot.ops.heartbeat import heartbeat_age
 def health(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if config.http.enabled:
-        return asyncio.run(_probe_healthz(f"http://{config.http.host}:{config.http.port}/healthz"))
+        host = f"[{config.http.host}]" if ":" in config.http.host else config.http.host  # IPv6 goes in brackets
+        return asyncio.run(_probe_healthz(f"http://{host}:{config.http.port}/healthz"))
     age = heartbeat_age(config.resolved_data_dir(), system_clock())
     limit = max(3 * config.poller.tick, 60.0)
     if age is None:

@@ -5,13 +5,22 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
+from bot.durations import parse_duration
 from bot.errors import CatalystBotError
 from bot.ops.logs import configure_logging
 
 CONFIG_ENV = "CATALYST_BOT_CONFIG"
+EXIT_CODES = """exit codes:
+  0  done: every feed polled, every alert delivered (check: the config is valid)
+  1  the command ran but could not do all of its job: a feed failed or an alert is undelivered
+     (run --once), precision or recall below the minimum (backtest), the daemon unhealthy (health)
+  2  invalid config, rules or arguments, or a secret's environment variable not set: nothing was done
+"""
 SEC_USER_AGENT_ENV = "CATALYST_BOT_SEC_USER_AGENT"
 
 
@@ -24,19 +33,35 @@ def main(argv: list[str] | None = None) -> int:
         handler = getattr(importlib.import_module(f"bot.cli.{module_name}"), function_name)
         return handler(args)
     except CatalystBotError as exc:
-        print(f"catalyst-bot: {exc}", file=sys.stderr)
+        # One form for every error: `catalyst-bot: FILE: rule ID: reason`, one line each when there are several.
+        for line in getattr(exc, "errors", None) or [str(exc)]:
+            print(f"catalyst-bot: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`scan ... | head`): stop quietly, as tools killed by SIGPIPE do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="catalyst-bot", description="Watch news feeds for stock catalysts.")
+    parser = argparse.ArgumentParser(
+        prog="catalyst-bot", description="Watch news feeds for stock catalysts.", epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('catalyst-bot')}")
+    # The global flags are accepted after the command too (`run --once -v`); SUPPRESS keeps the earlier value.
+    global_flags = argparse.ArgumentParser(add_help=False)
+    global_flags.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(name: str, handler: str, help_text: str, *, config: bool = True) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(
+            name, help=help_text, description=help_text, parents=[global_flags], epilog=EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         sub.set_defaults(handler=handler)
         if config:
             sub.add_argument(
@@ -50,9 +75,17 @@ def _parser() -> argparse.ArgumentParser:
 
     run = command("run", "run:run", "poll feeds and post alerts until stopped")
     run.add_argument("--once", action="store_true", help="poll every feed once, deliver, then exit")
+    run.add_argument(
+        "--max-wait", type=parse_duration, default=120.0, metavar="DURATION",
+        help="with --once: how long to wait out rate limits and retries before giving up (default 2m)",
+    )
 
-    check = command("check", "check:check", "validate a config file without running", config=False)
-    check.add_argument("config", type=Path)
+    check = command("check", "check:check", "find every problem `run` would refuse to start with", config=False)
+    check.add_argument(
+        "config", type=Path, nargs="?", default=os.environ.get(CONFIG_ENV),
+        help=f"TOML config file (default: ${CONFIG_ENV}, else the built-in sample setup)",
+    )
+    check.add_argument("--strict", action="store_true", help="missing secrets and warnings are errors too (for CI)")
 
     history = command(
         "catalysts", "catalysts:catalysts", "a ticker's recent catalysts, or any /catalysts command (mute, mutes, watch, ...)"
@@ -61,13 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("--days", type=int, help="how far back for a ticker (default 7)")
 
     scan = command("scan", "rules:scan", "apply the rules to an RSS/Atom or JSON-lines file; print JSON lines")
-    scan.add_argument("path", type=Path)
+    scan.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="files to scan in turn; - for standard input")
 
     command("health", "health:health", "exit 0 if the running daemon ticked recently (for container health checks)")
 
     feeds = command("feeds", "feeds:feeds", "list feeds and their state, or re-enable a disabled feed")
     feeds.add_argument("action", choices=["list", "enable"])
     feeds.add_argument("name", nargs="?")
+    feeds.add_argument("--json", action="store_true", help="list: one JSON object per feed")
 
     routes = command("routes", "routes:routes", "show which receivers an alert would reach, and why")
     routes.add_argument("action", choices=["test"])
@@ -80,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
 
     backtest = command("backtest", "rules:backtest", "run the rules over labelled JSON lines; print precision and recall")
     backtest.add_argument("path", type=Path)
+    backtest.add_argument("--min-precision", type=float, default=0.0, metavar="P", help="exit 1 if a kind's precision is below P")
+    backtest.add_argument("--min-recall", type=float, default=0.0, metavar="R", help="exit 1 if a kind's recall is below R")
 
     why = command("explain", "rules:explain", "show, rule by rule, what matched a headline and what blocked it")
     why.add_argument("title", nargs="?", default="", help="the headline")
@@ -94,6 +130,13 @@ def _parser() -> argparse.ArgumentParser:
     database.add_argument("source", nargs="?", metavar="FROM_URL", help="for copy: e.g. sqlite:///path/catalyst-bot.sqlite3")
     database.add_argument("target", nargs="?", metavar="TO_URL", help="for copy: e.g. postgresql://bot@db:5432/catalyst")
     database.add_argument("--password-env", help="for copy: the variable holding TO_URL's password (or set PGPASSWORD)")
+
+    preview = command("render", "render:render", "show the exact console text, Slack blocks and Discord embed of an item's alerts")
+    preview.add_argument("title", nargs="?", default="", help="the headline")
+    preview.add_argument("--summary", default="", help="the item's summary text")
+    preview.add_argument("--item-json", help='a whole item as JSON (title, summary, link, published, ...)')
+    preview.add_argument("--surface", choices=["all", "console", "slack", "discord"], default="all",
+                         help="only this surface's payload (slack and discord: the JSON body, nothing else)")
 
     universe = command("universe", "universe:universe", "import the SEC company_tickers.json from a file, or download it")
     universe.add_argument("action", choices=["import", "update"])

@@ -7,12 +7,18 @@ import argparse
 from bot.alerts.route_report import route_report
 from bot.clock import system_clock
 from bot.config import load_config
+from bot.errors import CatalystBotError
 from bot.models import Alert
 from bot.store.sqlite import Store
+from bot.suggest import did_you_mean
+from rules.packs import load_rules
 
 
 def routes(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    kinds = set(load_rules(config.rules).kinds_by_id.values())
+    if args.kind not in kinds:
+        raise CatalystBotError(f"--kind: unknown kind {args.kind!r}{did_you_mean(args.kind, kinds)}; the kinds: {', '.join(sorted(kinds))}")
     alert = Alert(
         ticker=args.ticker.strip().upper(),
         kind=args.kind,

@@ -26,17 +26,26 @@ ScanInput = tuple[str | None, NewsItem | None, str | None]  # (id, item, error)
 def scan(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
-    write_scan(args.path, engine, sys.stdout)
+    for path in args.paths:
+        write_scan(path, engine, sys.stdout)
     return 0
 
 
 def backtest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
-    return run_backtest(args.path, engine, sys.stdout)
+    return run_backtest(args.path, engine, sys.stdout, min_precision=args.min_precision, min_recall=args.min_recall)
 
 
 def explain(args: argparse.Namespace) -> int:
+    item = item_from_args(args, "explain")
+    config = load_config(args.config)
+    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    return explain_item(item, engine, sys.stdout)
+
+
+def item_from_args(args: argparse.Namespace, command: str) -> NewsItem:
+    """The item given as a headline (with --summary) or as --item-json."""
     if args.item_json is not None:
         try:
             row = json.loads(args.item_json)
@@ -44,14 +53,13 @@ def explain(args: argparse.Namespace) -> int:
             raise CatalystBotError(f"--item-json: not JSON: {exc}") from None
         if not isinstance(row, dict):
             raise CatalystBotError("--item-json: expected a JSON object")
-        item = NewsItem.from_json_row(row, default_id="explain")
-    elif args.title:
-        item = NewsItem(id="explain", title=args.title, summary=args.summary)
-    else:
-        raise CatalystBotError("explain needs a headline or --item-json")
-    config = load_config(args.config)
-    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
-    return explain_item(item, engine, sys.stdout)
+        try:
+            return NewsItem.from_json_row(row, default_id=command, feed=command)
+        except ValueError as exc:
+            raise CatalystBotError(f"--item-json: {exc}") from None
+    if args.title:
+        return NewsItem(id=command, title=args.title, summary=args.summary, feed=command)
+    raise CatalystBotError(f"{command} needs a headline or --item-json")
 
 
 def link(args: argparse.Namespace) -> int:
@@ -76,8 +84,9 @@ def write_scan(path: Path, engine: RuleEngine, out: TextIO) -> None:
 
 
 def read_scan_input(path: Path) -> Iterator[ScanInput]:
+    """`path`'s items; `-` reads standard input."""
     try:
-        data = path.read_bytes()
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as exc:
         raise CatalystBotError(f"{path}: cannot read: {exc.strerror}") from None
     if path.suffix in {".jsonl", ".json", ".ndjson"} or data.lstrip()[:1] == b"{":

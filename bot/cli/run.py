@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 import sys
+import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -22,29 +25,35 @@ from bot.clock import system_clock
 from bot.commands import CatalystCommands
 from bot.config import BotConfig, load_config
 from bot.delivery.receiver import Receiver
-from bot.ingest.edgar_access import edgar_problems
+from bot.durations import format_duration
 from bot.ops.reload import ConfigReloader
 from bot.ops.server import OpsServer
 from bot.ops.single_holder import start_when_holding
+from bot.store.records import OutboxEntry
 from bot.store.sqlite import Store
+from bot.validation import validate_config
 from rules.engine import RuleEngine
+
+_LOGGER = logging.getLogger(__name__)
+EXIT_INCOMPLETE = 1  # `--once` could not do all of its job: a feed failed or an alert is undelivered
 
 
 def run(args: argparse.Namespace) -> int:
     """`catalyst-bot run [--once]`: build the bot from the config and drive it."""
     config, once = load_config(args.config), args.once
-    refusals = edgar_problems(config)
-    if refusals:
-        for problem in refusals:
-            print(f"catalyst-bot run: {problem}", file=sys.stderr)
-        return 2
+    findings = validate_config(config)
+    findings.raise_for_run(args.config or "built-in sample setup")
+    for warning in findings.warnings:
+        _LOGGER.warning("config: %s", warning)
     console_receiver = ConsoleReceiver()
     store = Store.from_config(config)
     try:
         engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
         commands = CatalystCommands.for_bot(config, store, engine, system_clock)
         receivers = build_receivers(config, console_receiver, commands)
-        return asyncio.run(_run_bot(config, store, engine, receivers, console_receiver, once=once))
+        return asyncio.run(
+            _run_bot(config, store, engine, receivers, console_receiver, once=once, max_wait=args.max_wait)
+        )
     finally:
         store.close()
 
@@ -57,6 +66,7 @@ async def _run_bot(
     console_receiver: ConsoleReceiver,
     *,
     once: bool,
+    max_wait: float,
 ) -> int:
     # feedparser is CPU-bound: worker processes parse in parallel where threads would share the GIL.
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as parse_pool:
@@ -65,7 +75,7 @@ async def _run_bot(
                 config, store, engine, receivers, session, on_notice=console_receiver.notice, parse_pool=parse_pool
             )
             async with _listening(receivers, listen=not once, bot=bot):
-                return await _drive(bot, config, once=once)
+                return await (_once(bot, max_wait) if once else _drive(bot, config))
 
 
 @contextlib.asynccontextmanager
@@ -96,11 +106,43 @@ async def _cancel(task: asyncio.Task[None]) -> None:
     await asyncio.gather(task, return_exceptions=True)
 
 
-async def _drive(bot: CatalystBot, config: BotConfig, *, once: bool) -> int:
-    if once:
-        report = await _with_progress(bot)
-        print(report.summary(), file=sys.stderr)
-        return 0
+async def _once(bot: CatalystBot, max_wait: float) -> int:
+    """Poll every feed, deliver what was queued (waiting out rate limits for up to `max_wait`), say what is left."""
+    started = system_clock()
+    report = await _with_progress(bot)
+    unsent = await _deliver_the_rest(bot, started, max_wait)
+    print(report.summary())
+    pending = [entry for entry in unsent if entry.status in ("pending", "sending")]
+    failed = [entry for entry in unsent if entry.status == "failed"]
+    for problem in report.problems:
+        print(f"feed {problem}")
+    if pending:
+        print(f"{len(pending)} alert(s) still pending after waiting {format_duration(max_wait)}:")
+    for entries, status in ((pending, "pending"), (failed, "not delivered")):
+        reasons = Counter((e.receiver, e.reason or "waiting for the channel's rate limit") for e in entries)
+        for (receiver, reason), count in reasons.items():
+            print(f"  {count} {status} for {receiver}: {reason}")
+    if report.failed or pending or failed:
+        _LOGGER.error(
+            "run --once incomplete: %d feed(s) failed, %d alert(s) pending, %d not delivered",
+            report.failed, len(pending), len(failed),
+        )
+    return EXIT_INCOMPLETE if report.failed or pending or failed else 0
+
+
+async def _deliver_the_rest(bot: CatalystBot, since: float, max_wait: float) -> list[OutboxEntry]:
+    """Keep sending until nothing queued since `since` is pending, or `max_wait` is up; the rows not sent."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        entries = [e for e in bot.store.outbox_entries(since=since) if e.status in ("pending", "sending", "failed")]
+        left = deadline - time.monotonic()
+        if left <= 0 or not any(e.status != "failed" for e in entries):
+            return entries
+        await asyncio.sleep(min(0.5, left))
+        await bot.deliverer.deliver_pending(flush=True)
+
+
+async def _drive(bot: CatalystBot, config: BotConfig) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -113,7 +155,7 @@ async def _drive(bot: CatalystBot, config: BotConfig, *, once: bool) -> int:
             server = OpsServer(bot.metrics, bot.health_checks, host=config.http.host, port=config.http.port)
             await server.start()
             stack.push_async_callback(server.close)
-        print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", file=sys.stderr)
+        print(f"catalyst-bot running: {len(config.feeds)} feed(s); Ctrl-C to stop", flush=True)
         await bot.run_forever(stop, reloader.reload_if_changed if reloader else None)
     return 0
 

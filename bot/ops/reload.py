@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.config import BotConfig, load_config
-from bot.errors import CatalystBotError, ConfigError
-from bot.ingest.edgar_access import edgar_problems
+from bot.errors import CatalystBotError
+from bot.validation import validate_config
 from rules.engine import RuleEngine
 
 _LOGGER = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ class Reloadable(Protocol):
 
     def reload(self, config: BotConfig, engine: RuleEngine) -> None: ...
 
-    def notify_ops(self, message: str, dedup_key: str) -> None: ...
+    def notify_ops(self, message: str, dedup_key: str, *, echo: bool = True) -> None: ...
 
 
 class ConfigReloader:
@@ -47,13 +47,12 @@ class ConfigReloader:
         self._stamp = self._read_stamp()
         try:
             config = load_config(self._path)
+            validate_config(config).raise_for_run(config.source)
             engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
-            if edgar_problems(config):
-                raise ConfigError(" ".join(edgar_problems(config)))
         except CatalystBotError as exc:
             message = f"config reload refused, still running the previous config: {exc}"
-            _LOGGER.error(message)
-            self._bot.notify_ops(message, f"reload:{self._stamp}")
+            _LOGGER.error(message)  # the one report on the terminal; the ops receiver, if any, gets it too
+            self._bot.notify_ops(message, f"reload:{self._stamp}", echo=False)
             return False
         self._bot.reload(config, engine)
         return True

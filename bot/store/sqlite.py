@@ -114,12 +114,13 @@ class Store:
                         f"catalyst-bot understands ({len(MIGRATIONS)}): upgrade catalyst-bot"
                     )
                 if current == len(MIGRATIONS):
+                    if applied:
+                        _LOGGER.info("store migrated from schema version %d to %d", applied[0] - 1, applied[-1])
                     return applied
                 for statement in filter(str.strip, MIGRATIONS[current].split(";")):
                     self._db.execute(self._db.ddl(statement))
                 self._db.execute("UPDATE schema_version SET version = ?", (current + 1,))
             applied.append(current + 1)
-            _LOGGER.info("store migrated to schema version %d", current + 1)
 
     def table_counts(self) -> dict[str, int]:
         return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in TABLES}
@@ -253,6 +254,11 @@ class Store:
             "INSERT INTO seen_items (item_key, feed, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(key, feed, now) for key in keys],
         )
+
+    def items_seen_by_feed(self) -> dict[str, int]:
+        """How many items each feed brought in (one `id:` key per item), within the seen-key retention."""
+        rows = self._db.execute("SELECT feed, COUNT(*) FROM seen_items WHERE item_key LIKE 'id:%' GROUP BY feed")
+        return {feed: count for feed, count in rows}
 
     def forget_seen_before(self, cutoff: float, prefix: str = "") -> int:
         """Drop seen keys (those starting with `prefix`) recorded before `cutoff`."""

@@ -82,6 +82,18 @@ def test_feed_text_cannot_mention_or_format():
     assert data["fields"][3]["value"] == "“<@\u200b123456789012345678>”"
 
 
+def test_direction_controls_and_invisible_characters_are_removed():
+    alert = ALERT.model_copy(update={
+        "title": "Nvidia shares \u202eevif-ot-enif\u202c \u2066up\u2069\u200b\ufeff today",
+        "evidence": ("\u202dshares\u202c",),
+        "source": "wire\u2067b\u2069",
+    })
+    data = to_discord_embed(alert).to_dict()
+    assert data["title"] == "Nvidia shares evif-ot-enif up today"
+    assert data["fields"][2]["value"] == "wireb"
+    assert data["fields"][3]["value"] == "“shares”"
+
+
 def test_overlong_headline_is_trimmed_to_256():
     title = "Alibaba " + "surges " * 100
     data = to_discord_embed(ALERT.model_copy(update={"title": title})).to_dict()

@@ -10,8 +10,10 @@ from adapters.slack.blocks import (
     text_to_blocks,
     to_slack_blocks,
 )
-from bot.commands import Reply, ReplyEntry, ReplySection
-from bot.models import Alert, SourceRef
+from bot.clock import ManualClock
+from bot.commands import CatalystCommands, Reply, ReplyEntry, ReplySection
+from bot.models import Alert, Catalyst, NewsItem, SourceRef
+from bot.store.sqlite import Store
 from tests.fakes.slackview import mrkdwn_texts, texts, tokens, visible
 
 PUBLISHED = datetime(2025, 9, 30, 12, 10, tzinfo=UTC)
@@ -175,7 +177,30 @@ def test_long_reply_is_split_into_sections_and_capped_at_50_blocks():
     blocks = reply_to_blocks(Reply(title="many", sections=(ReplySection("all", entries),)))
     assert len(blocks) == 50
     assert all(len(block["text"]["text"]) <= 3000 for block in blocks if block["type"] == "section")
-    assert texts(blocks)[-1] == "…more not shown: ask for fewer days, e.g. `/catalysts BABA 1d`"
+    assert texts(blocks)[-1] == "…more not shown"
+
+
+def test_the_more_not_shown_note_names_the_ticker_asked_for(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    clock = ManualClock(PUBLISHED.timestamp() + 3600)
+    for n in range(400):
+        item = NewsItem(id=f"n{n}", title=f"Nvidia item {n} " + "y" * 300, link=f"https://n.example/{n}",
+                        published=PUBLISHED, feed="wire")
+        with store.transaction():
+            store.record_catalyst(item, Catalyst(kind="price_move", tickers=("NVDA",), rule="r"), clock() - n)
+    reply = CatalystCommands(store=store, clock=clock, known_tickers={"NVDA": "NVIDIA"}).dispatch(["NVDA"], "ana")
+    assert texts(reply_to_blocks(reply))[-1] == "…more not shown: ask for fewer days, e.g. `/catalysts NVDA 1d`"
+    store.close()
+
+
+def test_feed_markup_and_direction_controls_cannot_style_an_alert():
+    title = "Nvidia *soars* _today_ ~maybe~ `code` on \u202eevif-ot-enif\u202c news\u200b; 52_week_high stays"
+    blocks = to_slack_blocks(make_alert(title=title, link=None, evidence=("*soars*",), source="wire\u2066_b_\u2069"))
+    headline, meta, why = blocks[1]["text"]["text"], blocks[2]["elements"][0]["text"], blocks[3]["text"]["text"]
+    assert headline == "*Nvidia ∗soars∗ ˍtodayˍ ∼maybe∼ ˋcodeˋ on evif-ot-enif news; 52_week_high stays*"
+    assert meta.startswith("wire_bˍ · ")  # an underscore inside a word cannot open a style
+    assert why == "*Why:* “∗soars∗”"
+    assert "\u202e" not in alert_text(make_alert(title=title))
 
 
 def test_long_notice_text_is_split_at_line_ends():

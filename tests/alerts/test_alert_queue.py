@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
@@ -120,6 +121,22 @@ A = make_alert  # brevity in the table below
              (120, A("AMD", item="c")), (180, A("TSM", item="d"))],
             ["sent", "sent", "sent", "cooldown"],
             [("wire", (), None), ("wire", (), None), ("wire", (), None)],
+        ),
+        (
+            "two items found in one poll but published months apart are two stories",
+            ROUTE,
+            [(0, A(item="a").model_copy(update={"published": datetime(2025, 7, 15, 9, tzinfo=UTC)})),
+             (0, A(item="b", source="reuters").model_copy(update={"published": datetime(2025, 9, 30, 9, tzinfo=UTC)}))],
+            ["sent", "sent"],
+            [("wire", (), None), ("reuters", (), None)],
+        ),
+        (
+            "items published within group_wait of each other are still one message",
+            ROUTE,
+            [(0, A(item="a").model_copy(update={"published": datetime(2025, 9, 30, 9, tzinfo=UTC)})),
+             (0, A(item="b", source="reuters").model_copy(update={"published": datetime(2025, 9, 30, 9, 0, 20, tzinfo=UTC)}))],
+            ["sent", "grouped"],
+            [("wire", ("reuters",), None)],
         ),
         (
             "cooldown 0 and group_wait 0: every report is posted",

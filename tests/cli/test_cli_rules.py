@@ -54,8 +54,8 @@ def test_backtest_prints_scores_and_mistakes(tmp_path, capsys):
 
 
 def test_backtest_of_a_missing_file_fails(tmp_path, capsys):
-    assert main(["backtest", str(tmp_path / "absent.jsonl")]) == 1
-    assert "absent.jsonl" in capsys.readouterr().out
+    assert main(["backtest", str(tmp_path / "absent.jsonl")]) == 2  # bad input: nothing was scored
+    assert capsys.readouterr().err == f"catalyst-bot: {tmp_path / 'absent.jsonl'}: cannot read: No such file or directory\n"
 
 
 def test_explain_shows_matched_and_blocked_rules(capsys):
@@ -89,8 +89,24 @@ def test_invalid_user_rules_exit_2_without_traceback(tmp_path, capsys):
     config.write_text(f'[rules]\npacks = ["{pack}"]\n')
     assert main(["explain", "-c", str(config), "Anything at all"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("catalyst-bot: invalid rules:") and "mine.bad" in err and "(unclosed" in err
-    assert "Traceback" not in err
+    assert err.startswith(f"catalyst-bot: {pack}: rule mine.bad: regex: bad regex '(unclosed'") and "Traceback" not in err
+
+
+def test_every_error_of_a_pack_is_reported_at_once_in_one_form_and_plain_words(tmp_path, capsys):
+    pack = tmp_path / "mine.toml"
+    pack.write_text(
+        '[[rule]]\nid = "mine.one"\nkind = "price_move"\nanyy = ["soars"]\n'
+        '[[rule]]\nid = "mine.two"\nkind = "price_move"\nregex = ["(unclosed"]\ntriggers = ["x"]\n'
+        '[[rule]]\nkind = "price_move"\nany = ["dips"]\n'
+    )
+    config = tmp_path / "bot.toml"
+    config.write_text(f'[rules]\npacks = ["{pack}"]\n')
+    assert main(["scan", "-c", str(config), str(tmp_path / "none.jsonl")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"catalyst-bot: {pack}: rule mine.one: anyy: unknown field (did you mean 'any'?)",
+        f"catalyst-bot: {pack}: rule mine.two: regex: bad regex '(unclosed': missing ), unterminated subpattern at position 0",
+        f"catalyst-bot: {pack}: rule #3: id: required, but missing",
+    ]
 
 
 def test_universe_import_makes_scan_link_a_new_company(tmp_path, capsys):
@@ -137,7 +153,15 @@ async def test_universe_update_downloads_with_the_user_agent(feed_server, tmp_pa
 async def test_universe_update_needs_a_user_agent_and_reports_http_errors(feed_server, tmp_path, capsys):
     url = feed_server.status("/gone.json", 404)
     assert await asyncio.to_thread(main, ["universe", "update", "--url", url]) == 2
+    assert "--user-agent" in capsys.readouterr().err
     assert await asyncio.to_thread(main, ["universe", "update", "--url", url, "--user-agent", UA]) == 1
-    out = capsys.readouterr().out
-    assert "User-Agent" in out and "404" in out
+    assert "404" in capsys.readouterr().out
     assert not (tmp_path / "data" / "sec_company_tickers.json").exists()
+
+
+def test_explain_prints_a_rule_matching_twice_once_with_both_pieces_of_evidence(capsys):
+    assert main(["explain", "Alibaba rises 7% and Alibaba stock jumps 9%"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("MATCH   price_move.verb_percent [price_move] BABA (positive)")
+    assert lines[start + 1 : start + 3] == ["        evidence: Alibaba rises 7%", "        evidence: Alibaba stock jumps 9%"]
+    assert sum(line.startswith("MATCH   price_move.verb_percent") for line in lines) == 1

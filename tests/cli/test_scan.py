@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.cli.main import main
-from tests.paths import SAMPLE_FEED
+from tests.paths import REPO, SAMPLE_FEED
 
 
 def scan(path: Path, capsys, *extra: str) -> list[dict]:
@@ -63,3 +66,32 @@ def test_rss_file_is_scanned_item_by_item(capsys):
 def test_scan_of_a_missing_file_is_a_clear_error(tmp_path, capsys):
     assert main(["scan", str(tmp_path / "missing.jsonl")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_scan_takes_several_files_and_standard_input(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALYST_BOT_DATA_DIR", str(tmp_path / "data"))
+    first, second = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    first.write_text(json.dumps({"id": "one", "title": "Nvidia shares jump 9%"}) + "\n")
+    second.write_text(json.dumps({"id": "two", "title": "Town fair opens"}) + "\n")
+    stdin = json.dumps({"id": "three", "title": "Alibaba stock falls 7%"}) + "\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "scan", str(first), "-", str(second)],
+        input=stdin, capture_output=True, text=True, cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["id"], [c["tickers"] for c in r["catalysts"]]) for r in records] == [
+        ("one", [["NVDA"]]), ("three", [["BABA"]]), ("two", []),
+    ]
+
+
+def test_scan_into_a_closed_pipe_stops_quietly(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALYST_BOT_DATA_DIR", str(tmp_path / "data"))
+    items = tmp_path / "many.jsonl"
+    items.write_text("".join(json.dumps({"id": f"n{n}", "title": "Nvidia shares jump 9%"}) + "\n" for n in range(20000)))
+    scan = subprocess.Popen([sys.executable, "-m", "bot", "scan", str(items)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=REPO)
+    scan.stdout.readline()
+    scan.stdout.close()  # as `| head -1` does
+    assert scan.wait() == 128 + signal.SIGPIPE
+    assert scan.stderr.read() == b""

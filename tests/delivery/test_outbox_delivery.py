@@ -135,3 +135,31 @@ async def test_text_notices_need_a_receiver_that_posts_text(store):
     assert [(p.target, p.text) for p in slack.posts] == [("#ops", "feed x is silent")]
     failed = [e for e in store.outbox_entries() if e.status == "failed"]
     assert [e.reason for e in failed] == ["permanent error: the discord adapter cannot post text notices"]
+
+
+async def test_a_channel_wakes_when_its_retry_after_ends_not_on_the_next_pass(store):
+    clock = ManualClock()
+    queue(store, clock, "#a", "#a", "#a")
+    receiver = ScriptedReceiver({"#a": [RateLimited(0.4), RateLimited(0.4), RateLimited(0.4)]})
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 3))
+        clock.advance(seconds)
+
+    report = await Deliverer(store, {"slack": receiver}, clock, sleep=sleep).deliver_pending()
+    assert titles(receiver) == [("#a", "story 0"), ("#a", "story 1"), ("#a", "story 2")]
+    assert (report.sent, report.retried, slept) == (3, 3, [0.4, 0.4, 0.4])
+
+
+async def test_a_long_retry_after_is_left_to_a_later_pass(store):
+    clock = ManualClock()
+    queue(store, clock, "#a")
+    receiver = ScriptedReceiver({"#a": [RateLimited(5)]})
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    report = await Deliverer(store, {"slack": receiver}, clock, sleep=sleep).deliver_pending()
+    assert (report.sent, report.retried, slept) == (0, 1, [])

@@ -5,10 +5,15 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 
 from bot.ops.logs import configure_logging
+from bot.store.migrations import MIGRATIONS
+from tests.paths import REPO
 
 SLACK_TOKEN = "xoxb-1111-2222-abcdefghijkl"
 
@@ -47,3 +52,14 @@ def test_secrets_are_redacted_from_messages_and_exceptions(log_stream):
     first, second = lines(log_stream)
     assert first["msg"] == "auth with [redacted] and [redacted] failed"
     assert "RuntimeError: bad token [redacted]" in second["exc"]
+
+
+def test_off_a_terminal_every_stderr_line_of_run_once_is_json(tmp_path):
+    env = {**os.environ, "CATALYST_BOT_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "bot", "run", "--once", "-v"], capture_output=True, text=True, cwd=REPO, env=env)
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in done.stderr.splitlines()]
+    assert [e["msg"] for e in events if e["msg"].startswith("store migrated")] == [
+        f"store migrated from schema version 0 to {len(MIGRATIONS)}"
+    ]
+    assert done.stdout.splitlines()[-1].startswith("1 feed(s) polled: 1 changed")

@@ -74,7 +74,7 @@ async def test_reload_adds_and_drops_feeds_and_keeps_unchanged_state(feed_server
     assert (report.changed, report.not_modified) == (1, 1)
 
 
-async def test_an_invalid_file_keeps_the_old_config_and_says_why(feed_server, tmp_path, make_bot):
+async def test_an_invalid_file_keeps_the_old_config_and_says_why_once(feed_server, tmp_path, make_bot, caplog):
     url = feed_server.feed("/a.xml", rss(ORDINARY_NEWS))
     path = write_config(tmp_path / "bot.toml", tmp_path, {"a": url})
     notices: list[str] = []
@@ -83,9 +83,21 @@ async def test_an_invalid_file_keeps_the_old_config_and_says_why(feed_server, tm
     path.write_text(path.read_text() + "[[feeds]]\nname = 'b'\nurl = 'gopher://x'\n", encoding="utf-8")
     assert not reloader.reload()
     assert [feed.name for feed in bot.config.feeds] == ["a"]
-    assert len(notices) == 1
-    assert notices[0].startswith("config reload refused, still running the previous config:")
-    assert "feeds[1].url: unsupported URL scheme 'gopher'" in notices[0]
+    reports = [r.getMessage() for r in caplog.records if "reload refused" in r.getMessage()] + notices
+    assert len(reports) == 1, "one report on the terminal, not a log line and a notice"
+    assert reports[0].startswith("config reload refused, still running the previous config:")
+    assert "feeds[1].url: unsupported URL scheme 'gopher'" in reports[0]
+
+
+async def test_a_reload_runs_the_same_checks_as_check(feed_server, tmp_path, make_bot, caplog):
+    url = feed_server.feed("/a.xml", rss(ORDINARY_NEWS))
+    path = write_config(tmp_path / "bot.toml", tmp_path, {"a": url})
+    bot, _ = make_bot(load_config(path))
+    reloader = ConfigReloader(path, bot)
+    path.write_text(path.read_text() + '[[routes]]\nreceiver = "slack:#markets"\n', encoding="utf-8")
+    assert not reloader.reload()
+    assert bot.config.routes[0].receiver != "slack:#markets"
+    assert any("add an enabled [adapters.slack] section" in r.getMessage() for r in caplog.records)
 
 
 def read_until(process: subprocess.Popen, needle: str, deadline: float) -> str:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.main import main
+from bot.errors import CatalystBotError
 from rules.backtest import load_rows, run_backtest, score
 from rules.engine import RuleEngine
 from rules.settings import RulesSettings
@@ -41,8 +43,28 @@ def test_scores_hits_misses_and_optional_pairs(engine: RuleEngine, tmp_path: Pat
 
 
 def test_unreadable_file_is_an_error(engine: RuleEngine, tmp_path: Path) -> None:
-    out = io.StringIO()
-    assert run_backtest(tmp_path / "missing.jsonl", engine, out) == 1
+    with pytest.raises(CatalystBotError, match="missing.jsonl: cannot read"):
+        run_backtest(tmp_path / "missing.jsonl", engine, io.StringIO())
+
+
+def test_a_bad_line_is_named(engine: RuleEngine, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"id": "1", "title": "Intel jumps 12%", "labels": []}\n\n{"id": 2,\n')
+    assert main(["backtest", str(path)]) == 2
+    assert capsys.readouterr().err.startswith(f"catalyst-bot: {path}: line 3: not JSON: ")
+
+
+def test_backtest_fails_below_the_minimum_precision_or_recall(engine: RuleEngine, tmp_path: Path, capsys) -> None:
+    rows = [
+        {"id": "1", "title": "Intel jumps 12% on a new chief executive", "labels": [{"kind": "price_move", "ticker": "INTC"}]},
+        {"id": "2", "title": "Apple wins a design award", "labels": [{"kind": "leaderboard", "ticker": "AAPL"}]},
+    ]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    assert main(["backtest", str(path), "--min-precision", "0.9"]) == 0
+    capsys.readouterr()
+    assert main(["backtest", str(path), "--min-precision", "0.9", "--min-recall", "0.5"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "below the minimum: leaderboard: recall 0.000 < 0.500"
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared is not present")

@@ -1,0 +1,27 @@
+"""The Docker image and CI install through one command; the image gets no test extras."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from tests.paths import REPO
+
+
+def install_args(tmp_path: Path, *args: str) -> str:
+    """What `.ci/install ARGS` asks pip for, with a stand-in `python` that prints its arguments."""
+    stand_in = tmp_path / "python"
+    stand_in.write_text('#!/bin/sh\necho "$@"\n')
+    stand_in.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run([REPO / ".ci" / "install", *args], env=env, capture_output=True, text=True, check=True).stdout
+
+
+def test_the_image_installs_the_runtime_only_and_ci_adds_the_test_extras(tmp_path):
+    dockerfile = (REPO / "Dockerfile").read_text()
+    ci = (REPO / ".ci" / "run").read_text()
+    assert [line for line in dockerfile.splitlines() if line.startswith("RUN") and "install" in line] == ["RUN .ci/install"]
+    assert ".ci/install test" in ci.splitlines()[-2]
+    assert install_args(tmp_path) == "-m pip install --quiet --no-cache-dir -e .\n"
+    assert install_args(tmp_path, "test") == "-m pip install --quiet --no-cache-dir -e .[test]\n"
