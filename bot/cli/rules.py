@@ -11,14 +11,8 @@ from typing import TextIO
 
 from bot.config import load_config
 from bot.errors import CatalystBotError
-from bot.ingest.edgar import is_edgar_body, parse_edgar
-from bot.ingest.normalize import parse_feed
 from bot.models import NewsItem
-from rules.backtest import run_backtest
 from rules.engine import RuleEngine
-from rules.explain import explain as explain_item
-from rules.explain import explain_links
-from rules.text import clean
 
 ScanInput = tuple[str | None, NewsItem | None, str | None]  # (id, item, error)
 
@@ -34,6 +28,8 @@ def scan(args: argparse.Namespace) -> int:
 def backtest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    from rules.backtest import run_backtest  # each offline command loads only what it uses
+
     return run_backtest(args.path, engine, sys.stdout, min_precision=args.min_precision, min_recall=args.min_recall)
 
 
@@ -41,6 +37,8 @@ def explain(args: argparse.Namespace) -> int:
     item = item_from_args(args, "explain")
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    from rules.explain import explain as explain_item
+
     return explain_item(item, engine, sys.stdout)
 
 
@@ -65,6 +63,9 @@ def item_from_args(args: argparse.Namespace, command: str) -> NewsItem:
 def link(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    from rules.explain import explain_links
+    from rules.text import clean
+
     return explain_links(clean(args.text), engine.linker, sys.stdout)
 
 
@@ -94,6 +95,9 @@ def read_scan_input(path: Path) -> Iterator[ScanInput]:
             if line.strip():
                 yield _json_line(line, number, path.name)
         return
+    from bot.ingest.edgar import is_edgar_body, parse_edgar  # feed parsers load only for a feed file
+    from bot.ingest.normalize import parse_feed
+
     parsed = (parse_edgar if is_edgar_body(data) else parse_feed)(data, feed=path.name)
     if parsed.problem and not parsed.items:
         raise CatalystBotError(f"{path}: {parsed.problem}")
