@@ -23,9 +23,10 @@ from bot.config import BotConfig, FeedConfig, PollerConfig
 from bot.crontab import crontab_trigger
 from bot.delivery.receiver import ConnectionAware, Receiver
 from bot.delivery.sender import Deliverer
-from bot.ingest.edgar import is_edgar_feed, parse_edgar
+from bot.ingest.edgar import parse_edgar
 from bot.ingest.edgar_access import EdgarAccess
 from bot.ingest.edgar_form4 import needs_trades, submission_url, with_trades
+from bot.ingest.edgar_urls import is_edgar_feed
 from bot.ingest.edgar_watchlist import watchlist_feeds
 from bot.ingest.fetch import Fetcher, FetchResult
 from bot.ingest.normalize import parse_feed

@@ -120,7 +120,9 @@ class DigestConfig(_Section):
     @classmethod
     def _valid_cron(cls, value: str) -> str:
         try:
-            from bot.crontab import crontab_trigger  # APScheduler: loaded only for configs with digests
+            from bot.crontab import (
+                crontab_trigger,  # APScheduler: loaded only for configs with digests
+            )
 
             crontab_trigger(value)
         except ValueError as exc:

@@ -8,6 +8,7 @@ from bot.alerts.queue import held_back
 from bot.alerts.routing import explain_routes
 from bot.alerts.stories import StoryDecision, decide_story, story_key, story_window
 from bot.config import BotConfig, RouteConfig
+from bot.durations import format_duration
 from bot.models import Alert
 from bot.store.records import Mute, OutboxEntry
 
@@ -64,9 +65,9 @@ def _story_fate(route: RouteConfig, decision: StoryDecision) -> str:
     if head is None:
         follow = _FOLLOW_UPS[route.follow_ups].format(msg="the first message")
         return (
-            f"posted after up to {route.group_wait:g}s of grouping; within {route.follow_up_seconds:g}s other "
+            f"posted after up to {format_duration(route.group_wait)} of grouping; within {format_duration(route.follow_up_seconds)} other "
             f"outlets' reports of the same {'/'.join(route.cooldown_key)} are {follow}; repeats within "
-            f"{route.cooldown:g}s are held back"
+            f"{format_duration(route.cooldown)} are held back"
         )
     if decision.action == "group":
         return f"added to #{head.id} as another outlet (it is still waiting to be posted)"

@@ -28,7 +28,9 @@ def scan(args: argparse.Namespace) -> int:
 def backtest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
-    from rules.backtest import run_backtest  # each offline command loads only what it uses
+    from rules.backtest import (
+        run_backtest,  # each offline command loads only what it uses
+    )
 
     return run_backtest(args.path, engine, sys.stdout, min_precision=args.min_precision, min_recall=args.min_recall)
 
@@ -95,7 +97,10 @@ def read_scan_input(path: Path) -> Iterator[ScanInput]:
             if line.strip():
                 yield _json_line(line, number, path.name)
         return
-    from bot.ingest.edgar import is_edgar_body, parse_edgar  # feed parsers load only for a feed file
+    from bot.ingest.edgar import (  # feed parsers load only for a feed file
+        is_edgar_body,
+        parse_edgar,
+    )
     from bot.ingest.normalize import parse_feed
 
     parsed = (parse_edgar if is_edgar_body(data) else parse_feed)(data, feed=path.name)

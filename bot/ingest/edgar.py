@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
@@ -15,27 +14,12 @@ from bot.models import Filing, FilingParty, NewsItem
 _LOGGER = logging.getLogger(__name__)
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
-_ACTIONS = {"getcurrent", "getcompany"}
 # "4 - Doe Jane (0001234567) (Reporting)": form, name, CIK, role in the filing
 _CURRENT_TITLE = re.compile(r"^(?P<form>.+?) - (?P<name>.+?) \((?P<cik>\d{1,10})\) \((?P<role>[^)]+)\)\s*$")
 _ACCESSION = re.compile(r"\b(\d{10}-\d{2}-\d{6})\b")
 _ITEM = re.compile(r"\bItem (\d{1,2}\.\d{2})\b[:.]?\s*([^\n]*?)\s*(?=\bItem \d{1,2}\.\d{2}\b|\n|$)")
 _FILER_ROLES = {"reporting", "filed by", "filer"}
 _SUBJECT_ROLES = {"issuer", "subject", "subject company"}
-
-
-def is_edgar_feed(url: str) -> bool:
-    """True for EDGAR's browse-edgar Atom feeds (latest filings or one company's), on any host."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    query = {key.lower(): values[-1].lower() for key, values in parse_qs(parts.query).items()}
-    return (
-        parts.path.rstrip("/").endswith("/cgi-bin/browse-edgar")
-        and query.get("action") in _ACTIONS
-        and query.get("output") == "atom"
-    )
 
 
 def is_edgar_body(body: bytes) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from bot.config import BotConfig
-from bot.ingest.edgar import is_edgar_feed
+from bot.ingest.edgar_urls import is_edgar_feed
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -173,8 +173,8 @@ async def test_a_receiver_that_cannot_edit_gets_the_report_in_the_thread(store, 
         (
             {**ROUTE, "cooldown_key": ["ticker", "kind", "source"]},
             report("ft", "z"),
-            "posted after up to 0s of grouping; within 3600s other outlets' reports of the same ticker/kind/source "
-            "are posted in the thread of the first message; repeats within 3600s are held back",
+            "posted after up to 0s of grouping; within 1h other outlets' reports of the same ticker/kind/source "
+            "are posted in the thread of the first message; repeats within 1h are held back",
         ),
     ],
 )

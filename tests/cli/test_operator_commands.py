@@ -32,7 +32,8 @@ def test_routes_test_shows_durations_as_written(tmp_path, capsys):
     config.write_text('[[routes]]\nreceiver = "console"\ncooldown = "4h"\n', encoding="utf-8")
     assert main(["routes", "test", "--ticker", "BABA", "--kind", "price_move", "-c", str(config)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "  console: posted after up to 30s of grouping; repeats of the same ticker/kind within 4h are held back"
+        "  console: posted after up to 30s of grouping; within 4h other outlets' reports of the same ticker/kind"
+        " are posted in the thread of the first message; repeats within 4h are held back"
     )
 
 

@@ -219,15 +219,15 @@ async def test_a_403_stops_edgar_polling_with_an_ops_notice(edgar, tmp_path, mak
     assert edgar.requests[-1].headers["User-Agent"] == "Catalyst Tests desk@example.com"
 
 
-async def test_a_reload_adding_edgar_feeds_without_a_user_agent_is_refused(edgar, tmp_path, make_edgar_bot):
-    notices: list[str] = []
+async def test_a_reload_adding_edgar_feeds_without_a_user_agent_is_refused(edgar, tmp_path, make_edgar_bot, caplog):
     path = write_config(tmp_path)
-    bot, _ = make_edgar_bot(path, notices)
+    bot, _ = make_edgar_bot(path, [])
     reloader = ConfigReloader(path, bot)
     write_config(tmp_path, feeds={"sec-latest": edgar.latest_url()})
     assert reloader.reload() is False
     assert bot.config.feeds == [] and edgar.requests == []
-    assert "config reload refused" in notices[0] and "no User-Agent with a contact email" in notices[0]
+    refusals = [r.getMessage() for r in caplog.records if "config reload refused" in r.getMessage()]
+    assert len(refusals) == 1 and "no User-Agent with a contact email" in refusals[0]
 
 
 def test_run_and_check_refuse_edgar_feeds_without_a_contact_user_agent(tmp_path, capsys):

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.ingest.edgar import company_feed_url, is_edgar_feed, parse_edgar
+from bot.ingest.edgar import company_feed_url, parse_edgar
+from bot.ingest.edgar_urls import is_edgar_feed
 from bot.ingest.edgar_form4 import needs_trades, submission_url, with_trades
 from bot.models import Filing, FilingParty, InsiderTrade
 
