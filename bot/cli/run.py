@@ -9,9 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
 
-import aiohttp
 from rich.console import Console
 from rich.progress import Progress
 
@@ -22,6 +20,8 @@ from bot.clock import system_clock
 from bot.commands import CatalystCommands
 from bot.config import BotConfig, load_config
 from bot.delivery.receiver import Receiver
+from bot.ingest.fetch import poll_session
+from bot.ingest.parsepool import make_parse_pool
 from bot.ops.reload import ConfigReloader
 from bot.ops.server import OpsServer
 from bot.store.sqlite import Store
@@ -51,9 +51,9 @@ async def _run_bot(
     *,
     once: bool,
 ) -> int:
-    # feedparser is CPU-bound: worker processes parse in parallel where threads would share the GIL.
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as parse_pool:
-        async with aiohttp.ClientSession() as session:
+    # Parsing big bodies is CPU-bound: worker processes parse in parallel where threads would share the GIL.
+    with make_parse_pool(os.cpu_count() or 1) as parse_pool:
+        async with poll_session() as session:
             bot = CatalystBot(
                 config, store, engine, receivers, session, on_notice=console_receiver.notice, parse_pool=parse_pool
             )

@@ -135,6 +135,19 @@ class Store:
         columns = ", ".join(f"{column} = ?" for column in fields)
         self._db.execute(f"UPDATE feeds SET {columns} WHERE name = ?", (*fields.values(), name))
 
+    def update_feeds(self, updates: Iterable[tuple[str, dict[str, object]]]) -> None:
+        """Set columns of many feed rows (inside the caller's transaction), later updates of a row winning;
+        one statement per set of columns."""
+        merged: dict[str, dict[str, object]] = {}
+        for name, fields in updates:
+            merged[name] = {**merged[name], **fields} if name in merged else fields
+        by_columns: dict[tuple[str, ...], list[tuple[object, ...]]] = {}
+        for name, fields in merged.items():
+            by_columns.setdefault(tuple(fields), []).append((*fields.values(), name))
+        for columns, rows in by_columns.items():
+            assignments = ", ".join(f"{column} = ?" for column in columns)
+            self._db.executemany(f"UPDATE feeds SET {assignments} WHERE name = ?", rows)
+
     def enable_feed(self, name: str, now: float) -> bool:
         """Re-enable a disabled feed; returns False if there is no such feed."""
         with self.transaction():
