@@ -23,7 +23,6 @@ from pydantic import (
     model_validator,
 )
 
-from bot.crontab import crontab_trigger
 from bot.durations import parse_duration
 from bot.errors import ConfigError
 from bot.models import Direction, Severity
@@ -116,6 +115,8 @@ class DigestConfig(_Section):
     @classmethod
     def _valid_cron(cls, value: str) -> str:
         try:
+            from bot.crontab import crontab_trigger  # APScheduler: loaded only for configs with digests
+
             crontab_trigger(value)
         except ValueError as exc:
             raise ValueError(f"not a crontab expression {value!r}: {exc}") from None

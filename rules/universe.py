@@ -10,15 +10,13 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-import aiohttp
-
 from rules.tickers import Universe
 
 _LOGGER = logging.getLogger(__name__)
 
 IMPORTED_FILE = "sec_company_tickers.json"
 SEC_URL = "https://www.sec.gov/files/company_tickers.json"
-_TIMEOUT = aiohttp.ClientTimeout(total=60)
+_TIMEOUT_SECONDS = 60
 _MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -77,6 +75,8 @@ def update(url: str, user_agent: str, data_dir: Path, out: TextIO) -> int:
     if not user_agent.strip():
         out.write("universe update: the SEC asks for a User-Agent naming you and an email\n")
         return 2
+    import aiohttp  # only this command downloads: the others start without aiohttp
+
     try:
         raw = asyncio.run(_download(url, user_agent))
         count = _store(raw, data_dir)
@@ -88,8 +88,10 @@ def update(url: str, user_agent: str, data_dir: Path, out: TextIO) -> int:
 
 
 async def _download(url: str, user_agent: str) -> bytes:
+    import aiohttp
+
     headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"}
-    async with aiohttp.ClientSession(timeout=_TIMEOUT, headers=headers) as session:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=_TIMEOUT_SECONDS), headers=headers) as session:
         async with session.get(url) as response:
             response.raise_for_status()
             body = await response.content.read(_MAX_BYTES + 1)

@@ -11,11 +11,8 @@ from typing import TextIO
 
 from bot.config import load_config
 from bot.errors import CatalystBotError
-from bot.ingest.normalize import parse_feed
 from bot.models import NewsItem
-from rules.backtest import run_backtest
 from rules.engine import RuleEngine
-from rules.explain import explain as explain_item
 
 ScanInput = tuple[str | None, NewsItem | None, str | None]  # (id, item, error)
 
@@ -30,6 +27,8 @@ def scan(args: argparse.Namespace) -> int:
 def backtest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    from rules.backtest import run_backtest
+
     return run_backtest(args.path, engine, sys.stdout)
 
 
@@ -48,6 +47,8 @@ def explain(args: argparse.Namespace) -> int:
         raise CatalystBotError("explain needs a headline or --item-json")
     config = load_config(args.config)
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    from rules.explain import explain as explain_item
+
     return explain_item(item, engine, sys.stdout)
 
 
@@ -76,6 +77,8 @@ def read_scan_input(path: Path) -> Iterator[ScanInput]:
             if line.strip():
                 yield _json_line(line, number, path.name)
         return
+    from bot.ingest.normalize import parse_feed  # feed parsers load only for a feed file
+
     parsed = parse_feed(data, feed=path.name)
     if parsed.problem and not parsed.items:
         raise CatalystBotError(f"{path}: {parsed.problem}")
