@@ -82,6 +82,14 @@ class Farm:
         self.window_start: float | None = None
         self.bumped = 0
         self.churning: asyncio.Task[None] | None = None
+        self.bodies: dict[int, tuple[int, bytes]] = {}  # rendered once per generation
+
+    def body(self, index: int) -> bytes:
+        generation = self.generations[index]
+        cached = self.bodies.get(index)
+        if cached is None or cached[0] != generation:
+            cached = self.bodies[index] = (generation, render_feed(index, generation, self.items, self.headlines.get(index)))
+        return cached[1]
 
     def bump(self, index: int, catalyst: bool) -> None:
         self.generations[index] += 1
@@ -101,16 +109,16 @@ class Farm:
         self.last_request[index] = now
 
 
-async def churn(farm: Farm, feeds: int, change: float, catalyst_every: int) -> None:
-    """Give `change` of the feeds a new item each minute, spread over the seconds."""
+async def churn(farm: Farm, owned: list[int], change: float, catalyst_every: int) -> None:
+    """Give `change` of this server's feeds a new item each minute, spread over the seconds."""
     rng = random.Random(11)
     owed = 0.0
     while True:
         await asyncio.sleep(1.0)
-        owed += feeds * change / 60
+        owed += len(owned) * change / 60
         while owed >= 1:
             owed -= 1
-            farm.bump(rng.randrange(feeds), catalyst=farm.bumped % catalyst_every == 0)
+            farm.bump(rng.choice(owned), catalyst=farm.bumped % catalyst_every == 0)
 
 
 def build_app(farm: Farm) -> web.Application:
@@ -121,8 +129,7 @@ def build_app(farm: Farm) -> web.Application:
         etag = f'"{index}-{generation}"'
         if request.headers.get("If-None-Match") == etag:
             return web.Response(status=304, headers={"ETag": etag})
-        body = render_feed(index, generation, farm.items, farm.headlines.get(index))
-        return web.Response(body=body, headers={"ETag": etag}, content_type="application/rss+xml")
+        return web.Response(body=farm.body(index), headers={"ETag": etag}, content_type="application/rss+xml")
 
     async def bump(request: web.Request) -> web.Response:
         feeds, every = int(request.query["feeds"]), int(request.query["every"])
@@ -132,7 +139,9 @@ def build_app(farm: Farm) -> web.Application:
 
     async def churn_start(request: web.Request) -> web.Response:
         query = request.query
-        farm.churning = asyncio.create_task(churn(farm, int(query["feeds"]), float(query["change"]), int(query["catalyst_every"])))
+        feeds, hosts, servers, server = (int(query[key]) for key in ("feeds", "hosts", "servers", "server"))
+        owned = [index for index in range(feeds) if (index % hosts) % servers == server]
+        farm.churning = asyncio.create_task(churn(farm, owned, float(query["change"]), int(query["catalyst_every"])))
         return web.Response(text="ok")
 
     async def mark(request: web.Request) -> web.Response:
@@ -421,9 +430,14 @@ async def floor_client(urls: list[str], seconds: float, concurrency: int) -> tup
     return done / elapsed, 1000 * cpu / max(done, 1)
 
 
-def sustain(args: argparse.Namespace, port: int, hosts: list[str]) -> None:
-    urls = [f"http://{hosts[index % len(hosts)]}:{port}/feed/{index}.xml" for index in range(args.feeds)]
-    farm = f"http://{hosts[0]}:{port}"
+def sustain(args: argparse.Namespace, ports: list[int], hosts: list[str]) -> None:
+    """Host j is served by farm process j % len(ports), so each feed's state lives in one process."""
+    servers = len(ports)
+    urls = []
+    for index in range(args.feeds):
+        host = index % len(hosts)
+        urls.append(f"http://{hosts[host]}:{ports[host % servers]}/feed/{index}.xml")
+    farms = [f"http://{hosts[server]}:{ports[server]}" for server in range(servers)]
     needed = args.feeds / args.interval
     with tempfile.TemporaryDirectory(prefix="catalyst-bench-") as folder:
         config = Path(folder) / "bot.toml"
@@ -447,15 +461,23 @@ def sustain(args: argparse.Namespace, port: int, hosts: list[str]) -> None:
 
         threading.Thread(target=read_alerts, daemon=True).start()
         sampler = DaemonSampler(daemon.pid)
-        print(f"sustain: feeds={args.feeds} interval={args.interval:g}s change={args.change:.0%}/min hosts={len(hosts)} "
+        print(f"sustain: feeds={args.feeds} interval={args.interval:g}s change={args.change:.0%}/min hosts={len(hosts)} farm processes={servers} "
               f"cpus={os.cpu_count()}; warm-up {args.interval + 5:g}s (first start spreads the polls over the interval)")
         time.sleep(args.interval + 5)
-        post(f"{farm}/_mark")
-        post(f"{farm}/_churn?feeds={args.feeds}&change={args.change}&catalyst_every={args.catalyst_every}")
+        for server, farm in enumerate(farms):
+            post(f"{farm}/_mark")
+            post(f"{farm}/_churn?feeds={args.feeds}&hosts={len(hosts)}&servers={servers}&server={server}"
+                 f"&change={args.change}&catalyst_every={args.catalyst_every}")
         before = sampler.cpu()
         time.sleep(args.sustain)
         after = sampler.cpu()
-        stats = get_json(f"{farm}/_stats")
+        parts = [get_json(f"{farm}/_stats") for farm in farms]
+        stats = {
+            "requests": sum(part["requests"] for part in parts),
+            "window": max(part["window"] for part in parts),
+            "gaps": [gap for part in parts for gap in part["gaps"]],
+            "feeds_polled": sum(part["feeds_polled"] for part in parts),
+        }
         daemon.terminate()
         daemon.wait(timeout=60)
         sampler.stop()
@@ -512,6 +534,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--interval", type=float, default=60.0, help="sustain: every feed's poll interval")
     parser.add_argument("--change", type=float, default=0.05, help="sustain: share of the feeds with a new item a minute")
     parser.add_argument("--catalyst-every", type=int, default=10, help="sustain: every Nth new item is a catalyst")
+    parser.add_argument("--farm-processes", type=int, default=2, help="sustain: server processes of the farm")
     parser.add_argument("--profile", type=Path, help="sustain: write the daemon's cProfile stats to this file")
     parser.add_argument("--floor-seconds", type=float, default=10.0, help="sustain: how long the bare client runs")
     return parser.parse_args()
@@ -521,20 +544,25 @@ def main() -> None:
     args = parse_args()
     logging.basicConfig(level=logging.WARNING)
     hosts = [f"127.0.0.{number}" for number in range(1, args.hosts + 1)]
-    receive, send = multiprocessing.Pipe(duplex=False)
-    server = multiprocessing.get_context("fork").Process(
-        target=run_server, args=(hosts, args.items, send), daemon=True
-    )
-    server.start()
+    count = args.farm_processes if args.sustain else 1
+    servers, ports = [], []
+    for number in range(count):
+        receive, send = multiprocessing.Pipe(duplex=False)
+        server = multiprocessing.get_context("fork").Process(
+            target=run_server, args=(hosts[number::count], args.items, send), daemon=True
+        )
+        server.start()
+        servers.append(server)
+        ports.append(receive.recv())
     try:
-        port = receive.recv()
         if args.sustain:
-            sustain(args, port, hosts)
+            sustain(args, ports, hosts)
         else:
-            asyncio.run(bench(args, port, hosts))
+            asyncio.run(bench(args, ports[0], hosts))
     finally:
-        server.terminate()
-        server.join()
+        for server in servers:
+            server.terminate()
+            server.join()
 
 
 if __name__ == "__main__":

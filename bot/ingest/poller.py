@@ -144,7 +144,8 @@ class FeedPoller:
             "failures": 0,
             "last_error": None,
             "last_polled_at": now,
-            "next_poll_at": now + state.interval_s * (1 + self._rng.uniform(-jitter, jitter)),
+            # up to `jitter` early, never late: polls spread out and no feed waits longer than its interval
+            "next_poll_at": now + state.interval_s * (1 - self._rng.uniform(0.0, jitter)),
         }
         if result.status != "not_modified":
             fields.update(body_hash=result.body_hash, etag=result.etag, last_modified=result.last_modified)
