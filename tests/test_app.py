@@ -186,3 +186,20 @@ async def test_polls_starting_late_are_reported_with_what_to_change(feed_server,
         "polls start late: lag p95 30.0s is 50% of the poll interval (~60s) over the last 5 polls."
         " Slots were free, so the process is short of CPU: lengthen feed intervals, drop feeds, or give the bot more cores."
     ]
+
+
+async def test_a_feed_disabled_by_the_daemon_and_enabled_from_the_cli_is_polled_again(feed_server, tmp_path, make_bot):
+    url = feed_server.status("/down.xml", 500)
+    clock = ManualClock()
+    bot, _ = make_bot(make_config(tmp_path, {"down": url}, max_failures=1), clock=clock, notices=[])
+    await bot.tick()
+    await bot.drain()
+    assert bot.store.feed("down").disabled_reason.startswith("disabled after 1 consecutive failures")
+    clock.advance(7200)
+    await bot.tick()
+    await bot.drain()
+    assert feed_server.stats["/down.xml"].count == 1
+    assert bot.store.enable_feed("down", clock())  # what `catalyst-bot feeds enable down` does, from another process
+    await bot.tick()
+    await bot.drain()
+    assert feed_server.stats["/down.xml"].count == 2

@@ -81,7 +81,7 @@ class Dispatcher:
     # -- the feeds --------------------------------------------------------------------
 
     def set_feeds(self, states: Iterable[FeedState], *, spread: bool = True) -> None:
-        """Adopt the stored feed rows; a feed being polled keeps its state until the poll ends.
+        """Adopt the stored feed rows; known feeds keep their state (it is newer) unless re-enabled or moved.
 
         With `spread`, overdue feeds (first start, restart after a pause, feeds just added) are
         spread over their interval in the order they fell due, instead of all being due now.
@@ -93,7 +93,8 @@ class Dispatcher:
         overdue = []
         for name, state in wanted.items():
             known = self._states.get(name)
-            if known is not None and known.url == state.url:
+            reenabled = known is not None and known.disabled_reason is not None and state.disabled_reason is None
+            if known is not None and known.url == state.url and not reenabled:
                 self._states[name] = replace(known, interval_s=state.interval_s)
                 continue
             if state.disabled_reason is not None:
