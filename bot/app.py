@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import os
 import random
@@ -11,30 +10,27 @@ import socket
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.alerts.digest import queue_due_digests
-from bot.alerts.intake import TITLE_KEY_PREFIX, dedup_keys, ingest_items
+from bot.alerts.intake import TITLE_KEY_PREFIX
 from bot.clock import Clock, system_clock
 from bot.config import BotConfig, FeedConfig, PollerConfig
 from bot.crontab import crontab_trigger
 from bot.delivery.receiver import ConnectionAware, Receiver
 from bot.delivery.sender import Deliverer
-from bot.ingest.edgar import parse_edgar
+from bot.ingest.dispatch import Dispatcher
 from bot.ingest.edgar_access import EdgarAccess
-from bot.ingest.edgar_form4 import needs_trades, submission_url, with_trades
-from bot.ingest.edgar_urls import is_edgar_feed
 from bot.ingest.edgar_watchlist import watchlist_feeds
-from bot.ingest.fetch import Fetcher, FetchResult
-from bot.ingest.normalize import parse_feed
-from bot.models import NewsItem
+from bot.ingest.fetch import Fetcher
+from bot.ingest.poller import CycleReport, FeedPoller
 from bot.ops.heartbeat import touch_heartbeat
 from bot.ops.metrics import Metrics
 from bot.ops.notices import queue_ops_notice, queue_silent_feed_notices
-from bot.retry import backoff_delay
+from bot.store.batch import WriteBatcher
 from bot.store.records import FeedState
 from bot.store.sqlite import Store
 from rules.engine import RuleEngine
@@ -43,40 +39,21 @@ _LOGGER = logging.getLogger(__name__)
 TITLE_KEY_TTL = 2 * 86400.0
 SEEN_KEY_TTL = 90 * 86400.0
 RELOAD_CHECK_SECONDS = 5
+LAG_CHECK_SECONDS = 60.0
+# On a shared database, a due feed another worker holds is looked at again this soon (or after its interval).
+CLAIM_RETRY_SECONDS = 5.0
 DIGEST_JOB_PREFIX = "digest:"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 # Digests, silent-feed checks and ops notices are produced by whichever worker holds this lease.
 SCHEDULED_JOBS_LEASE = "scheduled-jobs"
+__all__ = ["CatalystBot", "CycleReport"]
 
 NoticeHook = Callable[[str], None]
 ProgressHook = Callable[[int, int], None]
 
 
-@dataclass
-class CycleReport:
-    """Counts for one poll cycle, printed by `run --once`."""
-
-    feeds: int = 0
-    changed: int = 0
-    not_modified: int = 0
-    failed: int = 0
-    new_items: int = 0
-    catalysts: int = 0
-    queued: int = 0
-    held_back: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"{self.feeds} feed(s) polled: {self.changed} changed, {self.not_modified} unchanged, "
-            f"{self.failed} failed; {self.new_items} new item(s), {self.catalysts} catalyst(s), "
-            f"{self.queued} alert(s) queued"
-            + (f", {self.held_back} held back (muted, grouped, repeat or quiet hours)" if self.held_back else "")
-        )
-
-
 class CatalystBot:
-    """One bot instance: polls due feeds, finds catalysts, queues and delivers alerts."""
+    """One bot instance: polls feeds as they fall due, finds catalysts, queues and delivers alerts."""
 
     def __init__(
         self,
@@ -99,16 +76,32 @@ class CatalystBot:
         self._receivers = receivers
         self._session = session
         self._clock = clock
-        self._rng = rng or random.Random()
-        self._parse_pool = parse_pool
         self._on_notice = on_notice or (lambda message: None)
-        self._in_flight: set[str] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
         self._scheduler: AsyncIOScheduler | None = None
         self._last_tick: float | None = None
+        self._last_lag_check = clock()
+        self._delivering = asyncio.Lock()
+        self._delivery_kick: asyncio.Task[None] | None = None
+        self._batcher = WriteBatcher(store)
         self._edgar = EdgarAccess(config)
-        self._edgar_blocked: str | None = None
-        self._use_poller_settings(config.poller)
+        self._poller = FeedPoller(
+            config,
+            engine,
+            self.all_feeds(config, store),
+            self._make_fetcher(config.poller),
+            store,
+            self._batcher,
+            self.metrics,
+            clock=clock,
+            rng=rng or random.Random(),
+            parse_pool=parse_pool,
+            on_notice=self._on_notice,
+            notify_ops=self.notify_ops,
+            on_queued=self._deliver_soon,
+        )
+        self._dispatcher = Dispatcher(
+            self._poll_if_claimed, concurrency=config.poller.concurrency, clock=clock, observe_lag=self.metrics.poll_lag.observe
+        )
         self.deliverer = self._make_deliverer(config)
         self._adopt(config, engine)
 
@@ -116,11 +109,13 @@ class CatalystBot:
         self.config = config
         self.engine = engine
         self._edgar.configure(config)
-        self._feeds = {feed.name: feed for feed in self.all_feeds(config, self.store)}
+        self._poller.use(config, engine, self.all_feeds(config, self.store))
+        self._batcher.flush()
         self.sync_feeds(config, self.store, self._clock())
+        self._dispatcher.set_feeds(self.store.feeds())
 
-    def _use_poller_settings(self, poller: PollerConfig) -> None:
-        self._fetcher = Fetcher(
+    def _make_fetcher(self, poller: PollerConfig) -> Fetcher:
+        return Fetcher(
             self._session,
             timeout=poller.timeout,
             max_bytes=poller.max_bytes,
@@ -128,7 +123,6 @@ class CatalystBot:
             allow_file=poller.allow_file,
             policies=[self._edgar],
         )
-        self._slots = asyncio.Semaphore(poller.concurrency)
 
     def _make_deliverer(self, config: BotConfig) -> Deliverer:
         return Deliverer.from_config(self.store, self._receivers, self._clock, config.delivery, self.metrics)
@@ -144,12 +138,13 @@ class CatalystBot:
         if config.adapters != self.config.adapters or config.store != self.config.store:
             _LOGGER.warning("config reload: adapter or store settings changed; restart to apply them")
         if config.poller != self.config.poller:
-            self._use_poller_settings(config.poller)
+            self._poller.fetcher = self._make_fetcher(config.poller)
+            self._dispatcher.concurrency = config.poller.concurrency
         if config.delivery != self.config.delivery:
             self.deliverer = self._make_deliverer(config)
-        if config.edgar != self.config.edgar and self._edgar_blocked:
+        if config.edgar != self.config.edgar and self._poller.edgar_blocked:
             _LOGGER.info("config reload: [edgar] changed, EDGAR polling resumes")
-            self._edgar_blocked = None
+            self._poller.edgar_blocked = None
         self._adopt(config, engine)
         if self._scheduler is not None:
             self._scheduler.reschedule_job("tick", trigger="interval", seconds=config.poller.tick)
@@ -204,45 +199,77 @@ class CatalystBot:
 
     async def run_once(self, progress: ProgressHook | None = None) -> CycleReport:
         """Poll every enabled feed now, whatever its schedule, then deliver what was queued."""
+        self._batcher.flush()
         states = [state for state in self.store.feeds() if state.disabled_reason is None]
         report = CycleReport()
+        slots = asyncio.Semaphore(self.config.poller.concurrency)
         done = 0
 
         async def poll_and_count(state: FeedState) -> None:
             nonlocal done
-            await self._poll(state, report)
+            async with slots:
+                await self._poller.poll(state, report)
             done += 1
             if progress:
                 progress(done, len(states))
 
         await asyncio.gather(*(poll_and_count(state) for state in states))
+        self._batcher.flush()
+        self._dispatcher.set_feeds([])  # forget the states polled before: the store has the new ones
+        self._dispatcher.set_feeds(self.store.feeds(), spread=False)
         await self.deliverer.deliver_pending(flush=True)
         return report
 
     async def tick(self) -> None:
-        """Start polls for the feeds that are due and not already being polled."""
-        self._last_tick = self._clock()
+        """Heartbeat; start what is due; pick up feeds re-enabled from the CLI; warn when polls start late."""
+        now = self._last_tick = self._clock()
         touch_heartbeat(self.config.resolved_data_dir())
-        free = self.config.poller.concurrency - len(self._in_flight)
-        if free <= 0:
-            return
-        lease = self.config.store.feed_lease
-        for state in self.store.claim_due_feeds(self.worker_id, self._clock(), free, lease):
-            if state.name in self._in_flight:
-                continue
-            self._in_flight.add(state.name)
-            task = asyncio.create_task(self._poll(state, CycleReport()))
-            self._tasks.add(task)
-            task.add_done_callback(lambda t, name=state.name: self._finished(t, name))
+        self._adopt_reenabled()
+        self._dispatcher.start_due()
+        if now - self._last_lag_check >= LAG_CHECK_SECONDS:
+            self._last_lag_check = now
+            self._check_lag()
 
-    def _finished(self, task: asyncio.Task[None], name: str) -> None:
-        self._tasks.discard(task)
-        self._in_flight.discard(name)
-        if not task.cancelled() and task.exception() is not None:
-            _LOGGER.error("poll of feed %s crashed", name, exc_info=task.exception())
+    async def _poll_if_claimed(self, state: FeedState) -> FeedState:
+        """Poll a due feed; on a shared database only once this worker wins its claim, else adopt the stored row."""
+        if not self.store.shared:
+            return await self._poller.poll(state)
+        now = self._clock()
+        claimed = self.store.claim_feed(state.name, self.worker_id, now, self.config.store.feed_lease)
+        if claimed is not None:
+            return await self._poller.poll(claimed)
+        current = self.store.feed(state.name) or state  # polled by another worker, or being polled
+        if current.next_poll_at > now:
+            return current
+        return replace(current, next_poll_at=now + min(CLAIM_RETRY_SECONDS, current.interval_s))
+
+    def _adopt_reenabled(self) -> None:
+        disabled = self._dispatcher.disabled()
+        if not disabled:
+            return
+        self._batcher.flush()
+        enabled = [state for state in map(self.store.feed, disabled) if state and state.disabled_reason is None]
+        if enabled:
+            self._dispatcher.set_feeds(self.store.feeds())
+
+    def _check_lag(self) -> None:
+        report = self._dispatcher.take_lag_report()
+        self.metrics.poll_lag_p95.set(report.p95_seconds)
+        if not report.behind:
+            return
+        advice = report.advice(self._dispatcher.concurrency, self._poller.fetcher.take_host_waits())
+        _LOGGER.warning(advice)
+        self.notify_ops(advice, f"poll-lag:{self._clock() // 3600:.0f}")  # at most one notice an hour
 
     async def deliver(self) -> None:
-        await self.deliverer.deliver_pending()
+        async with self._delivering:
+            await self.deliverer.deliver_pending()
+
+    def _deliver_soon(self) -> None:
+        """Send newly queued alerts now rather than at the next delivery tick (only while running)."""
+        if self._scheduler is not None and self._delivery_kick is None and not self._delivering.locked():
+            self._delivery_kick = asyncio.create_task(self.deliver())
+            self._delivery_kick.add_done_callback(lambda _: setattr(self, "_delivery_kick", None))
 
     def _holds_scheduled_jobs(self) -> bool:
         """True if this worker produces the digests and ops notices (it holds or renews their lease)."""
@@ -282,7 +309,7 @@ class CatalystBot:
         _LOGGER.info("housekeeping: forgot %d seen key(s)", forgotten)
 
     async def run_forever(self, stop: asyncio.Event, reload_if_changed: Callable[[], object] | None = None) -> None:
-        """Run the scheduler until `stop` is set, then stop polling and flush the outbox (bounded in time)."""
+        """Run the dispatcher and the scheduler until `stop` is set, then stop polling and flush the outbox (bounded in time)."""
         scheduler = self._scheduler = AsyncIOScheduler()
         defaults = JOB_DEFAULTS
         scheduler.add_job(self.tick, "interval", seconds=self.config.poller.tick, id="tick", **defaults)
@@ -294,17 +321,19 @@ class CatalystBot:
             scheduler.add_job(reload_if_changed, "interval", seconds=RELOAD_CHECK_SECONDS, id="reload", **defaults)
         scheduler.start()
         await self.tick()
+        dispatching = asyncio.create_task(self._dispatcher.run())
         try:
             await stop.wait()
         finally:
             scheduler.shutdown(wait=False)
             self._scheduler = None
+            dispatching.cancel()
+            await asyncio.gather(dispatching, return_exceptions=True)
             await self._shut_down()
 
     async def _shut_down(self) -> None:
-        """Cancel polls in flight (they are redone on the next start) and send what is due, within the timeout."""
-        for task in list(self._tasks):
-            task.cancel()
+        """Write the state of finished polls (those in flight were cancelled: they are redone on the next start)
+        and send what is due, within the timeout."""
         await self.drain()
         self.store.release_feeds(self.worker_id)  # other workers may poll them at once
         timeout = self.config.daemon.shutdown_timeout
@@ -316,157 +345,6 @@ class CatalystBot:
             _LOGGER.info("shutdown: flushed %d alert(s)", report.sent)
 
     async def drain(self) -> None:
-        """Wait for the polls started by `tick` to finish."""
-        while self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def _poll(self, state: FeedState, report: CycleReport) -> None:
-        edgar = is_edgar_feed(state.url)
-        if edgar and self._edgar_blocked:
-            return
-        async with self._slots:
-            result = await self._fetcher.fetch(
-                state.url, etag=state.etag, last_modified=state.last_modified, previous_hash=state.body_hash
-            )
-            report.feeds += 1
-            self.metrics.polls.labels(state.name, result.status).inc()
-            if result.status == "failed":
-                report.failed += 1
-                if edgar and result.http_status == 403:
-                    self._block_edgar(state.url, report)
-                else:
-                    self._record_failure(state, result, report)
-                return
-            if result.status != "changed":
-                report.not_modified += 1
-                with self.store.transaction():
-                    self.store.update_feed(state.name, **self._success_fields(state, result))
-                return
-            report.changed += 1
-            feed = self._feeds.get(state.name)
-            tags = tuple(feed.tags) if feed else ()
-            parser = parse_edgar if edgar else parse_feed
-            parse = functools.partial(parser, result.body or b"", feed=state.name, tags=tags, base_url=state.url)
-            parsed = await asyncio.get_running_loop().run_in_executor(self._parse_pool, parse)
-            if parsed.problem:
-                _LOGGER.warning("feed %s: %s", state.name, parsed.problem)
-                report.problems.append(f"{state.name}: {parsed.problem}")
-            items = parsed.items
-            if edgar and self.config.edgar.fetch_form4 and (state.baseline_done or not self._baseline_for(state.name)):
-                items, unread = await self._with_form4_trades(items, report)
-                if unread:  # forget the body so the next poll parses it again and retries those Form 4s
-                    result = replace(result, body_hash=None, etag=None, last_modified=None)
-            self._ingest(state, result, items, report)
-
-    async def _with_form4_trades(self, items: list[NewsItem], report: CycleReport) -> tuple[list[NewsItem], int]:
-        """Unseen Form 4s completed from their XML (transaction codes and values), within the EDGAR pace.
-
-        A Form 4 whose XML could not be fetched is left out (not marked seen); the count says how many.
-        """
-        seen = self.store.seen_keys(key for item in items for key in dedup_keys(item))
-        wanted = [i for i, item in enumerate(items) if needs_trades(item.filing) and not seen.intersection(dedup_keys(item))]
-
-        async def complete(index: int) -> None:
-            item = items[index]
-            url = submission_url(item.filing)
-            result = await self._fetcher.fetch(url) if url and not self._edgar_blocked else None
-            if result is not None and result.status == "changed":
-                items[index] = item.model_copy(update={"filing": with_trades(item.filing, result.body or b"")})
-                return
-            if result is not None and result.http_status == 403:
-                self._block_edgar(url, report)
-            elif result is not None:
-                _LOGGER.warning("Form 4 %s: cannot read %s: %s", item.filing.accession, url, result.error)
-            if url:
-                unread.add(index)
-
-        items, unread = list(items), set()
-        await asyncio.gather(*(complete(index) for index in wanted))
-        return [item for index, item in enumerate(items) if index not in unread], len(unread)
-
-    def _block_edgar(self, url: str, report: CycleReport) -> None:
-        """EDGAR answered 403 (undeclared or too fast): stop every EDGAR request and tell the operator what to fix."""
-        report.problems.append(f"EDGAR refused {url} with HTTP 403")
-        if self._edgar_blocked:
-            return
-        self._edgar_blocked = (
-            f"EDGAR polling stopped: sec.gov refused {url} with HTTP 403, its answer to clients that "
-            "do not declare themselves or go faster than 10 requests per second. Set [edgar] user_agent "
-            '(or $CATALYST_BOT_SEC_USER_AGENT) to "Your Name you@example.com", keep '
-            "[edgar] max_requests_per_second at 10 or less and make sure no other program on this "
-            "address polls sec.gov; then change the [edgar] section (the reload resumes polling) or restart."
-        )
-        _LOGGER.error(self._edgar_blocked)
-        self.notify_ops(self._edgar_blocked, f"edgar-403:{self._clock():.0f}")
-
-    def _ingest(self, state: FeedState, result: FetchResult, items: list[NewsItem], report: CycleReport) -> None:
-        now = self._clock()
-        baseline = not state.baseline_done and self._baseline_for(state.name)
-        with self.store.transaction():
-            outcome = ingest_items(self.store, self.engine, self.config, items, now, alert=not baseline)
-            fields = self._success_fields(state, result)
-            fields["baseline_done"] = 1
-            if outcome.new_items:
-                fields["last_new_item_at"] = now
-            self.store.update_feed(state.name, **fields)
-        if baseline:
-            _LOGGER.info("feed %s: baseline of %d item(s) recorded, no alerts", state.name, outcome.new_items)
-        self.metrics.items_seen.labels(state.name).inc(outcome.new_items)
-        for _, catalyst in outcome.catalysts:
-            self.metrics.catalysts.labels(catalyst.kind).inc()
-        report.new_items += outcome.new_items
-        report.catalysts += len(outcome.catalysts)
-        report.queued += outcome.queued
-        report.held_back += outcome.held_back
-
-    def _baseline_for(self, name: str) -> bool:
-        feed = self._feeds.get(name)
-        if feed is not None and feed.baseline is not None:
-            return feed.baseline
-        return self.config.poller.baseline
-
-    def _next_poll(self, state: FeedState) -> float:
-        jitter = self.config.poller.jitter
-        return self._clock() + state.interval_s * (1 + self._rng.uniform(-jitter, jitter))
-
-    def _success_fields(self, state: FeedState, result: FetchResult) -> dict[str, object]:
-        fields: dict[str, object] = {
-            "failures": 0,
-            "last_error": None,
-            "last_polled_at": self._clock(),
-            "next_poll_at": self._next_poll(state),
-        }
-        if result.status != "not_modified":
-            fields.update(body_hash=result.body_hash, etag=result.etag, last_modified=result.last_modified)
-        return fields
-
-    def _record_failure(self, state: FeedState, result: FetchResult, report: CycleReport) -> None:
-        poller = self.config.poller
-        failures = state.failures + 1
-        error = result.error or "unknown error"
-        fields: dict[str, object] = {
-            "failures": failures,
-            "last_error": error,
-            "last_polled_at": self._clock(),
-            "next_poll_at": self._clock()
-            + backoff_delay(failures, base=poller.backoff_base, cap=poller.backoff_cap, rng=self._rng),
-        }
-        if failures >= poller.max_failures:
-            fields["disabled_reason"] = f"disabled after {failures} consecutive failures; last: {error}"
-        notice = (
-            f"feed {state.name} ({state.url}) {fields['disabled_reason']}. "
-            f"Fix it, then run `catalyst-bot feeds enable {state.name}`."
-            if "disabled_reason" in fields
-            else None
-        )
-        with self.store.transaction():  # the notice is queued with the state change, or not at all
-            self.store.update_feed(state.name, **fields)
-            queued = notice is not None and queue_ops_notice(
-                self.store, self.config, notice, f"disabled:{state.name}:{self._clock():.0f}", self._clock()
-            )
-        _LOGGER.warning("feed %s failed (%d in a row): %s", state.name, failures, error, extra={"feed": state.name})
-        report.problems.append(f"{state.name}: {error}")
-        if notice is not None:
-            _LOGGER.error(notice, extra={"feed": state.name})
-            if not queued:
-                self._on_notice(notice)
+        """Wait for the polls in flight to finish and write their results."""
+        await self._dispatcher.drain()
+        self._batcher.flush()

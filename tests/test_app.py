@@ -154,3 +154,51 @@ def test_run_once_on_the_default_config_shows_the_sample_catalysts(tmp_path, mon
     assert main(["catalysts", "baba", "--days", "1"]) == 0
     # The sample's stories came out in September 2025: found today, they are not "the last day".
     assert capsys.readouterr().out == "No catalysts for BABA (Alibaba Group Holding) in the last 1 day(s).\n"
+
+
+async def test_unchanged_feeds_are_written_in_one_transaction_not_one_per_poll(feed_server, tmp_path, make_bot):
+    feeds = {f"wire{number}": feed_server.feed(f"/wire{number}.xml", rss(ORDINARY_NEWS)) for number in range(20)}
+    clock = ManualClock()
+    config = load_config(write_config(tmp_path / "bot.toml", tmp_path, feeds, interval=60, poller="jitter = 0"))
+    bot, _ = make_bot(config, clock=clock)
+    await bot.run_once()
+    begun: list[str] = []
+    bot.store._db.set_trace_callback(lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None)  # noqa: SLF001
+    clock.advance(60)
+    await bot.tick()
+    await bot.drain()
+    assert sum(stats.count for stats in feed_server.stats.values()) == 40
+    assert len(begun) == 1
+    assert {bot.store.feed(name).last_polled_at for name in feeds} == {clock()}
+
+
+async def test_polls_starting_late_are_reported_with_what_to_change(feed_server, tmp_path, make_bot):
+    feeds = {f"wire{number}": feed_server.feed(f"/wire{number}.xml", rss(ORDINARY_NEWS)) for number in range(5)}
+    clock, notices = ManualClock(), []
+    config = load_config(write_config(tmp_path / "bot.toml", tmp_path, feeds, interval=60, poller="jitter = 0"))
+    bot, _ = make_bot(config, clock=clock, notices=notices)
+    await bot.run_once()
+    clock.advance(90)  # every feed was due 30 s ago: half its interval late
+    await bot.tick()
+    await bot.drain()
+    assert notices == [
+        "polls start late: lag p95 30.0s is 50% of the poll interval (~60s) over the last 5 polls."
+        " Slots were free, so the process is short of CPU: lengthen feed intervals, drop feeds, or give the bot more cores."
+    ]
+
+
+async def test_a_feed_disabled_by_the_daemon_and_enabled_from_the_cli_is_polled_again(feed_server, tmp_path, make_bot):
+    url = feed_server.status("/down.xml", 500)
+    clock = ManualClock()
+    bot, _ = make_bot(make_config(tmp_path, {"down": url}, max_failures=1), clock=clock, notices=[])
+    await bot.tick()
+    await bot.drain()
+    assert bot.store.feed("down").disabled_reason.startswith("disabled after 1 consecutive failures")
+    clock.advance(7200)
+    await bot.tick()
+    await bot.drain()
+    assert feed_server.stats["/down.xml"].count == 1
+    assert bot.store.enable_feed("down", clock())  # what `catalyst-bot feeds enable down` does, from another process
+    await bot.tick()
+    await bot.drain()
+    assert feed_server.stats["/down.xml"].count == 2

@@ -29,7 +29,7 @@ class IngestResult:
 
 def dedup_keys(item: NewsItem) -> list[str]:
     """Keys under which an item counts as seen: its id in its feed, its link, its title."""
-    keys = [f"id:{item.feed}:{item.id}"]
+    keys = [_id_key(item)]
     link = canonical_link(item.link)
     if link:
         keys.append(f"link:{link}")
@@ -37,6 +37,10 @@ def dedup_keys(item: NewsItem) -> list[str]:
     if title:
         keys.append(f"{TITLE_KEY_PREFIX}{title}")
     return keys
+
+
+def _id_key(item: NewsItem) -> str:
+    return f"id:{item.feed}:{item.id}"
 
 
 def ingest_items(
@@ -53,6 +57,11 @@ def ingest_items(
     Call inside a store transaction so that seen marks, history and outbox land together.
     """
     result = IngestResult()
+    # Most items of a changed feed were seen on earlier polls: their id key alone says so, cheaply.
+    known = store.seen_keys(_id_key(item) for item in items)
+    items = [item for item in items if _id_key(item) not in known]
+    if not items:
+        return result
     watchlist = [*config.watchlist, *store.watched_tickers()]
     queue = AlertQueue(store, config)
     mutes = store.active_mutes(now)
@@ -62,11 +71,17 @@ def ingest_items(
         # Workers sharing a database decide new items, stories and cooldowns one at a time.
         store.lock(INGEST_LOCK)
         seen = store.seen_keys(key for keys in item_keys for key in keys)
+    new: list[tuple[NewsItem, list[str]]] = []
     for item, keys in zip(items, item_keys, strict=True):
-        if seen.intersection(keys):
-            continue
-        seen.update(keys)
-        store.mark_seen(keys, item.feed, now)
+        if not seen.intersection(keys):
+            seen.update(keys)
+            new.append((item, keys))
+    by_feed: dict[str, list[str]] = {}
+    for item, keys in new:
+        by_feed.setdefault(item.feed, []).extend(keys)
+    for feed, keys in by_feed.items():  # one statement per feed, not per item
+        store.mark_seen(keys, feed, now)
+    for item, _ in new:
         result.new_items += 1
         if not alert:
             continue

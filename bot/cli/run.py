@@ -12,9 +12,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
 
-import aiohttp
 from rich.console import Console
 from rich.progress import Progress
 
@@ -26,6 +24,8 @@ from bot.commands import CatalystCommands
 from bot.config import BotConfig, load_config
 from bot.delivery.receiver import Receiver
 from bot.durations import format_duration
+from bot.ingest.fetch import poll_session
+from bot.ingest.parsepool import make_parse_pool
 from bot.ops.reload import ConfigReloader
 from bot.ops.server import OpsServer
 from bot.ops.single_holder import start_when_holding
@@ -68,9 +68,9 @@ async def _run_bot(
     once: bool,
     max_wait: float,
 ) -> int:
-    # feedparser is CPU-bound: worker processes parse in parallel where threads would share the GIL.
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as parse_pool:
-        async with aiohttp.ClientSession() as session:
+    # Parsing big bodies is CPU-bound: worker processes parse in parallel where threads would share the GIL.
+    with make_parse_pool(os.cpu_count() or 1) as parse_pool:
+        async with poll_session() as session:
             bot = CatalystBot(
                 config, store, engine, receivers, session, on_notice=console_receiver.notice, parse_pool=parse_pool
             )

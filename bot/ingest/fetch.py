@@ -18,6 +18,9 @@ import aiohttp
 _LOGGER = logging.getLogger(__name__)
 
 _CHUNK = 64 * 1024
+USER_AGENT = "catalyst-bot/0.1 (+https://github.com/catalyst-bot)"
+# Idle keep-alive connections kept open: enough for the per-host limit of a one-host farm.
+_KEEPALIVE_SECONDS = 75.0
 
 FetchStatus = Literal["changed", "not_modified", "unchanged", "failed"]
 
@@ -59,6 +62,13 @@ def body_hash(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
+def poll_session() -> aiohttp.ClientSession:
+    """The session feeds are fetched with: the User-Agent set once, no connection cap of its own
+    (the dispatcher bounds polls in flight, the fetcher each host), DNS answers cached."""
+    connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=300, keepalive_timeout=_KEEPALIVE_SECONDS)
+    return aiohttp.ClientSession(connector=connector, headers={"User-Agent": USER_AGENT})
+
+
 class Fetcher:
     """Fetches feed URLs; never raises for network, HTTP or filesystem problems.
 
@@ -75,17 +85,25 @@ class Fetcher:
         max_bytes: int = 5_000_000,
         per_host: int = 4,
         allow_file: bool = True,
-        user_agent: str = "catalyst-bot/0.1 (+https://github.com/catalyst-bot)",
+        user_agent: str = USER_AGENT,
         policies: Sequence[HostPolicy] = (),
     ) -> None:
         self._session = session
         self._timeout = timeout
+        self._client_timeout = aiohttp.ClientTimeout(total=timeout)
+        # Sent with every request unless the session already does (see `poll_session`).
+        self._base_headers = {} if "User-Agent" in session.headers else {"User-Agent": user_agent}
         self._max_bytes = max_bytes
         self._per_host = per_host
         self._allow_file = allow_file
-        self._user_agent = user_agent
         self._host_limits: dict[str, asyncio.Semaphore] = {}
         self._policies = tuple(policies)
+        self._host_waits = 0
+
+    def take_host_waits(self) -> int:
+        """How many fetches found their host's limit full since the last call."""
+        waits, self._host_waits = self._host_waits, 0
+        return waits
 
     async def fetch(
         self,
@@ -105,7 +123,10 @@ class Fetcher:
             if not parts.hostname:
                 return _failed(f"invalid URL {url!r}: no host")
             policy = next((p for p in self._policies if p.applies_to(parts.hostname)), None)
-            async with self._host_limit(parts.hostname):
+            limit = self._host_limit(parts.hostname)
+            if limit.locked():
+                self._host_waits += 1
+            async with limit:
                 # waiting for the host's pace is not part of the timeout
                 async with policy.slot() if policy else contextlib.nullcontext():
                     return await self._fetch_http(url, etag, last_modified, previous_hash, policy)
@@ -131,15 +152,16 @@ class Fetcher:
         previous_hash: str | None,
         policy: HostPolicy | None,
     ) -> FetchResult:
-        headers = {"User-Agent": self._user_agent, **(policy.headers if policy else {})}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+        headers = self._base_headers
+        if etag or last_modified or policy:
+            headers = {**headers, **(policy.headers if policy else {})}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
         try:
-            async with asyncio.timeout(self._timeout):
-                async with self._session.get(url, headers=headers) as response:
-                    return await self._read_response(response, etag, last_modified, previous_hash)
+            async with self._session.get(url, headers=headers or None, timeout=self._client_timeout) as response:
+                return await self._read_response(response, etag, last_modified, previous_hash)
         except TimeoutError:
             return _failed(f"timed out after {self._timeout:g}s")
         except _TooLarge:

@@ -1,4 +1,4 @@
-"""Parse RSS/Atom bodies with feedparser and normalise entries into NewsItems."""
+"""Parse RSS/Atom bodies (fastfeedparser, feedparser as the fallback) and normalise entries into NewsItems."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+import fastfeedparser
 import feedparser
 from bs4 import BeautifulSoup
 from lxml import etree
@@ -41,6 +42,19 @@ _TRACKING_PARAMS = frozenset(
     "ref_src ncid cmpid".split()
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# What fastfeedparser reads differently from feedparser: base64 or escaped Atom modes, "&#X41;" references,
+# markup in Atom text constructs, non-text Atom content, RSS 1.0 item ids, core names in other namespaces
+# (media:title, dc:description...), element markup inside a title...
+_FAST_UNSAFE = re.compile(
+    rb"""mode=["']|type=["'](?:xhtml|application/)|&#X[0-9a-fA-F]|rdf:about"""
+    rb"""|<(?!content:encoded)[\w.-]+:(?:title|description|link|guid|id|summary|content)[\s/>]"""
+    rb"""|<title(?:\s[^>]*)?>[^<]*<(?!!\[CDATA|/title)"""
+)
+# Atom elements inside an RSS item (<link href=...>, <id>) are read differently too.
+_ATOM_IN_RSS = re.compile(rb"<(?:link\s[^>]*\bhref=|id>)")
+_HEAD = 1024
+# ...and bodies it decoded with the wrong charset (replacement or C1 control characters in the text).
+_MISDECODED = re.compile("[\ufffd\x80-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,9 @@ def parse_feed(
             here, not given to feedparser, which would resolve every element against it
             (a third of the parse time).
     """
+    items = _parse_fast(body, feed=feed, tags=tags, base_url=base_url)
+    if items is not None:
+        return ParsedFeed(items, None)
     try:
         parsed = feedparser.parse(
             io.BytesIO(body),  # a file object: feedparser would open a str/bytes as a path or URL
@@ -75,6 +92,65 @@ def parse_feed(
         return ParsedFeed([], f"feedparser crashed: {type(exc).__name__}: {exc}")
     items = _to_items(parsed.entries, feed=feed, tags=tags, base_url=base_url)
     return ParsedFeed(items, _describe_problem(parsed, items))
+
+
+def _parse_fast(body: bytes, *, feed: str, tags: tuple[str, ...], base_url: str | None) -> list[NewsItem] | None:
+    """Items by fastfeedparser (11-19x faster), or None when feedparser should decide: the body has a
+    construct the two read differently or is not well-formed, fastfeedparser raised or found no entries, or an entry lacks
+    what the normaliser needs (its own title, text in the right charset, a readable date)."""
+    if _FAST_UNSAFE.search(body) or (b"<rss" in body[:_HEAD] and _ATOM_IN_RSS.search(body)) or not _well_formed(body):
+        return None
+    try:
+        entries = fastfeedparser.parse(body, include_tags=False, include_media=False, include_enclosures=False).entries
+    except Exception:  # noqa: BLE001 - anything it cannot read, feedparser reads (or explains)
+        return None
+    if not entries:
+        return None
+    has_ids = b"<guid" in body or b"<id" in body
+    shaped = []
+    for entry in entries:
+        fields = _feedparser_shape(entry, has_ids)
+        if fields is None:
+            return None
+        shaped.append(fields)
+    items = _to_items(shaped, feed=feed, tags=tags, base_url=base_url)
+    return items if len(items) == len(shaped) else None
+
+
+def _well_formed(body: bytes) -> bool:
+    """fastfeedparser recovers from broken XML silently; feedparser says what was wrong (a tenth of the parse time)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        etree.fromstring(body, parser)
+    except (etree.LxmlError, ValueError):
+        return False
+    return True
+
+
+def _feedparser_shape(entry: dict, has_ids: bool) -> dict | None:
+    """A fastfeedparser entry under feedparser's names (`summary`, a UTC `published_parsed`); None if it lacks one."""
+    if not entry.get("title"):
+        return None  # feedparser picks the summary a title-less item is named by
+    if any(_MISDECODED.search(entry.get(key) or "") for key in ("title", "description")):
+        return None
+    link, guid = entry.get("link"), entry.get("id")
+    if guid and guid == link:  # fastfeedparser names an item without a guid by its link, feedparser does not
+        if has_ids and canonical_link(link) != link:
+            return None  # a real guid or a stand-in: only feedparser can tell
+        guid = guid if has_ids else None
+    fields = {"id": guid, "title": entry["title"], "link": link}
+    fields["summary"] = entry.get("description")
+    fields["content"] = entry.get("content")
+    published = entry.get("published") or entry.get("updated")
+    if published:
+        try:
+            when = datetime.fromisoformat(published)
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        fields["published_parsed"] = when.astimezone(timezone.utc).timetuple()
+    return fields
 
 
 def _to_items(

@@ -5,12 +5,19 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot.store.sqlite import Store
 
+_LAG_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 300)
 _LATENCY_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600, 4 * 3600, 24 * 3600)
 # Outbox statuses as the alerts counter reports them.
 _OUTCOMES = {
@@ -49,6 +56,15 @@ class Metrics:
             "From the item's published time to its alert being posted",
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
+        )
+        self.poll_lag = Histogram(
+            "catalyst_bot_poll_lag_seconds",
+            "From a feed's due time to the start of its poll",
+            buckets=_LAG_BUCKETS,
+            registry=self.registry,
+        )
+        self.poll_lag_p95 = Gauge(
+            "catalyst_bot_poll_lag_p95_seconds", "p95 poll lag over the last check window", registry=self.registry
         )
 
     def watch_outbox(self, store: Store) -> None:

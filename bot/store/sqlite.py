@@ -189,20 +189,19 @@ class Store:
         )
         return [records.feed_state(row) for row in rows]
 
-    def claim_due_feeds(self, worker: str, now: float, limit: int, lease: float) -> list[FeedState]:
-        """Take up to `limit` due feeds for `worker` until `now + lease`, oldest first.
+    def claim_feed(self, name: str, worker: str, now: float, lease: float) -> FeedState | None:
+        """Take the due feed `name` for `worker` until `now + lease`; None if another worker holds it or it is not due.
 
-        Feeds another worker holds are skipped (not waited for); a claim ends when the poll's
-        `update_feed` sets the next poll time, or when its lease runs out (the worker died).
+        A claim ends when the poll's `update_feed` sets the next poll time, or when its lease runs
+        out (the worker died).
         """
         with self.transaction():
-            rows = self._db.execute(
-                "UPDATE feeds SET claimed_by = ?, claimed_until = ? WHERE name IN (SELECT name FROM feeds"
-                " WHERE disabled_reason IS NULL AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)"
-                f" ORDER BY next_poll_at, name LIMIT ?{self._db.skip_locked}) RETURNING *",
-                (worker, now + lease, now, now, limit),
-            ).fetchall()
-        return sorted((records.feed_state(row) for row in rows), key=lambda state: (state.next_poll_at, state.name))
+            row = self._db.execute(
+                "UPDATE feeds SET claimed_by = ?, claimed_until = ? WHERE name = ? AND disabled_reason IS NULL"
+                " AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) RETURNING *",
+                (worker, now + lease, name, now, now),
+            ).fetchone()
+        return records.feed_state(row) if row else None
 
     def release_feeds(self, worker: str) -> None:
         """Give up the claims of a worker that stops without polling them."""
@@ -225,6 +224,19 @@ class Store:
             fields = {**fields, "claimed_by": None, "claimed_until": None}
         columns = ", ".join(f"{column} = ?" for column in fields)
         self._db.execute(f"UPDATE feeds SET {columns} WHERE name = ?", (*fields.values(), name))
+
+    def update_feeds(self, updates: Iterable[tuple[str, dict[str, object]]]) -> None:
+        """Set columns of many feed rows (inside the caller's transaction), later updates of a row winning;
+        one statement per set of columns."""
+        merged: dict[str, dict[str, object]] = {}
+        for name, fields in updates:
+            merged[name] = {**merged[name], **fields} if name in merged else fields
+        by_columns: dict[tuple[str, ...], list[tuple[object, ...]]] = {}
+        for name, fields in merged.items():
+            by_columns.setdefault(tuple(fields), []).append((*fields.values(), name))
+        for columns, rows in by_columns.items():
+            assignments = ", ".join(f"{column} = ?" for column in columns)
+            self._db.executemany(f"UPDATE feeds SET {assignments} WHERE name = ?", rows)
 
     def enable_feed(self, name: str, now: float) -> bool:
         """Re-enable a disabled feed; returns False if there is no such feed."""

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.ingest.edgar import company_feed_url, parse_edgar
-from bot.ingest.edgar_urls import is_edgar_feed
 from bot.ingest.edgar_form4 import needs_trades, submission_url, with_trades
+from bot.ingest.edgar_urls import is_edgar_feed
 from bot.models import Filing, FilingParty, InsiderTrade
 
 COMPANY_FEED = b"""<?xml version="1.0" encoding="ISO-8859-1" ?>

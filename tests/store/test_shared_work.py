@@ -14,16 +14,16 @@ from tests.store.test_store import NOW, make_catalyst, make_item
 
 def test_a_due_feed_is_claimed_by_one_worker_until_its_poll_ends_or_its_lease_runs_out(open_store):
     first, second = open_store(), open_store()
-    first.sync_feeds([(name, f"https://x/{name}", 60) for name in "abcd"], NOW)
-    taken = first.claim_due_feeds("w1", NOW, 3, lease=30)
-    assert [state.name for state in taken] == ["a", "b", "c"]
-    assert [state.name for state in second.claim_due_feeds("w2", NOW, 10, lease=30)] == ["d"]
-    assert second.claim_due_feeds("w2", NOW + 29, 10, lease=30) == []
+    first.sync_feeds([(name, f"https://x/{name}", 60) for name in "ab"], NOW)
+    assert [first.claim_feed(name, "w1", NOW, lease=30).name for name in "ab"] == ["a", "b"]
+    assert second.claim_feed("a", "w2", NOW, lease=30) is None
     with first.transaction():
         first.update_feed("a", next_poll_at=NOW + 60)
-    # w1 died holding b and c: once the lease ends, w2 takes them; a polled feed waits for its interval.
-    assert [state.name for state in second.claim_due_feeds("w2", NOW + 31, 10, lease=30)] == ["b", "c", "d"]
-    assert [state.name for state in second.claim_due_feeds("w2", NOW + 60, 10, lease=30)] == ["a"]
+    # w1 died holding b: once the lease ends, w2 takes it; a polled feed waits for its interval.
+    assert second.claim_feed("b", "w2", NOW + 29, lease=30) is None
+    assert second.claim_feed("b", "w2", NOW + 31, lease=30).name == "b"
+    assert second.claim_feed("a", "w2", NOW + 31, lease=30) is None
+    assert second.claim_feed("a", "w2", NOW + 60, lease=30).name == "a"
 
 
 def test_a_job_lease_has_one_holder_until_it_expires(open_store):
@@ -84,9 +84,9 @@ def test_db_copy_moves_history_mutes_and_pending_alerts(open_store, store_url, t
 def test_a_stopping_worker_releases_its_claims(open_store):
     store = open_store()
     store.sync_feeds([("a", "https://x/a", 60), ("b", "https://x/b", 60)], NOW)
-    assert len(store.claim_due_feeds("w1", NOW, 10, lease=30)) == 2
+    assert all(store.claim_feed(name, "w1", NOW, lease=30) for name in "ab")
     store.release_feeds("w1")
-    assert [state.name for state in store.claim_due_feeds("w2", NOW + 1, 10, lease=30)] == ["a", "b"]
+    assert all(store.claim_feed(name, "w2", NOW + 1, lease=30) for name in "ab")
 
 
 def test_cluster_gauges_count_due_and_claimed_feeds_and_the_lag(open_store):
@@ -94,7 +94,7 @@ def test_cluster_gauges_count_due_and_claimed_feeds_and_the_lag(open_store):
     store.sync_feeds([("a", "https://x/a", 60), ("b", "https://x/b", 60), ("c", "https://x/c", 60)], NOW)
     with store.transaction():
         store.update_feed("c", next_poll_at=NOW + 100)
-    store.claim_due_feeds("w1", NOW + 5, 1, lease=30)
+    store.claim_feed("a", "w1", NOW + 5, lease=30)
     assert store.cluster_gauges(NOW + 10) == {"due_feeds": 2, "claimed_feeds": 1, "poll_lag_seconds": 10.0}
 
 
