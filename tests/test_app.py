@@ -163,7 +163,7 @@ async def test_unchanged_feeds_are_written_in_one_transaction_not_one_per_poll(f
     bot, _ = make_bot(config, clock=clock)
     await bot.run_once()
     begun: list[str] = []
-    bot.store._db.set_trace_callback(lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None)  # noqa: SLF001
+    bot.store._db._db.set_trace_callback(lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None)  # noqa: SLF001
     clock.advance(60)
     await bot.tick()
     await bot.drain()

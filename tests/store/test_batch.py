@@ -22,7 +22,7 @@ def store(tmp_path):
 
 def count_transactions(store: Store) -> list[str]:
     begun: list[str] = []
-    store._db.set_trace_callback(lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None)  # noqa: SLF001
+    store._db._db.set_trace_callback(lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None)  # noqa: SLF001
     return begun
 
 
