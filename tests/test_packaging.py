@@ -22,6 +22,6 @@ def test_the_image_installs_the_runtime_only_and_ci_adds_the_test_extras(tmp_pat
     dockerfile = (REPO / "Dockerfile").read_text()
     ci = (REPO / ".ci" / "run").read_text()
     assert [line for line in dockerfile.splitlines() if line.startswith("RUN") and "install" in line] == ["RUN .ci/install"]
-    assert ".ci/install test" in ci.splitlines()[-2]
+    assert any(line.startswith(".ci/install test") for line in ci.splitlines())
     assert install_args(tmp_path) == "-m pip install --quiet --no-cache-dir -e .\n"
     assert install_args(tmp_path, "test") == "-m pip install --quiet --no-cache-dir -e .[test]\n"
