@@ -62,6 +62,7 @@ def load_rules(settings: RulesSettings) -> LoadedRules:
             target.pop(rule.id, None)
             target[rule.id] = rule if isinstance(rule, FilingRule) else (origin, rule)
     loaded.kinds_by_id = {rule_id: rule.kind for rule_id, (_, rule) in by_id.items()}
+    loaded.kinds_by_id |= {rule_id: rule.kind for rule_id, rule in filing_by_id.items()}
     for origin, rule in by_id.values():
         expanded = _expand_sets(origin, rule, sets, loaded.errors)
         if expanded is not None and _wanted(rule, settings):

@@ -55,6 +55,12 @@ def test_check_and_run_refuse_the_same_config_with_the_same_words(tmp_path, caps
     assert error in errors_of(run_err) or run_err.rstrip().splitlines()[-1] == f"catalyst-bot: {error}"
 
 
+def test_routes_may_name_the_kinds_of_filing_rules(tmp_path, capsys):
+    path = write(tmp_path, SAMPLE_FEED + '[[routes]]\nreceiver = "console"\nkinds = ["insider_trade", "offering", "sec_8k"]\n')
+    assert main(["check", str(path)]) == 0
+    assert capsys.readouterr().out.endswith("OK (1 feed(s), 1 route(s))\n")
+
+
 def test_several_problems_are_reported_at_once(tmp_path, capsys):
     path = write(tmp_path, SAMPLE_FEED + '[[routes]]\nreceiver = "slack:#markets"\nkinds = ["price_moves"]\n')
     assert main(["check", str(path)]) == 2
