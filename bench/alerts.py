@@ -18,7 +18,7 @@ from bot.clock import ManualClock  # noqa: E402
 from bot.config import BotConfig  # noqa: E402
 from bot.delivery.sender import Deliverer  # noqa: E402
 from bot.models import Alert  # noqa: E402
-from bot.store.sqlite import Store  # noqa: E402
+from bot.store.database import Store  # noqa: E402
 
 KINDS = ("export_license", "price_move", "52_week_high", "analyst_upgrade", "fund_position", "leaderboard", "ai_model")
 CONFIG = {

@@ -187,7 +187,7 @@ async def run(server_url: str, workers: int, feeds: int, interval: float, durati
 
 def write_floor(url: str, polls: int = 1000) -> float:
     """Milliseconds per poll's state write (one transaction, one UPDATE) from one process: a worker's floor."""
-    from bot.store.sqlite import Store
+    from bot.store.database import Store
 
     store = Store(url)
     try:

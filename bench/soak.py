@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
 from bot.ingest.normalize import parse_feed  # noqa: E402
-from bot.store.sqlite import Store  # noqa: E402
+from bot.store.database import Store  # noqa: E402
 from rules.engine import RuleEngine  # noqa: E402
 
 HOST = "127.0.0.1"

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from bot.clock import Clock
 from bot.config import BotConfig
 from bot.durations import parse_duration
+from bot.store.database import Store
 from bot.store.records import StoredCatalyst
-from bot.store.sqlite import Store
 from bot.suggest import did_you_mean
 from rules.engine import RuleEngine
 from rules.tickers import normalise_ticker

@@ -1,4 +1,7 @@
-"""Load and validate the bot's TOML configuration; errors name the file and the key path."""
+"""Load and validate the bot's TOML configuration; errors name the file and the key path.
+
+Over ~400 lines because it is the whole file format in one place: one pydantic model per section.
+"""
 
 from __future__ import annotations
 

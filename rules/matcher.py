@@ -1,4 +1,7 @@
-"""Evaluate one compiled rule against a prepared item: anchors, conditions, subject, evidence."""
+"""Evaluate one compiled rule against a prepared item: anchors, conditions, subject, evidence.
+
+Over ~400 lines as one hot loop: splitting the compiled rule from its evaluation would cost a call per anchor.
+"""
 
 from __future__ import annotations
 

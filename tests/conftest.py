@@ -9,7 +9,7 @@ import pytest_asyncio
 from bot.app import CatalystBot
 from bot.clock import ManualClock
 from bot.config import BotConfig
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.alertkit import RecordingReceiver
 from tests.fakes.feedserver import FeedServer

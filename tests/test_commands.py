@@ -9,7 +9,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands
 from bot.models import Catalyst, NewsItem
-from bot.store.sqlite import Store
+from bot.store.database import Store
 
 KNOWN = {"BABA": "Alibaba Group", "NVDA": "NVIDIA", "AMD": "Advanced Micro Devices"}
 

@@ -9,7 +9,7 @@ from adapters.slack.receiver import SlackReceiver, slack_client
 from bot.app import CatalystBot
 from bot.clock import ManualClock
 from bot.config import load_config
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss, write_config
 from tests.fakes.slackfake import FakeSlack

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from bot.alerts.timewindows import next_digest_at
 from bot.config import BotConfig, RouteConfig
+from bot.store.database import Store
 from bot.store.records import OutboxEntry
-from bot.store.sqlite import Store
 
 _LOGGER = logging.getLogger(__name__)
 TITLES_PER_LINE = 2

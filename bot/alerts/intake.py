@@ -9,7 +9,7 @@ from bot.alerts.queue import AlertQueue
 from bot.config import BotConfig
 from bot.ingest.normalize import canonical_link, title_key
 from bot.models import Alert, Catalyst, NewsItem
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from rules.engine import RuleEngine
 
 _LOGGER = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from bot.alerts.stories import (
 from bot.alerts.timewindows import in_quiet_hours
 from bot.config import BotConfig, RouteConfig
 from bot.models import Alert
+from bot.store.database import Store
 from bot.store.records import Mute
-from bot.store.sqlite import Store
 
 _LOGGER = logging.getLogger(__name__)
 

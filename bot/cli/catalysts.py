@@ -9,7 +9,7 @@ import sys
 from bot.clock import system_clock
 from bot.commands import CatalystCommands
 from bot.config import load_config
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from rules.engine import RuleEngine
 
 

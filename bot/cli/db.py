@@ -7,8 +7,8 @@ import time
 
 from bot.config import load_config
 from bot.errors import CatalystBotError, StoreError
+from bot.store.database import Store
 from bot.store.migrations import ID_TABLES, MIGRATIONS, TABLES
-from bot.store.sqlite import Store
 
 
 def db(args: argparse.Namespace) -> int:

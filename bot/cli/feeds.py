@@ -10,8 +10,8 @@ from bot.app import CatalystBot
 from bot.clock import system_clock
 from bot.config import load_config
 from bot.errors import CatalystBotError
+from bot.store.database import Store
 from bot.store.records import FeedState
-from bot.store.sqlite import Store
 
 COLUMNS = ("NAME", "STATUS", "LAST POLL", "NEXT POLL", "ITEMS", "LAST ERROR")
 

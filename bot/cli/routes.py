@@ -9,7 +9,7 @@ from bot.clock import system_clock
 from bot.config import load_config
 from bot.errors import CatalystBotError
 from bot.models import Alert
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from bot.suggest import did_you_mean
 from rules.packs import load_rules
 

@@ -29,8 +29,8 @@ from bot.ingest.parsepool import make_parse_pool
 from bot.ops.reload import ConfigReloader
 from bot.ops.server import OpsServer
 from bot.ops.single_holder import start_when_holding
+from bot.store.database import Store
 from bot.store.records import OutboxEntry
-from bot.store.sqlite import Store
 from bot.validation import validate_config
 from rules.engine import RuleEngine
 

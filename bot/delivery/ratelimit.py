@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import RateLimitConfig
-from bot.store.sqlite import Store
+from bot.store.database import Store
 
 
 @dataclass

@@ -21,8 +21,8 @@ from bot.delivery.receiver import (
 from bot.errors import DeliveryError, RateLimited
 from bot.ops.metrics import Metrics
 from bot.retry import backoff_delay
+from bot.store.database import Store
 from bot.store.records import EDIT_ACTIONS, Delivery, Mute
-from bot.store.sqlite import Store
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from bot.ops.metrics import Metrics
 from bot.ops.notices import queue_ops_notice
 from bot.retry import backoff_delay
 from bot.store.batch import WriteBatcher
+from bot.store.database import Store
 from bot.store.records import FeedState
-from bot.store.sqlite import Store
 from rules.engine import RuleEngine
 
 _LOGGER = logging.getLogger(__name__)

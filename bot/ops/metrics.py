@@ -15,7 +15,7 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from bot.store.sqlite import Store
+from bot.store.database import Store
 
 _LAG_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 300)
 _LATENCY_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600, 4 * 3600, 24 * 3600)

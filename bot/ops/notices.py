@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 from bot.config import BotConfig
-from bot.store.sqlite import Store
+from bot.store.database import Store
 
 _LOGGER = logging.getLogger(__name__)
 

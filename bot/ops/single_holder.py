@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.clock import Clock
-from bot.store.sqlite import Store
+from bot.store.database import Store
 
 _LOGGER = logging.getLogger(__name__)
 LEASE_SECONDS = 30.0

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from bot.store.sqlite import Store
+from bot.store.database import Store
 
 _LOGGER = logging.getLogger(__name__)
 

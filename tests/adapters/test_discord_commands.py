@@ -13,7 +13,7 @@ from adapters.discord.receiver import CatalystClient
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands, CommandError
 from bot.models import Catalyst, NewsItem
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.discordfake import APP_ID, FakeDiscord, discord_api  # noqa: F401 - the fixture
 
 GUILD = "1200000000000000042"

@@ -13,7 +13,7 @@ from bot.alerts.queue import AlertQueue
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands
 from bot.delivery.sender import Deliverer
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.alertkit import make_alert, make_config
 from tests.fakes.discordfake import FakeDiscord, discord_api  # noqa: F401 - the fixture
 

@@ -20,7 +20,7 @@ from bot.commands import CatalystCommands
 from bot.delivery.receiver import DELIVERY_KEY
 from bot.errors import CatalystBotError, DeliveryError, RateLimited
 from bot.models import Alert
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.discordfake import APP_ID, FakeDiscord, discord_api  # noqa: F401 - the fixture
 
 CHANNEL = "1200000000000000001"

@@ -27,7 +27,7 @@ from bot.commands import CatalystCommands
 from bot.config import BotConfig, SlackAdapterConfig, load_config
 from bot.errors import CatalystBotError, DeliveryError, MissingSecretError, RateLimited
 from bot.models import Alert
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.slackfake import FakeSlack, fake_slack_in_thread
 from tests.fakes.slackview import texts

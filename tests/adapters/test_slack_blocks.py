@@ -13,7 +13,7 @@ from adapters.slack.blocks import (
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands, Reply, ReplyEntry, ReplySection
 from bot.models import Alert, Catalyst, NewsItem, SourceRef
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.slackview import mrkdwn_texts, texts, tokens, visible
 
 PUBLISHED = datetime(2025, 9, 30, 12, 10, tzinfo=UTC)

@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from bot.delivery.receiver import DELIVERY_KEY, DELIVERY_MAY_EXIST_SINCE
 from bot.delivery.sender import Deliverer
 from bot.errors import DeliveryError
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.alertkit import make_alert
 from tests.fakes.slackfake import FakeSlack
 

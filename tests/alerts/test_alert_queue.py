@@ -11,7 +11,7 @@ from bot.alerts.queue import AlertQueue
 from bot.clock import ManualClock
 from bot.delivery.sender import Deliverer
 from bot.models import Alert
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.alertkit import (
     TUESDAY_10AM_NY,
     RecordingReceiver,

@@ -15,7 +15,7 @@ from bot.alerts.digest import queue_due_digests
 from bot.alerts.queue import AlertQueue
 from bot.clock import ManualClock
 from bot.delivery.sender import Deliverer
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes import digest_worker
 from tests.fakes.alertkit import RecordingReceiver, make_alert, make_config
 from tests.fakes.slackfake import FakeSlack

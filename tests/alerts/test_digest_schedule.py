@@ -13,7 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from adapters.slack.receiver import SlackReceiver, slack_client
 from bot.alerts.queue import AlertQueue
 from bot.app import CatalystBot
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.alertkit import make_alert, make_config
 from tests.fakes.slackfake import FakeSlack

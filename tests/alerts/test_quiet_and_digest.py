@@ -13,7 +13,7 @@ from bot.alerts.timewindows import in_quiet_hours, next_digest_at
 from bot.clock import ManualClock
 from bot.config import DigestConfig, QuietHoursConfig
 from bot.delivery.sender import Deliverer
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.alertkit import RecordingReceiver, make_alert, make_config
 
 NY_AFTER_HOURS = QuietHoursConfig(start="16:00", end="09:30", timezone="America/New_York", weekends=True)

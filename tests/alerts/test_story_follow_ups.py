@@ -10,7 +10,7 @@ from bot.alerts.queue import AlertQueue
 from bot.alerts.route_report import route_report
 from bot.clock import ManualClock
 from bot.delivery.sender import Deliverer
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.alertkit import RecordingReceiver, make_alert, make_config
 from tests.fakes.slackfake import FakeSlack, Message
 from tests.fakes.slackview import texts

@@ -10,7 +10,7 @@ from bot.clock import ManualClock
 from bot.delivery.receiver import DELIVERY_MAY_EXIST_SINCE
 from bot.delivery.sender import Deliverer
 from bot.models import Alert
-from bot.store.sqlite import Store
+from bot.store.database import Store
 
 ALERT = Alert(
     ticker="BABA",

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.alertkit import make_alert
 from tests.fakes.chatfake import (
     ACCEPT_THEN_HANG,

@@ -10,7 +10,7 @@ from bot.delivery.receiver import DELIVERY_KEY
 from bot.delivery.sender import Deliverer
 from bot.errors import DeliveryError, RateLimited
 from bot.models import Alert
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.alertkit import RecordingReceiver, make_alert
 
 

@@ -11,7 +11,7 @@ import aiohttp
 
 from bot.app import CatalystBot
 from bot.config import load_config
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.chatfake import WebhookReceiver
 

@@ -10,7 +10,7 @@ import aiohttp
 from bot.clock import system_clock
 from bot.config import RateLimitConfig
 from bot.delivery.sender import Deliverer
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.chatfake import WebhookReceiver
 
 SEND_TIMEOUT = 0.5

@@ -10,7 +10,7 @@ import sys
 from adapters.slack.receiver import SlackReceiver, slack_client
 from bot.alerts.digest import queue_due_digests
 from bot.delivery.sender import Deliverer
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.alertkit import make_config
 
 ROUTE = {

@@ -15,7 +15,7 @@ from bot.clock import ManualClock
 from bot.commands import CatalystCommands
 from bot.config import load_config
 from bot.ops.reload import ConfigReloader
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.alertkit import RecordingReceiver
 from tests.fakes.edgarfake import FakeEdgar, FakeFiling, Party, Trade

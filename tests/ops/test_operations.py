@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from bot.config import load_config
 from bot.ops.reload import ConfigReloader
 from bot.ops.server import OpsServer
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.fakes.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss, write_config
 from tests.paths import REPO
 

@@ -7,7 +7,7 @@ from bot.clock import ManualClock
 from bot.config import load_config
 from bot.delivery.sender import Deliverer
 from bot.ops.notices import queue_silent_feed_notices
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.alertkit import RecordingReceiver
 

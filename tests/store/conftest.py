@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.postgres import fresh_schema_url
 
 

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.store.batch import WriteBatcher
-from bot.store.sqlite import Store
+from bot.store.database import Store
 
 NOW = 1_750_000_000.0
 

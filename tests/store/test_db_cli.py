@@ -7,8 +7,8 @@ import pytest
 from bot.cli.main import main
 from bot.config import BotConfig, load_config
 from bot.errors import ConfigError
+from bot.store.database import Store
 from bot.store.migrations import MIGRATIONS
-from bot.store.sqlite import Store
 from tests.store.test_store import NOW
 
 

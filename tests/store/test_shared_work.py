@@ -8,7 +8,7 @@ from bot.cli.main import main
 from bot.config import RateLimitConfig
 from bot.delivery.ratelimit import ChannelRateLimiter
 from bot.models import Alert
-from bot.store.sqlite import Store
+from bot.store.database import Store
 from tests.store.test_store import NOW, make_catalyst, make_item
 
 

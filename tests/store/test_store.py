@@ -9,7 +9,7 @@ import pytest
 
 from bot.errors import StoreError
 from bot.models import Alert, Catalyst, NewsItem
-from bot.store.sqlite import MIGRATIONS, Store
+from bot.store.database import MIGRATIONS, Store
 
 NOW = 1_750_000_000.0
 

@@ -1,7 +1,8 @@
 """The store: every read and write of the bot's state, inside transactions, on SQLite or PostgreSQL.
 
-One class over both engines: the SQL is written once with `?` placeholders; bot/store/engines.py
-holds the few differences (placeholders, SKIP LOCKED, advisory locks, identity columns).
+One class over ~600 lines: every query shares one connection and one transaction discipline, and
+the SQL is written once with `?` placeholders; bot/store/engines.py holds the few differences
+(placeholders, SKIP LOCKED, advisory locks, identity columns) between SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
