@@ -1,4 +1,4 @@
-"""Shared pytest fixtures: a local feed server, an aiohttp session, and a bot wired to a recording receiver."""
+"""Shared pytest fixtures: a local feed server and fake Slack, an aiohttp session, a SQLite store, and a bot wired to a recording receiver."""
 
 from collections.abc import AsyncIterator, Callable, Iterator
 
@@ -13,6 +13,7 @@ from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.alertkit import RecordingReceiver
 from tests.fakes.feedserver import FeedServer
+from tests.fakes.slackfake import FakeSlack
 
 _ENGINES: dict[str, RuleEngine] = {}
 
@@ -55,3 +56,17 @@ def make_bot(http_session) -> Iterator[Callable[..., tuple[CatalystBot, Recordin
     yield build
     for store in stores:
         store.close()
+
+
+@pytest_asyncio.fixture
+async def fake_slack():
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def store(tmp_path) -> Iterator[Store]:
+    """A SQLite store in the test's directory."""
+    store = Store(tmp_path / "s.sqlite3")
+    yield store
+    store.close()

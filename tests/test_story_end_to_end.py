@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import aiohttp
-import pytest_asyncio
 
 from adapters.slack.receiver import SlackReceiver, slack_client
 from bot.app import CatalystBot
@@ -12,17 +11,10 @@ from bot.config import load_config
 from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.feedserver import EXPORT_NEWS, ORDINARY_NEWS, rss, write_config
-from tests.fakes.slackfake import FakeSlack
 from tests.fakes.slackview import texts
 
 SECOND_REPORT = ("ft-7", "Nvidia wins export licences from Washington for H20 sales to China", "Shipments restart soon.")
 ROUTE = '[[routes]]\nreceiver = "slack:C0DESK"\ngroup_wait = "0s"\nfollow_ups = "both"'
-
-
-@pytest_asyncio.fixture
-async def fake_slack():
-    async with FakeSlack() as fake:
-        yield fake
 
 
 async def test_a_second_outlet_lands_in_the_first_alerts_thread_and_list(feed_server, fake_slack, tmp_path):

@@ -24,13 +24,6 @@ _IDS = itertools.count(1400000000000000001)
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def clock():
     return ManualClock(1_767_312_000.0)
 

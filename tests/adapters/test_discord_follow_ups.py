@@ -13,20 +13,12 @@ from bot.alerts.queue import AlertQueue
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands
 from bot.delivery.sender import Deliverer
-from bot.store.database import Store
 from tests.fakes.alertkit import make_alert, make_config
 from tests.fakes.discordfake import FakeDiscord, discord_api  # noqa: F401 - the fixture
 
 CHANNEL = "1200000000000000001"
 WEBHOOK_ID, WEBHOOK_TOKEN = 1200000000000000777, "w" * 68
 T0 = 1_752_560_000.0
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -60,12 +60,6 @@ class SilentReceiver:
 
 
 @pytest_asyncio.fixture
-async def fake_slack():
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest_asyncio.fixture
 async def sample(tmp_path, monkeypatch, http_session):
     """The default config's bot after one pass over the bundled sample feed, and its commands."""
     monkeypatch.setenv("CATALYST_BOT_DATA_DIR", str(tmp_path))

@@ -7,33 +7,18 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-import pytest_asyncio
 
 from adapters.slack.receiver import SlackReceiver, slack_client
 from bot.clock import ManualClock
 from bot.delivery.receiver import DELIVERY_KEY, DELIVERY_MAY_EXIST_SINCE
 from bot.delivery.sender import Deliverer
 from bot.errors import DeliveryError
-from bot.store.database import Store
 from tests.fakes.alertkit import make_alert
 from tests.fakes.slackfake import FakeSlack
 
 ALERT = make_alert("NVDA", title="Nvidia to resume H20 chip shipments to China")
 QUEUED_AT = 1_752_560_990.0  # ten seconds before the fake Slack's first message
 TAG = {"event_type": "catalyst_bot_alert", "event_payload": {"delivery_key": "s-1"}}
-
-
-@pytest_asyncio.fixture
-async def fake_slack():
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    yield store
-    store.close()
 
 
 @contextlib.contextmanager

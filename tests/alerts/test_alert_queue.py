@@ -22,13 +22,6 @@ from tests.fakes.alertkit import (
 ROUTE = {"receiver": "slack:#desk", "cooldown": "1h", "group_wait": "30s"}
 
 
-@pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    yield store
-    store.close()
-
-
 @dataclass
 class Run:
     statuses: list[str]

@@ -8,7 +8,6 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
-import pytest_asyncio
 
 from adapters.slack.receiver import SlackReceiver, slack_client
 from bot.alerts.digest import queue_due_digests
@@ -18,7 +17,6 @@ from bot.delivery.sender import Deliverer
 from bot.store.database import Store
 from tests.fakes import digest_worker
 from tests.fakes.alertkit import RecordingReceiver, make_alert, make_config
-from tests.fakes.slackfake import FakeSlack
 from tests.paths import REPO
 
 # Monday 2025-07-14 06:00 UTC; the route is quiet from 06:00 to 07:00 UTC and digests every hour at :30.
@@ -26,19 +24,6 @@ START = datetime(2025, 7, 14, 6, 0, tzinfo=UTC).timestamp()
 QUIET = {"start": "06:00", "end": "07:00"}
 PLAIN = {"name": "desk", "receiver": "slack:#desk", "group_wait": 0}
 DIGESTING = {**PLAIN, "quiet_hours": QUIET, "digest": {"cron": "30 * * * *"}}
-
-
-@pytest_asyncio.fixture
-async def fake_slack():
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    yield store
-    store.close()
 
 
 # Each step: (seconds after START, route settings in force, "queue" TITLE | "digest").

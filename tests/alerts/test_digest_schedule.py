@@ -7,7 +7,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
-import pytest_asyncio
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from adapters.slack.receiver import SlackReceiver, slack_client
@@ -16,15 +15,8 @@ from bot.app import CatalystBot
 from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.alertkit import make_alert, make_config
-from tests.fakes.slackfake import FakeSlack
 
 WEEKDAYS_9AM_NY = {"cron": "0 9 * * 1-5", "timezone": "America/New_York"}
-
-
-@pytest_asyncio.fixture
-async def fake_slack():
-    async with FakeSlack() as fake:
-        yield fake
 
 
 def quiet_around(now: float) -> dict:

@@ -13,7 +13,6 @@ from bot.alerts.timewindows import in_quiet_hours, next_digest_at
 from bot.clock import ManualClock
 from bot.config import DigestConfig, QuietHoursConfig
 from bot.delivery.sender import Deliverer
-from bot.store.database import Store
 from tests.fakes.alertkit import RecordingReceiver, make_alert, make_config
 
 NY_AFTER_HOURS = QuietHoursConfig(start="16:00", end="09:30", timezone="America/New_York", weekends=True)
@@ -74,13 +73,6 @@ ROUTE = {
     "quiet_hours": {"start": "16:00", "end": "09:30", "timezone": "America/New_York"},
     "digest": {"cron": "0 9 * * 1-5", "timezone": "America/New_York"},
 }
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    yield store
-    store.close()
 
 
 async def test_quiet_hours_hold_alerts_for_the_digest_which_groups_by_ticker_and_kind(store):

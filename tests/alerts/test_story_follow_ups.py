@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import pytest
-import pytest_asyncio
 
 from adapters.slack.receiver import SlackReceiver, slack_client
 from bot.alerts.queue import AlertQueue
 from bot.alerts.route_report import route_report
 from bot.clock import ManualClock
 from bot.delivery.sender import Deliverer
-from bot.store.database import Store
 from tests.fakes.alertkit import RecordingReceiver, make_alert, make_config
 from tests.fakes.slackfake import FakeSlack, Message
 from tests.fakes.slackview import texts
 
 T0 = 1_752_560_000.0
 ROUTE = {"name": "desk", "receiver": "slack:C0DESK", "group_wait": 0, "cooldown": "1h"}
-
-
-@pytest_asyncio.fixture
-async def fake_slack():
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    yield store
-    store.close()
 
 
 def report(source: str, item: str, direction: str = "positive", severity: str = "medium"):

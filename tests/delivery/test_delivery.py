@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.clock import ManualClock
 from bot.delivery.receiver import DELIVERY_MAY_EXIST_SINCE
 from bot.delivery.sender import Deliverer
 from bot.models import Alert
-from bot.store.database import Store
 
 ALERT = Alert(
     ticker="BABA",
@@ -42,13 +39,6 @@ class FlakyReceiver:
             raise ConnectionError("chat API unreachable")
         self.posted.append((target, alert))
         return f"msg-{len(self.posted)}"
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    yield store
-    store.close()
 
 
 async def test_failed_send_is_retried_after_backoff_then_delivered_once(store):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.clock import ManualClock
 from bot.config import RateLimitConfig
 from bot.delivery.receiver import DELIVERY_KEY
@@ -12,13 +10,6 @@ from bot.errors import DeliveryError, RateLimited
 from bot.models import Alert
 from bot.store.database import Store
 from tests.fakes.alertkit import RecordingReceiver, make_alert
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    yield store
-    store.close()
 
 
 class ScriptedReceiver(RecordingReceiver):
