@@ -84,10 +84,11 @@ class CatalystBot:
         self._delivery_kick: asyncio.Task[None] | None = None
         self._batcher = WriteBatcher(store)
         self._edgar = EdgarAccess(config)
+        feeds = self.all_feeds(config, store, engine.ciks)
         self._poller = FeedPoller(
             config,
             engine,
-            self.all_feeds(config, store),
+            feeds,
             self._make_fetcher(config.poller),
             store,
             self._batcher,
@@ -103,15 +104,15 @@ class CatalystBot:
             self._poll_if_claimed, concurrency=config.poller.concurrency, clock=clock, observe_lag=self.metrics.poll_lag.observe
         )
         self.deliverer = self._make_deliverer(config)
-        self._adopt(config, engine)
+        self._adopt(config, engine, feeds)
 
-    def _adopt(self, config: BotConfig, engine: RuleEngine) -> None:
+    def _adopt(self, config: BotConfig, engine: RuleEngine, feeds: list[FeedConfig]) -> None:
         self.config = config
         self.engine = engine
         self._edgar.configure(config)
-        self._poller.use(config, engine, self.all_feeds(config, self.store))
+        self._poller.use(config, engine, feeds)
         self._batcher.flush()
-        self.sync_feeds(config, self.store, self._clock())
+        self.sync_feeds(config, self.store, feeds, self._clock())
         self._dispatcher.set_feeds(self.store.feeds())
 
     def _make_fetcher(self, poller: PollerConfig) -> Fetcher:
@@ -145,7 +146,7 @@ class CatalystBot:
         if config.edgar != self.config.edgar and self._poller.edgar_blocked:
             _LOGGER.info("config reload: [edgar] changed, EDGAR polling resumes")
             self._poller.edgar_blocked = None
-        self._adopt(config, engine)
+        self._adopt(config, engine, self.all_feeds(config, self.store, engine.ciks))
         if self._scheduler is not None:
             self._scheduler.reschedule_job("tick", trigger="interval", seconds=config.poller.tick)
             self._schedule_digests(self._scheduler)
@@ -176,17 +177,16 @@ class CatalystBot:
         return checks
 
     @staticmethod
-    def all_feeds(config: BotConfig, store: Store) -> list[FeedConfig]:
-        """The configured feeds and, with `[edgar] watchlist`, a company feed per watchlist ticker."""
-        return [*config.feeds, *watchlist_feeds(config, [*config.watchlist, *store.watched_tickers()])]
+    def all_feeds(config: BotConfig, store: Store, ciks: dict[str, str]) -> list[FeedConfig]:
+        """The configured feeds and, with `[edgar] watchlist`, a company feed per watchlist ticker (CIKs from `ciks`)."""
+        return [*config.feeds, *watchlist_feeds(config, [*config.watchlist, *store.watched_tickers()], ciks)]
 
-    @classmethod
-    def sync_feeds(cls, config: BotConfig, store: Store, now: float) -> None:
-        """Bring the store's feed rows in line with the config (new feeds are due now).
+    @staticmethod
+    def sync_feeds(config: BotConfig, store: Store, feeds: list[FeedConfig], now: float) -> None:
+        """Bring the store's feed rows in line with `feeds` (new feeds are due now).
 
         On a shared database every worker should run the same feed set: a difference is logged.
         """
-        feeds = cls.all_feeds(config, store)
         changes = store.sync_feeds(((feed.name, config.feed_location(feed), feed.interval) for feed in feeds), now)
         if changes and changes.before and store.shared:
             _LOGGER.warning(

@@ -17,7 +17,7 @@ from rules.schema import Rule
 from rules.settings import RulesSettings
 from rules.text import clean, fold
 from rules.tickers import NameHit, TickerLinker, builtin_universe
-from rules.universe import load_ciks, load_sec
+from rules.universe import load_sec
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -97,9 +97,8 @@ class RuleEngine:
         if loaded.errors:
             raise RuleError(loaded.errors)
         universe = builtin_universe(settings.aliases)
-        load_sec(universe, data_dir)
-        ciks = load_ciks(data_dir) if data_dir is not None else {}
-        return cls(loaded.rules, universe.linker(), settings.price_move_threshold, loaded.filing_rules, ciks)
+        sec = load_sec(universe, data_dir)
+        return cls(loaded.rules, universe.linker(), settings.price_move_threshold, loaded.filing_rules, sec.ciks)
 
     def detect(self, item: NewsItem) -> list[Catalyst]:
         """The catalysts in ``item``, at most one per kind and ticker, in pack and rule order.

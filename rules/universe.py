@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import tempfile
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
@@ -26,8 +27,19 @@ class UniverseFileError(ValueError):
     """The file is not in the SEC company_tickers.json format."""
 
 
-def parse_sec(raw: bytes | str) -> list[tuple[str, str]]:
-    """``(ticker, registered name)`` pairs from company_tickers.json, in file order."""
+SecRow = tuple[str, str, str | None]  # (ticker, registered name, 10-digit CIK or None)
+
+
+@dataclass(frozen=True)
+class LoadedSec:
+    """What `load_sec` added: how many companies, and their ``{CIK: ticker}`` (the snapshot has no CIKs)."""
+
+    companies: int
+    ciks: dict[str, str]
+
+
+def parse_sec(raw: bytes | str) -> list[SecRow]:
+    """The companies of company_tickers.json, in file order."""
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -35,21 +47,39 @@ def parse_sec(raw: bytes | str) -> list[tuple[str, str]]:
     rows = data.values() if isinstance(data, dict) else data
     if not isinstance(rows, (list, type({}.values()))):
         raise UniverseFileError("expected an object or a list of companies")
-    pairs = []
+    companies: list[SecRow] = []
     for row in rows:
         if not isinstance(row, dict) or not {"ticker", "title"} <= row.keys():
             raise UniverseFileError(f"entry without 'ticker' and 'title': {str(row)[:80]}")
-        pairs.append((str(row["ticker"]), str(row["title"])))
-    if not pairs:
+        cik = str(row.get("cik_str", ""))
+        companies.append((str(row["ticker"]), str(row["title"]), f"{int(cik):010d}" if cik.isdecimal() else None))
+    if not companies:
         raise UniverseFileError("no companies in the file")
-    return pairs
+    return companies
 
 
-def load_sec(universe: Universe, data_dir: Path | None) -> int:
-    """Add the SEC companies: the imported file if there is one, else the packaged snapshot."""
-    return (load_imported(universe, data_dir) if data_dir is not None else 0) or load_packaged(
-        universe
-    )
+def ciks_of(companies: list[SecRow]) -> dict[str, str]:
+    """``{10-digit CIK: ticker}``; a company listed several ways keeps its first ticker."""
+    ciks: dict[str, str] = {}
+    for ticker, _title, cik in companies:
+        if cik is not None and ticker:
+            ciks.setdefault(cik, ticker.upper())
+    return ciks
+
+
+def load_sec(universe: Universe, data_dir: Path | None) -> LoadedSec:
+    """Add the SEC companies: the imported file (read once) if there is one, else the packaged snapshot."""
+    companies = _read_imported(data_dir) if data_dir is not None else []
+    if not companies:
+        return LoadedSec(load_packaged(universe), {})
+    for ticker, title, _cik in companies:
+        universe.add_company(ticker, title, [], bulk=True)
+    return LoadedSec(len(companies), ciks_of(companies))
+
+
+def read_ciks(data_dir: Path) -> dict[str, str]:
+    """The ``{CIK: ticker}`` of the imported SEC file (empty when none was imported)."""
+    return ciks_of(_read_imported(data_dir))
 
 
 def load_packaged(universe: Universe) -> int:
@@ -64,40 +94,16 @@ def load_packaged(universe: Universe) -> int:
     return count
 
 
-def parse_ciks(raw: bytes | str) -> dict[str, str]:
-    """``{10-digit CIK: ticker}`` from company_tickers.json; a company's first listed ticker wins."""
-    data = json.loads(raw)
-    rows = data.values() if isinstance(data, dict) else data
-    ciks: dict[str, str] = {}
-    for row in rows:
-        if isinstance(row, dict) and str(row.get("cik_str", "")).isdecimal() and row.get("ticker"):
-            ciks.setdefault(f"{int(row['cik_str']):010d}", str(row["ticker"]).upper())
-    return ciks
-
-
-def load_ciks(data_dir: Path) -> dict[str, str]:
-    """The CIK to ticker map of the imported SEC file (empty when none was imported)."""
-    path = data_dir / IMPORTED_FILE
-    try:
-        return parse_ciks(path.read_bytes()) if path.exists() else {}
-    except (OSError, ValueError) as exc:
-        _LOGGER.warning("no CIKs from imported universe %s: %s", path, exc)
-        return {}
-
-
-def load_imported(universe: Universe, data_dir: Path) -> int:
-    """Add the imported SEC companies (if any) to ``universe``; returns how many were read."""
+def _read_imported(data_dir: Path) -> list[SecRow]:
+    """The companies of the imported SEC file; none (with a warning) when it is missing or unreadable."""
     path = data_dir / IMPORTED_FILE
     if not path.exists():
-        return 0
+        return []
     try:
-        pairs = parse_sec(path.read_bytes())
+        return parse_sec(path.read_bytes())
     except (OSError, UniverseFileError) as exc:
         _LOGGER.warning("ignoring imported universe %s: %s", path, exc)
-        return 0
-    for ticker, title in pairs:
-        universe.add_company(ticker, title, [], bulk=True)
-    return len(pairs)
+        return []
 
 
 def import_sec(file: Path, data_dir: Path, out: TextIO) -> int:

@@ -12,6 +12,7 @@ from bot.config import load_config
 from bot.errors import CatalystBotError
 from bot.store.database import Store
 from bot.store.records import FeedState
+from rules.universe import read_ciks
 
 COLUMNS = ("NAME", "STATUS", "LAST POLL", "NEXT POLL", "ITEMS", "LAST ERROR")
 
@@ -20,7 +21,8 @@ def feeds(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     store = Store.from_config(config)
     try:
-        CatalystBot.sync_feeds(config, store, system_clock())
+        feeds = CatalystBot.all_feeds(config, store, read_ciks(config.resolved_data_dir()))
+        CatalystBot.sync_feeds(config, store, feeds, system_clock())
         if args.action == "enable":
             if not args.name:
                 raise CatalystBotError("feeds enable needs a feed name")

@@ -7,19 +7,18 @@ from collections.abc import Iterable
 
 from bot.config import BotConfig, FeedConfig
 from bot.ingest.edgar import company_feed_url
-from rules.universe import load_ciks
 
 _LOGGER = logging.getLogger(__name__)
 
 FEED_PREFIX = "edgar:"
 
 
-def watchlist_feeds(config: BotConfig, tickers: Iterable[str]) -> list[FeedConfig]:
-    """The company feeds to poll for ``tickers`` (none unless `[edgar] watchlist`); tickers without a CIK are logged."""
+def watchlist_feeds(config: BotConfig, tickers: Iterable[str], ciks: dict[str, str]) -> list[FeedConfig]:
+    """The company feeds to poll for ``tickers`` (none unless `[edgar] watchlist`), CIKs from ``ciks``; tickers without one are logged."""
     if not config.edgar.watchlist:
         return []
     by_ticker: dict[str, str] = {}
-    for cik, ticker in load_ciks(config.resolved_data_dir()).items():
+    for cik, ticker in ciks.items():
         by_ticker.setdefault(ticker, cik)
     taken = {feed.name for feed in config.feeds}
     feeds, unknown = [], []

@@ -43,7 +43,7 @@ async def test_a_silent_feed_is_reported_once_per_silence(tmp_path):
     config = write_config(tmp_path, {"quiet": "https://example.com/q.xml", "hourly": "https://example.com/h.xml"})
     clock = ManualClock()
     store = Store(config.store_path())
-    CatalystBot.sync_feeds(config, store, clock())
+    CatalystBot.sync_feeds(config, store, config.feeds, clock())
     with store.transaction():
         store.update_feed("quiet", last_new_item_at=clock())
         store.update_feed("hourly", last_new_item_at=clock())

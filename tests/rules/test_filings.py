@@ -9,7 +9,7 @@ from bot.models import Filing, FilingParty, InsiderTrade, NewsItem
 from rules.backtest import score
 from rules.engine import RuleEngine, validate
 from rules.settings import RulesSettings
-from rules.universe import parse_ciks
+from rules.universe import ciks_of, parse_sec
 from tests.paths import REPO
 
 LABELLED = REPO / "tests" / "rules" / "data" / "filings_labelled.jsonl"
@@ -85,4 +85,4 @@ def test_an_invalid_filing_table_is_reported_with_its_file_and_id(tmp_path: Path
 
 def test_cik_map_keeps_each_companys_first_ticker():
     raw = json.dumps({"0": {"cik_str": 111111, "ticker": "acmr", "title": "Acme"}, "1": {"cik_str": 111111, "ticker": "ACMR-PA", "title": "Acme"}})
-    assert parse_ciks(raw) == {"0000111111": "ACMR"}
+    assert ciks_of(parse_sec(raw)) == {"0000111111": "ACMR"}

@@ -14,7 +14,7 @@ from rules.explain import explain_links
 from rules.settings import RulesSettings
 from rules.text import clean
 from rules.tickers import builtin_universe
-from rules.universe import load_packaged, load_sec
+from rules.universe import LoadedSec, load_packaged, load_sec
 from tests.paths import SHARED
 
 
@@ -173,7 +173,7 @@ def test_the_packaged_sec_list_loads_unless_an_import_replaces_it(tmp_path: Path
         '{"0": {"cik_str": 1, "ticker": "ZZQQ", "title": "ZEBULON QUARTZ CORP"}}'
     )
     replaced = builtin_universe()
-    assert load_sec(replaced, tmp_path) == 1
+    assert load_sec(replaced, tmp_path) == LoadedSec(companies=1, ciks={"0000000001": "ZZQQ"})
     assert "ZZQQ" in replaced.tickers and "CHPT" not in replaced.tickers
 
 
@@ -183,7 +183,7 @@ def test_the_shared_sec_file_loads_with_its_guards(tmp_path: Path) -> None:
         (SHARED / "data" / "sec_company_tickers.json").read_bytes()
     )
     universe = builtin_universe()
-    assert load_sec(universe, tmp_path) > 9000
+    assert load_sec(universe, tmp_path).companies > 9000
     linker = universe.linker()
     assert [m.ticker for m in linker.link("Apple Hospitality REIT earns an upgrade")] == ["APLE"]
     assert [m.ticker for m in linker.link("Apple unveils a new iPhone")] == ["AAPL"]

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from rules.text import clean
 from rules.tickers import builtin_universe
-from rules.universe import IMPORTED_FILE, import_sec, load_imported, update
+from rules.universe import IMPORTED_FILE, import_sec, load_sec, update
 from tests.paths import SHARED
 
 
@@ -81,7 +81,7 @@ def test_import_sec_then_names_link(tmp_path: Path) -> None:
     assert import_sec(source, tmp_path / "data", out) == 0
     assert "imported 2 companies" in out.getvalue()
     universe = builtin_universe()
-    assert load_imported(universe, tmp_path / "data") == 2
+    assert load_sec(universe, tmp_path / "data").companies == 2
     linker = universe.linker()
     assert tickers(linker, "Acadia Pharmaceuticals jumps") == ["ACAD"]
     assert tickers(linker, "Zebulon Quartz Holdings rallies") == ["ZZZQ"]
@@ -101,7 +101,7 @@ def test_import_the_real_sec_snapshot(tmp_path: Path) -> None:
     out = io.StringIO()
     assert import_sec(SHARED / "data" / "sec_company_tickers.json", tmp_path, out) == 0
     universe = builtin_universe()
-    assert load_imported(universe, tmp_path) > 9000
+    assert load_sec(universe, tmp_path).companies > 9000
     assert tickers(universe.linker(), "Nvidia Corp and Acadia Pharmaceuticals") == ["NVDA", "ACAD"]
 
 
