@@ -32,11 +32,6 @@ class RuleError(CatalystBotError):
         self.errors = errors
 
 
-def validate(settings: RulesSettings) -> list[str]:
-    """Error messages for the rule packs ``settings`` selects; empty when all are valid."""
-    return load_rules(settings).errors
-
-
 class RuleEngine:
     """Detects catalysts in news items. ``detect`` is pure and safe to call from any thread."""
 

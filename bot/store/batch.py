@@ -28,7 +28,6 @@ class WriteBatcher:
         self._max_delay = max_delay
         self._queue: list[FeedRow | Write] = []
         self._timer: asyncio.TimerHandle | None = None
-        self.batches = 0
 
     def update_feed(self, name: str, fields: dict[str, object]) -> None:
         """Queue a feed-state update; consecutive ones are written with one statement per column set."""
@@ -57,7 +56,6 @@ class WriteBatcher:
         queue, self._queue = self._queue, []
         if not queue:
             return
-        self.batches += 1
         try:
             with self._store.transaction():
                 _apply(self._store, queue)

@@ -2,7 +2,7 @@
 
 One class over ~600 lines: every query shares one connection and one transaction discipline, and
 the SQL is written once with `?` placeholders; bot/store/engines.py holds the few differences
-(placeholders, SKIP LOCKED, advisory locks, identity columns) between SQLite and PostgreSQL.
+(placeholders, row locks, advisory locks, identity columns) between SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -180,15 +180,6 @@ class Store:
                 elif existing[name][1] != interval:
                     self._db.execute("UPDATE feeds SET interval_s = ? WHERE name = ?", (interval, name))
         return changes
-
-    def due_feeds(self, now: float, limit: int) -> list[FeedState]:
-        """Enabled feeds whose next poll time has come, oldest first."""
-        rows = self._db.execute(
-            "SELECT * FROM feeds WHERE disabled_reason IS NULL AND next_poll_at <= ?"
-            " ORDER BY next_poll_at LIMIT ?",
-            (now, limit),
-        )
-        return [records.feed_state(row) for row in rows]
 
     def claim_feed(self, name: str, worker: str, now: float, lease: float) -> FeedState | None:
         """Take the due feed `name` for `worker` until `now + lease`; None if another worker holds it or it is not due.

@@ -69,8 +69,6 @@ class Engine:
     """
 
     name = ""
-    # Appended to a SELECT that picks rows to claim, so two workers never pick the same row.
-    skip_locked = ""
     # Appended to a SELECT of a row about to be updated, so concurrent updaters queue up.
     for_update = ""
     shared = False
@@ -175,7 +173,6 @@ class PostgresEngine(Engine):
     """One psycopg 3 connection in autocommit mode; `transaction` opens a real transaction."""
 
     name = "postgresql"
-    skip_locked = " FOR UPDATE SKIP LOCKED"
     for_update = " FOR UPDATE"
     shared = True
 

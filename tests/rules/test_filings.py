@@ -7,7 +7,8 @@ from pathlib import Path
 
 from bot.models import Filing, FilingParty, InsiderTrade, NewsItem
 from rules.backtest import score
-from rules.engine import RuleEngine, validate
+from rules.engine import RuleEngine
+from rules.packs import load_rules
 from rules.settings import RulesSettings
 from rules.universe import ciks_of, parse_sec
 from tests.paths import REPO
@@ -79,7 +80,7 @@ def test_filing_rules_can_be_disabled_and_overridden(tmp_path: Path):
 def test_an_invalid_filing_table_is_reported_with_its_file_and_id(tmp_path: Path):
     pack = tmp_path / "bad.toml"
     pack.write_text('[[filing]]\nid = "mine.no_forms"\nkind = "sec_8k"\nforms = []\n')
-    (error,) = validate(RulesSettings(packs=[pack]))
+    (error,) = load_rules(RulesSettings(packs=[pack])).errors
     assert error.startswith(f"{pack}: filing mine.no_forms: forms:")
 
 

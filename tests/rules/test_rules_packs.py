@@ -8,8 +8,8 @@ import pytest
 
 from bot.config import load_config
 from bot.models import NewsItem
-from rules.engine import RuleEngine, RuleError, validate
-from rules.packs import builtin_pack_files
+from rules.engine import RuleEngine, RuleError
+from rules.packs import builtin_pack_files, load_rules
 from rules.settings import RulesSettings
 
 KINDS = {
@@ -19,7 +19,7 @@ KINDS = {
 
 
 def test_builtin_packs_validate_and_cover_every_kind() -> None:
-    assert validate(RulesSettings()) == []
+    assert load_rules(RulesSettings()).errors == []
     engine = RuleEngine.from_settings(RulesSettings())
     assert {rule.kind for rule in [*engine.rules, *engine.filing_rules]} == KINDS
     assert len(builtin_pack_files()) >= 8
@@ -30,7 +30,7 @@ def test_each_builtin_pack_validates_on_its_own(tmp_path: Path, name: str) -> No
     sets = dict(builtin_pack_files())["rules/packs/00_sets.toml"]
     (tmp_path / "00_sets.toml").write_text(sets)
     (tmp_path / "pack.toml").write_text(dict(builtin_pack_files())[name])
-    assert validate(RulesSettings(builtin_packs=False, packs=[tmp_path])) == []
+    assert load_rules(RulesSettings(builtin_packs=False, packs=[tmp_path])).errors == []
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -41,7 +41,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_bad_regex_names_file_rule_and_regex(tmp_path: Path) -> None:
     path = write(tmp_path, '[[rule]]\nid = "my.bad"\nkind = "price_move"\nregex = ["(unclosed"]\ntriggers = ["x"]\n')
-    (error,) = validate(RulesSettings(packs=[path]))
+    (error,) = load_rules(RulesSettings(packs=[path])).errors
     assert str(path) in error and "my.bad" in error and "(unclosed" in error
 
 
@@ -57,7 +57,7 @@ def test_bad_regex_names_file_rule_and_regex(tmp_path: Path) -> None:
     ],
 )
 def test_invalid_rules_are_reported(tmp_path: Path, body: str, reason: str) -> None:
-    errors = validate(RulesSettings(packs=[write(tmp_path, body)]))
+    errors = load_rules(RulesSettings(packs=[write(tmp_path, body)])).errors
     assert errors and reason in errors[0] and "mine.toml" in errors[0]
 
 
@@ -106,7 +106,7 @@ def test_relative_pack_paths_are_relative_to_the_config_file(tmp_path: Path, mon
     monkeypatch.chdir(elsewhere)
     settings = load_config("../setup/catalyst-bot.toml").rules
     assert settings.packs == [folder.resolve() / "packs" / "mine.toml", folder.resolve() / "packs"]
-    assert validate(settings) == []
+    assert load_rules(settings).errors == []
     engine = RuleEngine.from_settings(settings)
     (catalyst,) = engine.detect(NewsItem(id="1", title="Nvidia zooms 2%"))
     assert catalyst.rule == "my.zoom"

@@ -64,15 +64,15 @@ def test_sync_feeds_adds_updates_and_drops(open_store):
     assert moved.etag is None and moved.failures == 0 and moved.next_poll_at == NOW + 10
 
 
-def test_due_feeds_skips_disabled_and_future(open_store):
+def test_only_due_enabled_feeds_can_be_claimed(open_store):
     store = open_store()
     store.sync_feeds([("a", "u", 60), ("b", "u", 60), ("c", "u", 60)], NOW)
     with store.transaction():
         store.update_feed("b", next_poll_at=NOW + 100)
         store.update_feed("c", disabled_reason="broken")
-    assert [feed.name for feed in store.due_feeds(NOW, 10)] == ["a"]
+    assert [name for name in "abc" if store.claim_feed(name, "w1", NOW, lease=30)] == ["a"]
     assert store.enable_feed("c", NOW)
-    assert [feed.name for feed in store.due_feeds(NOW, 10)] == ["a", "c"]
+    assert store.claim_feed("c", "w1", NOW, lease=30).name == "c"
 
 
 def test_seen_keys_persist_across_reopen(open_store):
