@@ -29,12 +29,6 @@ _RANK = re.compile(
     re.I,
 )
 _TICKER_FORMS = frozenset(("cashtag", "exchange", "paren", "symbol"))
-# A clause that opens with these refers back to the company the headline names.
-_STOCK_REFERENCE = re.compile(
-    r"\s*(?:(?:the|its|their|the company's) )?(?:stock|shares|share price|stock price)"
-    r"(?! market| markets| index| indices)\b",
-    re.IGNORECASE,
-)
 # "The stock market", "the stock index": a subject noun that names no company's stock.
 _MARKET_NOUN = re.compile(r"\s+(?:market|markets|index|indices|indexes)\b", re.IGNORECASE)
 _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
@@ -92,16 +86,6 @@ class Prepared:
     def mentions(self) -> list[Mention]:
         """Companies and names with a role (private companies, managers, markets)."""
         return self._linker.link_all(self.text, self.folded, self._name_hits)
-
-    @_Lazy
-    def headline_subject(self) -> list[Mention]:
-        """The first company the title names (its list, if it starts one), or none."""
-        title_end = self.text.find("\n")
-        title_end = len(self.text) if title_end < 0 else title_end
-        title = [m for m in self.mentions if m.end <= title_end and m.form != "backer"]
-        if not title or not title[0].ticker:
-            return []
-        return _group(self.text, [m for m in title if m.ticker], 0)
 
     @_Lazy
     def sentences(self) -> list[Span]:
@@ -356,8 +340,8 @@ class CompiledRule:
 
     def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
         """The company (or role name) the anchor is about: the nearest mention on the rule's
-        side, never a backer; "Stock surges" or "The stock ended higher" with no company in
-        its clause is about the company the headline names."""
+        side, never a backer; after one of the rule's `subject_nouns` ("Stock surges", "The
+        stock ended higher") with no company in its clause, the company the headline names."""
         start, end = sentence
         mentions = self._candidates(item, start, end)
         if self.noun_keys:
@@ -366,13 +350,6 @@ class CompiledRule:
                 return unnamed
         before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
         after = [i for i, m in enumerate(mentions) if m.start >= anchor[1]]
-        clause = _clause_start(item.text, start, anchor[0])
-        if (not before or mentions[before[-1]].end <= clause) and _STOCK_REFERENCE.match(
-            item.text, clause, anchor[1]
-        ):
-            headline = item.headline_subject
-            if headline:
-                return headline
         order = [before[-1:], after[:1]]
         if self.rule.subject == "after":
             order.reverse()
@@ -438,12 +415,6 @@ class CompiledRule:
                 if best is None or rank < best[0]:
                     best = (rank, direction)
         return best[1] if best else self.rule.direction
-
-
-def _clause_start(text: str, sentence_start: int, position: int) -> int:
-    """Where the clause holding ``position`` starts (after the last break before it)."""
-    breaks = [m.end() for m in _BREAK.finditer(text, sentence_start, position)]
-    return breaks[-1] if breaks else sentence_start
 
 
 def _distance(item: Prepared, anchor: Span, span: Span, side: str, within: int | None) -> int | None:
