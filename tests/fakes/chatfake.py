@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.delivery.receiver import DELIVERY_KEY
 from bot.errors import DeliveryError, RateLimited
 from bot.models import Alert
+from tests.fakes.serving import serve
 
 # What the server does with one request, by title: a script is consumed one step per request.
 OK, FAIL, RATE_LIMIT, HANG, ACCEPT_THEN_HANG, GONE = "ok", "500", "429", "hang", "accept-then-hang", "404"
@@ -45,11 +46,7 @@ class FakeChat:
     async def __aenter__(self) -> FakeChat:
         app = web.Application()
         app.router.add_post("/channels/{channel}/messages", self._post)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
+        self._runner, port = await serve(app)
         self.url = f"http://127.0.0.1:{port}"
         return self
 

@@ -14,6 +14,8 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 
+from tests.fakes.serving import serve
+
 BOT_ID = "1100000000000000001"
 APP_ID = "1100000000000000002"
 OWNER_ID = "1100000000000000003"
@@ -56,11 +58,7 @@ class FakeDiscord:
     async def __aenter__(self) -> FakeDiscord:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
+        self._runner, port = await serve(app)
         self.url = f"http://127.0.0.1:{port}"
         return self
 

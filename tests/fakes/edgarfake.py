@@ -9,6 +9,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from aiohttp import web
 
+from tests.fakes.serving import serve
+
 
 @dataclass(frozen=True)
 class Party:
@@ -68,11 +70,7 @@ class FakeEdgar:
         app = web.Application()
         app.router.add_get("/cgi-bin/browse-edgar", self._browse)
         app.router.add_get("/Archives/edgar/data/{cik}/{folder}/{name}", self._archive)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        self._runner, self.port = await serve(app)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
