@@ -10,7 +10,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from rules.prefilter import first_chars
+from rules.prefilter import ScoutedRegex, scout
 from rules.schema import NumberCondition, PhraseGroup, Rule
 from rules.text import split_sentences
 from rules.tickers import Mention, NameHit, TickerLinker
@@ -165,10 +165,9 @@ class CompiledRule:
         self.rule = rule
         self.anchor_keys = frozenset(phrase_key(p) for p in rule.any)
         self.trigger_keys = frozenset(phrase_key(p) for p in rule.triggers) or self.anchor_keys
-        self.regexes = [re.compile(p, re.IGNORECASE) for p in rule.regex]
-        self.regex_starts = first_chars(rule.regex) if rule.regex else None
-        self.none_regexes = [re.compile(p, re.IGNORECASE) for p in rule.none_regex]
-        self.headline_regexes = [re.compile(p, re.IGNORECASE) for p in rule.none_headline_regex]
+        self.regexes = [scout(p) for p in rule.regex]
+        self.none_regexes = [scout(p) for p in rule.none_regex]
+        self.headline_regexes = [scout(p) for p in rule.none_headline_regex]
         self.all_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.all]
         self.none_groups = [(g, frozenset(phrase_key(p) for p in g.phrases)) for g in rule.none]
         self.none_keys = frozenset().union(*(keys for _, keys in self.none_groups))
@@ -187,6 +186,8 @@ class CompiledRule:
             keys.update(group_keys)
         for group_keys in self.direction_keys.values():
             keys.update(group_keys)
+        for scouted in self.regexes + self.none_regexes + self.headline_regexes:
+            keys.update(scouted.keys)
         return keys
 
     def possible(self, item: Prepared) -> bool:
@@ -194,12 +195,10 @@ class CompiledRule:
         regex, or none of the characters its matches start with), an all-of group with no
         phrase anywhere in the item, or no number of the unit."""
         present = item.occurrences.keys()
-        if present.isdisjoint(self.anchor_keys):
-            if not self.regexes:
-                return False
-            starts = self.regex_starts
-            if starts is not None and not any(c in item.text for c in starts):
-                return False
+        if present.isdisjoint(self.anchor_keys) and not any(
+            r.may_match(item.text, present) for r in self.regexes
+        ):
+            return False
         for _, keys in self.all_groups:
             if present.isdisjoint(keys):
                 return False
@@ -225,9 +224,8 @@ class CompiledRule:
         return hits
 
     def _headline_blocked(self, item: Prepared, trace: Trace | None) -> bool:
-        headline = item.text[: item.title_end]
         for regex in self.headline_regexes:
-            if regex.search(headline):
+            if _search(item, regex, 0, item.title_end):
                 _miss(trace, f"headline blocked by none_headline_regex {regex.pattern!r}")
                 return True
         return False
@@ -235,7 +233,7 @@ class CompiledRule:
     def _anchors(self, item: Prepared) -> list[Span]:
         spans = list(item.spans_of(self.anchor_keys))
         for regex in self.regexes:
-            spans.extend(m.span() for m in regex.finditer(item.text))
+            spans.extend(_find_all(item, regex))
         return sorted(set(spans))
 
     def _at_anchor(
@@ -260,10 +258,8 @@ class CompiledRule:
             if span is not None:
                 blocker = item.text[span[0] : span[1]]
                 return _miss(trace, f"{said!r}: blocked by none-of {blocker!r}")
-        sentence_text = item.text[sentence[0] : sentence[1]]
         for regex in self.none_regexes:
-            found = regex.search(sentence_text)
-            if found:
+            if _search(item, regex, *sentence):
                 return _miss(trace, f"{said!r}: blocked by none_regex {regex.pattern!r}")
         if self.rule.number is not None:
             number = self._number(item, anchor, sentence)
@@ -415,6 +411,29 @@ class CompiledRule:
                 if best is None or rank < best[0]:
                     best = (rank, direction)
         return best[1] if best else self.rule.direction
+
+
+def _find_all(item: Prepared, scouted: ScoutedRegex) -> list[Span]:
+    """What ``finditer`` over the item's text finds, trying only where a match can start."""
+    regex, text = scouted.regex, item.text
+    if scouted.scan:
+        return [m.span() for m in regex.finditer(text)]
+    spans: list[Span] = []
+    for start in scouted.starts(text, item.spans_of(scouted.keys), 0, len(text)):
+        if not spans or start >= spans[-1][1]:  # finditer's matches do not overlap
+            found = regex.match(text, start)
+            if found:
+                spans.append(found.span())
+    return spans
+
+
+def _search(item: Prepared, scouted: ScoutedRegex, lo: int, hi: int) -> bool:
+    """Whether the regex finds a match in ``text[lo:hi]`` (searched as a string of its own)."""
+    part = item.text[lo:hi]
+    if scouted.scan:
+        return scouted.regex.search(part) is not None
+    starts = scouted.starts(item.text, item.spans_of(scouted.keys), lo, hi)
+    return any(scouted.regex.match(part, start - lo) for start in starts)
 
 
 def _distance(item: Prepared, anchor: Span, span: Span, side: str, within: int | None) -> int | None:

@@ -1,50 +1,137 @@
-"""The characters an anchor regex's match can start with, derived from the parsed pattern."""
+"""Where a rule's regex can match: the literal words its matches begin with, derived from the
+parsed pattern, so the regex is tried only where the engine's automaton saw one of them
+instead of at every position of the text."""
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 _LOGGER = logging.getLogger(__name__)
 
-_MAX_CHARS = 4  # more than this and looking for them costs about what the regex search does
+_MAX_HEADS = 64  # beyond this many alternative openings, the shorter ones found so far serve
 _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
+_WORD_BOUNDARY = (sre.AT, sre.AT_BOUNDARY)
 
 
-def first_chars(patterns: list[str]) -> frozenset[str] | None:
-    """Characters (both cases) one of which starts every match of any of ``patterns``
-    (compiled case-insensitively); None when they cannot be told or are too many to help."""
-    found: set[str] = set()
-    for pattern in patterns:
-        chars = _starts(list(sre_parse.parse(pattern, re.IGNORECASE)))
-        if chars is None:
-            return None
-        found |= chars
-    found |= {c.upper() for c in found} | {c.lower() for c in found}
-    return frozenset(found) if len(found) <= 2 * _MAX_CHARS else None
+@dataclass(frozen=True)
+class ScoutedRegex:
+    """A rule's regex (case-insensitive) and where its matches can start: at a word-start hit
+    of one of ``keys`` (phrase keys the automaton reports, ``word*`` form) or at one of the
+    ``marks`` (punctuation, looked up with ``str.find``); only at the start of the text
+    searched for a pattern opening with ``^``. ``scan``: nothing could be derived, so every
+    position is tried."""
+
+    regex: re.Pattern[str]
+    keys: frozenset[str] = frozenset()
+    marks: frozenset[str] = frozenset()
+    scan: bool = False
+    at_start: bool = False
+
+    @property
+    def pattern(self) -> str:
+        return self.regex.pattern
+
+    def may_match(self, text: str, present) -> bool:
+        """False when no match can start anywhere (``present``: the keys the automaton found)."""
+        if self.scan or self.at_start:
+            return True
+        return not present.isdisjoint(self.keys) or any(mark in text for mark in self.marks)
+
+    def starts(self, text: str, key_spans: list[tuple[int, int]], lo: int, hi: int) -> list[int]:
+        """The positions in ``text[lo:hi]`` where a match can start, in order;
+        ``key_spans``: the automaton's hits of ``keys``."""
+        if self.at_start:
+            return [lo]
+        found = [s for s, _ in key_spans if lo <= s < hi]
+        for mark in self.marks:
+            at = text.find(mark, lo, hi)
+            while at >= 0:
+                found.append(at)
+                at = text.find(mark, at + 1, hi)
+        return sorted(set(found)) if self.marks else found
 
 
-def _starts(items: list) -> set[str] | None:
+def scout(pattern: str) -> ScoutedRegex:
+    """``pattern`` compiled case-insensitively, with the openings of its matches.
+
+    Letters are matched as the engine folds text (``str.lower``). An opening word counts only
+    when the pattern asserts a word start before it (``\\b`` or a look-behind excluding word
+    characters): the automaton reports words at their starts only.
+    """
+    regex = re.compile(pattern, re.IGNORECASE)
+    parsed = sre_parse.parse(pattern, re.IGNORECASE)
+    items = list(parsed)
+    if items[:1] == [(sre.AT, sre.AT_BEGINNING)] and not parsed.state.flags & re.MULTILINE:
+        return ScoutedRegex(regex, at_start=True)
+    heads, _ = _heads(items)
+    keys: set[str] = set()
+    marks: set[str] = set()
+    for head in heads:
+        if head[:1].isalnum():
+            word = _ascii_word(head)
+            if not word or not _bounded(items):
+                return ScoutedRegex(regex, scan=True)
+            keys.add(word + "*")
+        elif head:
+            marks.add(head[0])
+        else:
+            return ScoutedRegex(regex, scan=True)
+    return ScoutedRegex(regex, frozenset(keys), frozenset(marks))
+
+
+def _heads(items: list) -> tuple[set[str], bool]:
+    """Lower-case literal strings one of which begins every match of ``items``, and whether each
+    is a whole match (so what follows may be appended)."""
+    heads = {""}
     for op, arg in items:
         if op in _ZERO_WIDTH:
-            continue
+            continue  # consumes nothing: the openings stay the same
         if op is sre.LITERAL:
-            return {chr(arg)}
-        if op is sre.IN and all(o is sre.LITERAL for o, _ in arg):
-            return {chr(a) for _, a in arg}
-        if op is sre.SUBPATTERN:
-            return _starts(list(arg[-1]))
-        if op is sre.BRANCH:
-            chars: set[str] = set()
-            for branch in arg[1]:
-                sub = _starts(list(branch))
-                if sub is None:
-                    return None
-                chars |= sub
-            return chars
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:
-            return _starts(list(arg[2]))
-        return None
-    return None
+            sub, whole = {chr(arg).lower()}, True
+        elif op is sre.IN and all(o is sre.LITERAL for o, _ in arg):
+            sub, whole = {chr(a).lower() for _, a in arg}, True
+        elif op is sre.SUBPATTERN:
+            sub, whole = _heads(list(arg[-1]))
+        elif op is sre.BRANCH:
+            branches = [_heads(list(branch)) for branch in arg[1]]
+            sub = set().union(*(b for b, _ in branches))
+            whole = all(w for _, w in branches)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:
+            sub, whole = _heads(list(arg[2]))[0], False
+        else:
+            return heads, False
+        if len(heads) * len(sub) > _MAX_HEADS:
+            return heads, False
+        heads = {h + s for h in heads for s in sub}
+        if not whole:
+            return heads, False
+    return heads, True
+
+
+def _ascii_word(head: str) -> str:
+    """The opening as a phrase key: its leading ASCII letters, digits and single spaces."""
+    word = []
+    for char in head.replace("-", " "):
+        if not (char.isascii() and (char.isalnum() or char == " ")) or (char == " " and word[-1:] == [" "]):
+            break
+        word.append(char)
+    return "".join(word).rstrip()
+
+
+def _bounded(items: list) -> bool:
+    """True when the pattern opens by asserting that no word character comes before."""
+    for op, arg in items:
+        if op is sre.AT:
+            if (op, arg) == _WORD_BOUNDARY:
+                return True
+        elif op is sre.ASSERT_NOT and arg[0] == -1:
+            inner = list(arg[1])
+            if len(inner) == 1 and inner[0][0] is sre.IN and (sre.CATEGORY, sre.CATEGORY_WORD) in inner[0][1]:
+                return True
+        elif op is not sre.ASSERT:
+            return False
+    return False

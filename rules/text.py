@@ -57,8 +57,14 @@ def clean(text: str) -> str:
     return text.strip()
 
 
+# The letters a case-insensitive regex takes for "i" that lower-casing does not make one.
+_DOTTED_I = str.maketrans("\u0130\u0131", "ii")
+
+
 def fold(text: str) -> str:
     """Lower-case ``text`` without changing its length, so offsets stay valid."""
+    if not text.isascii():
+        text = text.translate(_DOTTED_I)
     folded = text.lower()
     if len(folded) == len(text):
         return folded

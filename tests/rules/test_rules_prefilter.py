@@ -1,19 +1,76 @@
-"""The first characters derived from anchor regexes: exact where they can be told, None otherwise."""
+"""Regex openings derived from the parsed pattern, and rules that try a regex only there
+deciding exactly as rules that try it at every position."""
 
 from __future__ import annotations
 
-from rules.prefilter import first_chars
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rules.matcher
+from bot.models import NewsItem
+from rules.engine import RuleEngine
+from rules.prefilter import ScoutedRegex, scout
+from rules.settings import RulesSettings
 
 
-def test_a_literal_after_a_lookbehind_is_the_start() -> None:
-    assert first_chars([r"(?<![\w.%])\+\d{1,4}\s?%"]) == frozenset("+")
+def test_words_after_a_word_boundary_are_the_openings() -> None:
+    scouted = scout(r"\b(?:raises|Lifted|moves)\s+\w+ to buy\b")
+    assert (scouted.keys, scouted.marks, scouted.scan) == (
+        frozenset({"raises*", "lifted*", "moves*"}), frozenset(), False)
 
 
-def test_branches_and_patterns_are_joined_in_both_cases() -> None:
-    assert first_chars([r"\b(?:up|Down)\b", r"x+y"]) == frozenset("uUdDxX")
+def test_literals_after_a_group_are_appended_while_each_branch_is_whole() -> None:
+    assert scout(r"\b(?:up|down) (?:sharply|\d+)").keys == {"up sharply*", "up*", "down sharply*", "down*"}
+    assert scout(r"\bbillionaires? (?:are|is)").keys == {"billionaire*"}
 
 
-def test_an_optional_start_or_a_class_cannot_be_told() -> None:
-    assert first_chars([r"a?b"]) is None
-    assert first_chars([r"\w+"]) is None
-    assert first_chars([r"\b(?:raises|lifts|ups|moves|bumps|takes)\b"]) is None  # too many to help
+def test_punctuation_openings_are_marks() -> None:
+    scouted = scout(r"(?<![\w.%])[+-]\d{1,4}\s?%")
+    assert (scouted.keys, scouted.marks) == (frozenset(), frozenset("+-"))
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"a?b", r"\w+ rose", r"lessons?", r"\b\d+%", r"\bfoo|bar", r"(?m)^news"],
+    ids=["optional start", "class", "no word boundary", "digits", "top-level branch", "multiline ^"],
+)
+def test_what_cannot_be_told_is_scanned(pattern: str) -> None:
+    assert scout(pattern).scan
+
+
+def test_a_caret_opens_only_where_the_search_starts() -> None:
+    scouted = scout(r"^\s*prediction\b")
+    assert scouted.at_start and scouted.starts("x. Prediction: y", [], 3, 16) == [3]
+
+
+def _scanning(pattern: str) -> ScoutedRegex:
+    return ScoutedRegex(re.compile(pattern, re.IGNORECASE), scan=True)
+
+
+SCOUTED = RuleEngine.from_settings(RulesSettings())
+with pytest.MonkeyPatch.context() as patch:
+    patch.setattr(rules.matcher, "scout", _scanning)
+    SCANNING = RuleEngine.from_settings(RulesSettings())
+
+WORDS = st.sampled_from(
+    ["Nvidia", "shares", "Stock", "CLOSED", "ended", "is", "are", "up", "down", "now", "-9%",
+     "+22%", "5%", "about", "higher", "lower", "Benchmark", "raised", "Baidu", "to", "Buy",
+     "Should you", "buy the dip", "lessons", "Billionaires are buying", "Prediction:", "Berkshire",
+     "stake", "in", "Apple", "?", ".", ",", "(", "x", "_", "-", "ſhares", "İS", "ıs", "\n", "rose"]
+)
+TEXT = st.lists(WORDS | st.text(alphabet="ab +-%?.\n", max_size=3), max_size=30).map(
+    lambda parts: "".join(p + (" " if i % 3 else "") for i, p in enumerate(parts))
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(title=TEXT, summary=TEXT)
+def test_trying_a_regex_only_at_its_openings_decides_as_scanning_does(title: str, summary: str) -> None:
+    item = NewsItem(id="x", title=title, summary=summary)
+    scouted_traces, scouted = SCOUTED.trace(item)
+    scanning_traces, scanning = SCANNING.trace(item)
+    assert scouted == scanning
+    assert [t.notes for t in scouted_traces] == [t.notes for t in scanning_traces]
