@@ -5,6 +5,7 @@ Over ~400 lines because the universe and the linker share one automaton and its 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tomllib
@@ -187,11 +188,16 @@ class TickerLinker:
 
     def __init__(self, universe: Universe) -> None:
         self._universe = universe
-        self._automaton = ahocorasick.Automaton()
-        for key, name in universe.names.items():
-            self._automaton.add_word(key, (len(key), name))
-        if len(self._automaton):
-            self._automaton.make_automaton()
+
+    @functools.cached_property
+    def _automaton(self) -> ahocorasick.Automaton:
+        """The universe's names, built on first use: the engine finds names with its own automaton."""
+        automaton = ahocorasick.Automaton()
+        for key, name in self._universe.names.items():
+            automaton.add_word(key, (len(key), name))
+        if len(automaton):
+            automaton.make_automaton()
+        return automaton
 
     @property
     def universe(self) -> Universe:
