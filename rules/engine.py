@@ -16,8 +16,8 @@ from rules.packs import load_rules
 from rules.schema import Rule
 from rules.settings import RulesSettings
 from rules.text import clean, fold
-from rules.tickers import NameHit, TickerLinker, builtin_universe
-from rules.universe import load_sec
+from rules.tickers import NameHit, TickerLinker
+from rules.universe import load_universe
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -91,8 +91,7 @@ class RuleEngine:
         loaded = load_rules(settings)
         if loaded.errors:
             raise RuleError(loaded.errors)
-        universe = builtin_universe(settings.aliases)
-        sec = load_sec(universe, data_dir)
+        universe, sec = load_universe(settings.aliases, data_dir)
         return cls(loaded.rules, universe.linker(), settings.price_move_threshold, loaded.filing_rules, sec.ciks)
 
     def detect(self, item: NewsItem) -> list[Catalyst]:

@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from rules.tickers import Universe
+from rules.tickers import Universe, builtin_universe
+from rules.universe_cache import cached
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -75,6 +76,24 @@ def load_sec(universe: Universe, data_dir: Path | None) -> LoadedSec:
     for ticker, title, _cik in companies:
         universe.add_company(ticker, title, [], bulk=True)
     return LoadedSec(len(companies), ciks_of(companies))
+
+
+def load_universe(aliases: dict[str, list[str]], data_dir: Path | None) -> tuple[Universe, LoadedSec]:
+    """The built-in universe with ``aliases``, then the SEC companies (see `load_sec`); from the
+    cache while the imported file, the aliases and the code and data they go through are unchanged."""
+    imported = data_dir / IMPORTED_FILE if data_dir is not None else None
+    try:
+        stamp = (str(imported), imported.stat().st_size, imported.stat().st_mtime_ns) if imported else None
+    except OSError:
+        stamp = None
+
+    def build() -> tuple[tuple[Universe, LoadedSec], bool]:
+        universe = builtin_universe(aliases)
+        sec = load_sec(universe, data_dir)
+        # An imported file that could not be read gave no CIKs: build again, and warn again, next time.
+        return (universe, sec), stamp is None or bool(sec.ciks)
+
+    return cached(build, (sorted(aliases.items()), stamp))
 
 
 def read_ciks(data_dir: Path) -> dict[str, str]:

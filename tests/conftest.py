@@ -1,5 +1,8 @@
 """Shared pytest fixtures: a local feed server and fake Slack, an aiohttp session, a SQLite store, and a bot wired to a recording receiver."""
 
+import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import aiohttp
@@ -11,11 +14,22 @@ from bot.clock import ManualClock
 from bot.config import BotConfig
 from bot.store.database import Store
 from rules.engine import RuleEngine
+from rules.universe_cache import CACHE_DIR_ENV
 from tests.fakes.alertkit import RecordingReceiver
 from tests.fakes.feedserver import FeedServer
 from tests.fakes.slackfake import FakeSlack
 
 _ENGINES: dict[str, RuleEngine] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests, and the commands they start, cache the universe in a directory of their own (set
+    before collection: some modules build an engine when imported)."""
+    os.environ[CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="catalyst-bot-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.pop(CACHE_DIR_ENV, ""), ignore_errors=True)
 
 
 @pytest_asyncio.fixture
