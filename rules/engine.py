@@ -60,8 +60,11 @@ class RuleEngine:
         # One automaton for rule phrases and company names: a single pass over the text.
         names = linker.universe.names
         self._automaton = ahocorasick.Automaton()
-        for base in keys.keys() | names.keys():
-            variants = keys.get(base, [])
+        for base, name in names.items():  # a name that is no rule phrase: most of them
+            if base not in keys:
+                self._automaton.add_word(base, _name_entry(base, name))
+        for base in keys:
+            variants = keys[base]
             exact = tuple(k for k in variants if k[-1] != "*")
             prefix = tuple(k for k in variants if k[-1] == "*")
             self._automaton.add_word(
@@ -165,6 +168,12 @@ class RuleEngine:
         if not candidates:
             return None, candidates
         return Prepared(text, folded, occurrences, name_hits, self.linker), candidates
+
+
+def _name_entry(base: str, name: object) -> tuple:
+    """The automaton's entry for a company name that is no rule phrase (see ``RuleEngine.__init__``)."""
+    first = base[0].isalnum()
+    return (len(base) - 1, first, base[-1].isalnum(), base[-1].isalpha(), (), (), _NO_RULES, name, first and base[0].isascii())
 
 
 def _to_catalysts(hits: list[Hit]) -> list[Catalyst]:

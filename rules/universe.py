@@ -3,7 +3,6 @@ data directory from a file or the web, which replaces it."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -142,7 +141,9 @@ def update(url: str, user_agent: str, data_dir: Path, out: TextIO) -> int:
     if not user_agent.strip():
         out.write("universe update: the SEC asks for a User-Agent naming you and an email\n")
         return 2
-    import aiohttp  # only this command downloads: the others start without aiohttp
+    import asyncio  # only this command downloads: the others start without asyncio and aiohttp
+
+    import aiohttp
 
     try:
         raw = asyncio.run(_download(url, user_agent))

@@ -9,7 +9,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
-from importlib import metadata, resources
+from importlib import resources, util
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,7 +19,7 @@ CACHE_DIR_ENV = "CATALYST_BOT_CACHE_DIR"
 _PREFIX = "universe-"
 _KEEP = 4
 # Besides the rules package's own code and data, the packages whose data go into the universe.
-_PACKAGES = ("english-words", "pytickersymbols")
+_PACKAGES = ("english_words", "pytickersymbols")
 
 T = TypeVar("T")
 
@@ -55,8 +55,9 @@ def cached(build: Callable[[], tuple[T, bool]], inputs: object) -> T:
 
 def _key(inputs: object) -> str:
     digest = hashlib.sha256(repr(inputs).encode())
-    for package in _PACKAGES:
-        digest.update(f"{package} {metadata.version(package)}\n".encode())
+    for package in _PACKAGES:  # installed again (another version), its files are newer
+        origin = util.find_spec(package).origin
+        digest.update(f"{package} {os.stat(origin).st_mtime_ns}\n".encode())
     root = resources.files("rules")
     for entry in sorted((*root.iterdir(), *root.joinpath("data").iterdir()), key=lambda e: e.name):
         if entry.is_file() and entry.name.endswith((".py", ".toml", ".tsv")):

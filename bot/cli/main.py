@@ -7,7 +7,6 @@ import importlib
 import os
 import signal
 import sys
-from importlib.metadata import version
 from pathlib import Path
 
 from bot.durations import parse_duration
@@ -23,6 +22,16 @@ EXIT_CODES = """exit codes:
 """
 SEC_USER_AGENT_ENV = "CATALYST_BOT_SEC_USER_AGENT"
 
+
+
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked (importlib.metadata is slow to import)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from importlib.metadata import version
+
+        print(f"{parser.prog} {version('catalyst-bot')}")
+        parser.exit()
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -51,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version('catalyst-bot')}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     # The global flags are accepted after the command too (`run --once -v`); SUPPRESS keeps the earlier value.
     global_flags = argparse.ArgumentParser(add_help=False)
     global_flags.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
