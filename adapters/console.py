@@ -6,18 +6,26 @@ from rich.console import Console
 from rich.text import Text
 
 from adapters.sanitise import visible
+from bot.delivery.receiver import DELIVERY_ID
 from bot.models import Alert
 
 _ARROWS = {"positive": ("▲", "green"), "negative": ("▼", "red"), "neutral": ("●", "yellow")}
 
 
-def render_alert(alert: Alert) -> Text:
-    """Feed text is added as plain Text, never as markup, so a headline cannot style the console."""
+def render_alert(alert: Alert, *, message_id: str | None = None, reply_to: str | None = None) -> Text:
+    """Feed text is added as plain Text, never as markup, so a headline cannot style the console.
+
+    `message_id` is the alert's own `#N`; `reply_to` the `#N` of the story it is part of, where a chat
+    shows it in that message's thread (news, another outlet's follow-up).
+    """
     arrow, colour = _ARROWS.get(alert.direction or "", ("●", "white"))
     text = Text()
     text.append(f"{arrow} {alert.ticker}", style=f"bold {colour}")
     text.append(f"  {alert.kind}", style="bold")
-    text.append(f"  ({alert.direction or 'direction unknown'}, {alert.severity})\n", style="dim")
+    text.append(f"  ({alert.direction or 'direction unknown'}, {alert.severity})", style="dim")
+    text.append(f"  {message_id}\n" if message_id else "\n", style="dim")
+    if reply_to:
+        text.append(f"  ↳ folded into {reply_to}\n", style="bold")
     text.append(f"  {visible(alert.title)}\n")
     when = alert.published.strftime("%Y-%m-%d %H:%M UTC") if alert.published else "time unknown"
     text.append(f"  {alert.source} · {when}\n", style="dim")
@@ -34,7 +42,11 @@ def render_alert(alert: Alert) -> Text:
 
 
 class ConsoleReceiver:
-    """The `console` receiver: writes each alert as a short block of text."""
+    """The `console` receiver: writes each alert as a short block of text, numbered `#N` by its outbox id.
+
+    That number is its message id, so a story's later reports, which a chat posts in the first
+    message's thread, arrive here with `reply_to` and say which story they are folded into.
+    """
 
     platform = "console"
 
@@ -42,9 +54,11 @@ class ConsoleReceiver:
         self._console = console or Console(highlight=False)
 
     async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
-        self._console.print(render_alert(alert), soft_wrap=True)
+        number = DELIVERY_ID.get()
+        message_id = f"#{number}" if number is not None else None
+        self._console.print(render_alert(alert, message_id=message_id, reply_to=reply_to), soft_wrap=True)
         self._console.print()
-        return None
+        return message_id
 
     async def send_text(self, text: str, target: str) -> str | None:
         """Digests and ops notices, printed as plain text."""

@@ -453,7 +453,7 @@ def _load_file(path: Path) -> BotConfig:
     try:
         config = BotConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_format_errors(path, exc)) from None
+        raise ConfigError(*_format_errors(path, exc)) from None
     source = path.resolve()
     # Relative rule-pack paths are relative to the config file, as feed paths are.
     packs = [source.parent / pack.expanduser() for pack in config.rules.packs]
@@ -461,8 +461,8 @@ def _load_file(path: Path) -> BotConfig:
     return config.model_copy(update={"source": source, "rules": rules})
 
 
-def _format_errors(path: Path, exc: ValidationError) -> str:
-    lines = [f"{path}: {exc.error_count()} error(s)"]
+def _format_errors(path: Path, exc: ValidationError) -> list[str]:
+    lines = []
     for error in exc.errors():
         key = _key_path(error["loc"])
         message = error["msg"].removeprefix("Value error, ")
@@ -470,8 +470,8 @@ def _format_errors(path: Path, exc: ValidationError) -> str:
             message = "unknown key" + did_you_mean(str(error["loc"][-1]), _field_names(BotConfig) - {"source"})
             if any(word in str(error["loc"][-1]).lower() for word in _SECRET_WORDS):
                 message += " (secrets are never read from the file: name an environment variable, e.g. token_env)"
-        lines.append(f"  {key or '(top level)'}: {message}")
-    return "\n".join(lines)
+        lines.append(f"{path}: {key or '(top level)'}: {message}")
+    return lines
 
 
 def _key_path(loc: tuple[int | str, ...]) -> str:

@@ -6,7 +6,11 @@ class CatalystBotError(Exception):
 
 
 class ConfigError(CatalystBotError):
-    """The configuration file is missing, unreadable or invalid."""
+    """The configuration file is missing, unreadable or invalid; `errors` has one line per problem."""
+
+    def __init__(self, *errors: str) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = list(errors)
 
 
 class MissingSecretError(CatalystBotError):

@@ -27,10 +27,8 @@ class Findings:
     def raise_for_run(self, source: Path | str | None) -> None:
         """Raise ConfigError naming every problem that keeps `run` from starting."""
         problems = self.errors + self.missing_secrets
-        if len(problems) == 1:
-            raise ConfigError(problems[0])
         if problems:
-            raise ConfigError(f"{source or 'config'}: {len(problems)} error(s)\n" + "\n".join(f"  {p}" for p in problems))
+            raise ConfigError(*(f"{source or 'config'}: {problem}" for problem in problems))
 
 
 def validate_config(config: BotConfig) -> Findings:

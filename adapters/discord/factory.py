@@ -23,12 +23,14 @@ def build_discord_receivers(
     token: str | None,
     webhook_urls: Mapping[str, str],
 ) -> dict[str, Receiver]:
-    """`discord` (the bot, given its `token`) and `discord-webhook` (given the webhooks' URLs)."""
+    """`discord` (the bot, given its `token`) and `discord-webhook` (given the webhooks' URLs; the bot, if any,
+    looks in a webhook's channel before a resend)."""
     use_api_base(settings.api_base)
     receivers: dict[str, Receiver] = {}
+    bot = None
     if token is not None:
-        client = CatalystClient(commands, guilds=settings.guilds)
-        receivers["discord"] = DiscordReceiver(client, token, token_env=settings.token_env)
+        bot = DiscordReceiver(CatalystClient(commands, guilds=settings.guilds), token, token_env=settings.token_env)
+        receivers["discord"] = bot
     if webhook_urls:
         webhooks = {}
         for name, url in webhook_urls.items():
@@ -36,6 +38,6 @@ def build_discord_receivers(
                 webhooks[name] = parse_webhook_url(url)
             except ValueError as exc:
                 raise ConfigError(f"{settings.webhook_env(name)}: {exc}") from None
-        receivers["discord-webhook"] = DiscordWebhookReceiver(webhooks)
+        receivers["discord-webhook"] = DiscordWebhookReceiver(webhooks, bot=bot)  # the bot reads webhook channels too
     return receivers
 

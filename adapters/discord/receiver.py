@@ -6,17 +6,25 @@ import asyncio
 import hashlib
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 import discord
 
 from adapters.discord.commands import build_command_tree
-from adapters.discord.embeds import NO_MENTIONS, text_to_embed, to_discord_embed
+from adapters.discord.embeds import (
+    FOOTER_LIMIT,
+    NO_MENTIONS,
+    clip,
+    fit,
+    text_to_embed,
+    to_discord_embed,
+)
 from adapters.discord.views import HistoryButton, MuteButton, alert_view
 from bot.commands import CatalystCommands
-from bot.delivery.receiver import DELIVERY_KEY
+from bot.delivery.receiver import DELIVERY_KEY, DELIVERY_MAY_EXIST_SINCE
 from bot.errors import CatalystBotError, DeliveryError, RateLimited
 from bot.models import Alert
 
@@ -24,6 +32,8 @@ _LOGGER = logging.getLogger(__name__)
 MAX_RATELIMIT_WAIT = 30.0
 GATEWAY_RETRY_FIRST = 5.0
 GATEWAY_RETRY_CAP = 300.0
+LOOKBACK_MARGIN = 60.0  # seconds before the queueing time: clock skew between this host and Discord
+HISTORY_LIMIT = 500  # messages read, at most, looking for a webhook post that may already be there
 _WEBHOOK_URL = re.compile(r"/webhooks/(?P<id>\d{15,25})/(?P<token>[\w-]{20,})/?$")
 
 
@@ -154,6 +164,26 @@ class DiscordReceiver:
         except (discord.RateLimited, discord.HTTPException) as exc:
             raise _delivery_error(exc, f"channel {target}") from None
 
+    async def find_message(
+        self, channel_id: int, since: float, wanted: Callable[[discord.Message], bool]
+    ) -> discord.Message | None:
+        """The first message posted in the channel since `since` that is `wanted`, among HISTORY_LIMIT.
+
+        Raises `discord.Forbidden` / `discord.NotFound` when the bot may not read the channel, and
+        `DeliveryError` for a failure that may pass.
+        """
+        await self._login()
+        channel = self._client.get_partial_messageable(channel_id)
+        try:
+            async for message in channel.history(limit=HISTORY_LIMIT, after=datetime.fromtimestamp(since, UTC)):
+                if wanted(message):
+                    return message
+        except (discord.Forbidden, discord.NotFound):
+            raise
+        except (discord.RateLimited, discord.HTTPException) as exc:
+            raise _delivery_error(exc, f"the history of channel {channel_id}") from None
+        return None
+
     async def _post(self, target: str, **message: Any) -> str:
         channel_id = _channel_id(target)
         await self._login()
@@ -185,14 +215,29 @@ class DiscordReceiver:
 
 
 class DiscordWebhookReceiver:
-    """The `discord-webhook:NAME` receiver: alerts only (no buttons, no commands, no replies; edits), no bot needed."""
+    """The `discord-webhook:NAME` receiver: alerts only (no buttons, no commands, no replies; edits), no bot needed.
+
+    Webhook posts carry no idempotency key, so each one shows a short reference of its delivery key
+    in the embed's footer. With `bot` (the Discord bot, able to read the webhook's channel), a resend
+    that may already have been posted first looks for that reference among the channel's recent
+    messages from the webhook; without it, a resend after a crash may show twice.
+    """
 
     platform = "discord-webhook"
 
-    def __init__(self, webhooks: Mapping[str, tuple[int, str]], session: aiohttp.ClientSession | None = None) -> None:
+    def __init__(
+        self,
+        webhooks: Mapping[str, tuple[int, str]],
+        session: aiohttp.ClientSession | None = None,
+        *,
+        bot: DiscordReceiver | None = None,
+    ) -> None:
         self._webhooks = {name.upper(): ids for name, ids in webhooks.items()}
         self._session = session
         self._owns_session = session is None
+        self._bot = bot
+        self._channels: dict[str, int] = {}
+        self._lookup_warned: set[str] = set()
 
     async def close(self) -> None:
         if self._owns_session and self._session is not None:
@@ -227,8 +272,15 @@ class DiscordWebhookReceiver:
 
     async def _post(self, target: str, embed: discord.Embed) -> str:
         webhook = self._webhook(target)
+        key, since = DELIVERY_KEY.get(), DELIVERY_MAY_EXIST_SINCE.get()
+        reference = _reference(key) if key else None
+        if reference is not None and since is not None:
+            posted = await self._find_posted(target, webhook, reference, since)
+            if posted is not None:
+                _LOGGER.info("discord: delivery %s was already posted by webhook %s as %s; not posting it again", key, target, posted)
+                return posted
         try:
-            sent = await webhook.send(embed=embed, allowed_mentions=NO_MENTIONS, wait=True)
+            sent = await webhook.send(embed=_with_reference(embed, key), allowed_mentions=NO_MENTIONS, wait=True)
         except discord.NotFound:
             raise DeliveryError(f"Discord webhook {target} no longer exists; create a new one", permanent=True) from None
         except discord.Forbidden:
@@ -236,6 +288,53 @@ class DiscordWebhookReceiver:
         except discord.HTTPException as exc:
             raise _delivery_error(exc, f"webhook {target}") from None
         return str(sent.id)
+
+    async def _find_posted(self, target: str, webhook: discord.Webhook, reference: str, since: float) -> str | None:
+        """The id of the webhook's message showing `reference` posted since `since`; None to post (again)."""
+        if self._bot is None:
+            self._warn_no_lookup(target, "no Discord bot is configured to read its channel")
+            return None
+        try:
+            channel_id = await self._channel_of(target, webhook)
+            if channel_id is None:
+                self._warn_no_lookup(target, "Discord does not say which channel it posts in")
+                return None
+            found = await self._bot.find_message(
+                channel_id,
+                since - LOOKBACK_MARGIN,
+                lambda message: message.webhook_id == webhook.id and any(
+                    (embed.footer.text or "").endswith(reference) for embed in message.embeds
+                ),
+            )
+        except discord.Forbidden:
+            self._warn_no_lookup(target, "the bot may not read its channel: give it View Channel and Read Message History")
+            return None
+        except discord.NotFound:
+            self._warn_no_lookup(target, "the bot cannot see its channel: invite it to that server")
+            return None
+        except discord.HTTPException as exc:
+            raise _delivery_error(exc, f"webhook {target}") from None
+        return str(found.id) if found is not None else None
+
+    async def _channel_of(self, target: str, webhook: discord.Webhook) -> int | None:
+        """The id of the channel the webhook posts in (asked of Discord once)."""
+        if target.upper() not in self._channels:
+            fetched = await webhook.fetch(prefer_auth=False)
+            if fetched.channel_id is None:
+                return None
+            self._channels[target.upper()] = fetched.channel_id
+        return self._channels[target.upper()]
+
+    def _warn_no_lookup(self, target: str, why: str) -> None:
+        if target in self._lookup_warned:
+            return
+        self._lookup_warned.add(target)
+        _LOGGER.warning(
+            "discord: cannot look for alerts already posted by webhook %s (%s); a resend after a crash or a "
+            "timeout is posted without looking and may show twice",
+            target,
+            why,
+        )
 
 
 def _delivery_error(exc: discord.RateLimited | discord.HTTPException, where: str) -> DeliveryError:
@@ -260,3 +359,17 @@ def _nonce() -> str | None:
     """Discord drops a message whose nonce it saw from us minutes ago: a resend after a crash posts once."""
     key = DELIVERY_KEY.get()
     return hashlib.sha256(key.encode()).hexdigest()[:25] if key else None
+
+
+def _reference(key: str) -> str:
+    """The short form of a delivery key a webhook post shows at the end of its footer."""
+    return f"ref {hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+def _with_reference(embed: discord.Embed, key: str | None) -> discord.Embed:
+    """`embed` with its delivery's reference appended to the footer, so a resend can find the post."""
+    if key is None:
+        return embed
+    reference, footer = _reference(key), embed.footer.text
+    text = f"{clip(footer, FOOTER_LIMIT - len(reference) - 3)} · {reference}" if footer else reference
+    return fit(embed.set_footer(text=text))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sys
 
 from bot.clock import system_clock
 from bot.commands import CatalystCommands
 from bot.config import load_config
+from bot.ops.logs import tell
 from bot.store.database import Store
 from rules.engine import RuleEngine
 
@@ -23,5 +23,8 @@ def catalysts(args: argparse.Namespace) -> int:
         reply = commands.dispatch(words, user=getpass.getuser())
     finally:
         store.close()
-    print(reply.as_text(), file=sys.stderr if reply.error else sys.stdout)
-    return 2 if reply.error else 0
+    if reply.error:
+        tell(reply.as_text())
+        return 2
+    print(reply.as_text())
+    return 0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 
 from bot.config import load_config
+from bot.ops.logs import tell
 from bot.validation import validate_config
 
 
@@ -16,11 +17,10 @@ def check(args: argparse.Namespace) -> int:
     warnings = findings.missing_secrets + findings.warnings
     errors, warnings = (findings.errors + warnings, []) if args.strict else (findings.errors, warnings)
     for warning in warnings:
-        print(f"catalyst-bot: {name}: warning: {warning}", file=sys.stderr)
+        tell(f"{name}: warning: {warning}", logging.WARNING)
+    for error in errors:
+        tell(f"{name}: {error}")
     if errors:
-        print(f"catalyst-bot: {name}: {len(errors)} error(s)", file=sys.stderr)
-        for error in errors:
-            print(f"  {error}", file=sys.stderr)
         return 2
     print(f"{name}: OK ({len(config.feeds)} feed(s), {len(config.route_table())} route(s))")
     return 0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 
 import aiohttp
 
 from bot.clock import system_clock
 from bot.config import load_config
 from bot.ops.heartbeat import heartbeat_age
+from bot.ops.logs import tell
 
 
 def health(args: argparse.Namespace) -> int:
@@ -21,10 +21,10 @@ def health(args: argparse.Namespace) -> int:
     age = heartbeat_age(config.resolved_data_dir(), system_clock())
     limit = max(3 * config.poller.tick, 60.0)
     if age is None:
-        print("unhealthy: the daemon has not ticked yet", file=sys.stderr)
+        tell("unhealthy: the daemon has not ticked yet")
         return 1
     if age > limit:
-        print(f"unhealthy: last tick {age:.0f}s ago (limit {limit:.0f}s)", file=sys.stderr)
+        tell(f"unhealthy: last tick {age:.0f}s ago (limit {limit:.0f}s)")
         return 1
     print(f"healthy: last tick {age:.0f}s ago")
     return 0
@@ -37,5 +37,5 @@ async def _probe_healthz(url: str) -> int:
                 print(await response.text())
                 return 0 if response.status == 200 else 1
     except (aiohttp.ClientError, TimeoutError) as exc:
-        print(f"unhealthy: cannot reach {url}: {exc}", file=sys.stderr)
+        tell(f"unhealthy: cannot reach {url}: {exc}")
         return 1

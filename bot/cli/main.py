@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import signal
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from bot.durations import parse_duration
 from bot.errors import CatalystBotError
-from bot.ops.logs import configure_logging
+from bot.ops.logs import configure_logging, tell
 
 CONFIG_ENV = "CATALYST_BOT_CONFIG"
 EXIT_CODES = """exit codes:
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     except CatalystBotError as exc:
         # One form for every error: `catalyst-bot: FILE: rule ID: reason`, one line each when there are several.
         for line in getattr(exc, "errors", None) or [str(exc)]:
-            print(f"catalyst-bot: {line}", file=sys.stderr)
+            tell(line)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -52,17 +53,33 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`scan ... | head`): stop quietly, as tools killed by SIGPIPE do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 128 + signal.SIGPIPE
+    except Exception:
+        if sys.stderr.isatty():
+            raise
+        # Off a terminal the traceback, too, is one JSON line (in "exc"), not dozens of plain ones.
+        logging.getLogger("catalyst-bot").critical("crashed: an unexpected error (a bug; please report it)", exc_info=True)
+        return 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors are one JSON line like every other stderr line when not on a terminal."""
+
+    def error(self, message: str):  # noqa: ANN201 - argparse's signature: never returns
+        if sys.stderr.isatty():
+            super().error(message)
+        tell(f"{self.prog}: {message} (see {self.prog} --help)")
+        sys.exit(2)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="catalyst-bot", description="Watch news feeds for stock catalysts.", epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     # The global flags are accepted after the command too (`run --once -v`); SUPPRESS keeps the earlier value.
-    global_flags = argparse.ArgumentParser(add_help=False)
+    global_flags = _Parser(add_help=False)
     global_flags.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from adapters.preview import SURFACES, payload
 from bot.cli.rules import item_from_args
 from bot.config import load_config
 from bot.models import Alert
+from bot.ops.logs import tell
 from rules.engine import RuleEngine
 
 
@@ -19,7 +19,7 @@ def render(args: argparse.Namespace) -> int:
     engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
     alerts = [Alert.from_catalyst(item, c, ticker) for c in engine.detect(item) for ticker in c.tickers]
     if not alerts:
-        print("catalyst-bot: render: the rules find no catalyst in this item, so nothing would be posted", file=sys.stderr)
+        tell("render: the rules find no catalyst in this item, so nothing would be posted")
         return 1
     surfaces = SURFACES if args.surface == "all" else (args.surface,)
     for alert in alerts:

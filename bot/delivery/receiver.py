@@ -16,6 +16,8 @@ DELIVERY_KEY: ContextVar[str | None] = ContextVar("catalyst_bot_delivery_key", d
 # it): the time the delivery was queued, the earliest it can have been posted. An adapter whose
 # platform has no client key can look for its message from then on before posting again.
 DELIVERY_MAY_EXIST_SINCE: ContextVar[float | None] = ContextVar("catalyst_bot_delivery_may_exist_since", default=None)
+# The delivery's outbox id: the #N by which outbox reasons, `routes test` and the console name it.
+DELIVERY_ID: ContextVar[int | None] = ContextVar("catalyst_bot_delivery_id", default=None)
 
 class Receiver(Protocol):
     """A chat platform adapter as the core sees it."""

@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.config import DeliveryConfig, RateLimitConfig
 from bot.delivery.ratelimit import ChannelRateLimiter
 from bot.delivery.receiver import (
+    DELIVERY_ID,
     DELIVERY_KEY,
     DELIVERY_MAY_EXIST_SINCE,
     EditableReceiver,
@@ -174,6 +175,7 @@ class Deliverer:
             self._blocked_until[delivery.receiver] = now + wait
             return False
         key = DELIVERY_KEY.set(f"{self._store.instance_id}-{delivery.id}")
+        number = DELIVERY_ID.set(delivery.id)
         resend = claimed.reclaimed or claimed.attempts > 0
         may_exist = DELIVERY_MAY_EXIST_SINCE.set(claimed.created_at if resend else None)
         try:
@@ -202,6 +204,7 @@ class Deliverer:
             return True
         finally:
             DELIVERY_KEY.reset(key)
+            DELIVERY_ID.reset(number)
             DELIVERY_MAY_EXIST_SINCE.reset(may_exist)
         sent_at = self._clock()
         self._store.mark_sent(delivery.id, message_id, sent_at, claimed.claim)

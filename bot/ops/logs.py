@@ -1,4 +1,4 @@
-"""Logging setup: one line per event, JSON when not on a TTY, and never a secret."""
+"""Logging setup and a command's messages on stderr: one line per event, JSON when not on a TTY, and never a secret."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 FIELDS = ("feed", "item", "rule", "receiver", "ticker", "kind")
+CLI_LOGGER = "catalyst-bot"
 _SECRET_ENV = re.compile(r"TOKEN|SECRET|PASSWORD|WEBHOOK", re.IGNORECASE)
 _SECRET_PATTERNS = re.compile(
     r"xox[abposr]-[\w-]+"  # Slack bot/user tokens
@@ -63,6 +64,17 @@ class TextFormatter(_RedactingFormatter):
         line = super().format(record)
         fields = " ".join(f"{name}={getattr(record, name)}" for name in FIELDS if hasattr(record, name))
         return redact(f"{line}  {fields}") if fields else line
+
+
+def tell(message: str, level: int = logging.ERROR, stream: TextIO | None = None) -> None:
+    """A command's message to the person running it, on stderr: `catalyst-bot: MESSAGE` on a terminal,
+    else one JSON line like a log line (logger `catalyst-bot`), so that stderr is JSON throughout."""
+    stream = stream or sys.stderr
+    if stream.isatty():
+        print(f"{CLI_LOGGER}: {redact(message)}", file=stream, flush=True)
+    else:
+        record = logging.LogRecord(CLI_LOGGER, level, "", 0, message, None, None)
+        print(JsonFormatter().format(record), file=stream, flush=True)
 
 
 def configure_logging(verbose: bool = False, *, quiet: bool = False, stream: TextIO | None = None) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli.main import main
 from tests.fakes.discordfake import FakeDiscord, discord_api  # noqa: F401 - the fixture
+from tests.stderr import said
 
 CHANNEL = "1200000000000000001"
 WEBHOOK = "https://discord.com/api/webhooks/1200000000000000777/" + "w" * 68
@@ -30,8 +31,8 @@ def write_config(tmp_path: Path, discord: str, routes: list[str]) -> Path:
     return path
 
 
-def last_line(text: str) -> str:
-    return text.rstrip("\n").splitlines()[-1]
+def last_error(err: str) -> str:
+    return said(err)[-1]
 
 
 @pytest.fixture(autouse=True)
@@ -44,16 +45,16 @@ def no_discord_env(monkeypatch, tmp_path):
 def test_run_without_the_bot_token_names_the_variable(tmp_path, capsys):
     config = write_config(tmp_path, "", [f"discord:{CHANNEL}"])
     assert main(["run", "--once", "-c", str(config)]) == 2
-    assert last_line(capsys.readouterr().err) == (
-        "catalyst-bot: adapters.discord is configured but the environment variable(s) DISCORD_TOKEN is not set"
+    assert last_error(capsys.readouterr().err) == (
+        f"{config}: adapters.discord is configured but the environment variable(s) DISCORD_TOKEN is not set"
     )
 
 
 def test_run_names_every_missing_variable_at_once(tmp_path, capsys):
     config = write_config(tmp_path, 'webhooks = ["desk", "ops"]', [f"discord:{CHANNEL}", "discord-webhook:desk"])
     assert main(["run", "--once", "-c", str(config)]) == 2
-    assert last_line(capsys.readouterr().err) == (
-        "catalyst-bot: adapters.discord is configured but the environment variable(s) "
+    assert last_error(capsys.readouterr().err) == (
+        f"{config}: adapters.discord is configured but the environment variable(s) "
         "DISCORD_TOKEN, DISCORD_WEBHOOK_DESK, DISCORD_WEBHOOK_OPS are not set"
     )
 
@@ -62,8 +63,8 @@ def test_webhook_only_mode_needs_no_bot_token(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DISCORD_WEBHOOK_DESK", "https://example.com/not-a-webhook")
     config = write_config(tmp_path, 'bot = false\nwebhooks = ["desk"]', ["discord-webhook:desk"])
     assert main(["run", "--once", "-c", str(config)]) == 2
-    assert last_line(capsys.readouterr().err) == (
-        "catalyst-bot: DISCORD_WEBHOOK_DESK: not a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN)"
+    assert last_error(capsys.readouterr().err) == (
+        "DISCORD_WEBHOOK_DESK: not a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN)"
     )
 
 

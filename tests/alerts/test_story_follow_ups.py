@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import io
 
+import pytest
+from rich.console import Console
+
+from adapters.console import ConsoleReceiver
 from adapters.slack.receiver import SlackReceiver, slack_client
 from bot.alerts.queue import AlertQueue
 from bot.alerts.route_report import route_report
@@ -134,6 +138,32 @@ async def test_a_receiver_that_cannot_edit_gets_the_report_in_the_thread(store, 
     assert [(post.alert.title, post.reply_to) for post in receiver.posts] == expected
     statuses = [entry.status for entry in store.outbox_entries()]
     assert statuses == (["sent", "sent"] if follow_ups == "edit" else ["sent", "sent", "not_edited"])
+
+
+CONSOLE_ROUTE = {**ROUTE, "receiver": "console"}
+
+
+@pytest.mark.parametrize(
+    ("settings", "steps", "expected"),
+    [
+        ({}, [(0, WIRE), (10, FT)], ["▲ JD  export_license  (positive, medium)  #1", "▲ JD  export_license  (positive, medium)  #2",
+                                      "  ↳ folded into #1"]),
+        # The console cannot edit: the report comes as the reply a chat would show in the thread.
+        ({"follow_ups": "edit"}, [(0, WIRE), (10, FT)], ["▲ JD  export_license  (positive, medium)  #1",
+                                                         "▲ JD  export_license  (positive, medium)  #2", "  ↳ folded into #1"]),
+        ({}, [(0, WIRE), (10, report("ft", "b", direction="negative"))],
+         ["▲ JD  export_license  (positive, medium)  #1", "▼ JD  export_license  (negative, medium)  #2", "  ↳ folded into #1"]),
+        ({}, [(0, WIRE), (3700, FT)], ["▲ JD  export_license  (positive, medium)  #1", "▲ JD  export_license  (positive, medium)  #2"]),
+    ],
+    ids=["thread", "edit", "news", "a new story"],
+)
+async def test_the_console_says_which_story_a_follow_up_is_folded_into(store, settings, steps, expected):
+    screen = io.StringIO()
+    console = ConsoleReceiver(Console(file=screen, width=200, highlight=False))
+    await play(store, {"console": console}, {**CONSOLE_ROUTE, **settings}, steps)
+    shown = [line for line in screen.getvalue().splitlines() if line.startswith(("▲", "▼", "  ↳"))]
+    assert shown == expected
+    assert [entry.message_id for entry in store.outbox_entries() if entry.status == "sent"] == ["#1", "#2"]
 
 
 @pytest.mark.parametrize(

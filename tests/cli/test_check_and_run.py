@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli.main import main
 from tests.paths import REPO
+from tests.stderr import said, said_at
 
 SAMPLE_FEED = '[[feeds]]\nname = "wire"\nurl = "bundled:sample_feed.xml"\nbaseline = false\n'
 
@@ -27,8 +28,9 @@ def write(tmp_path: Path, text: str, name: str = "bot.toml") -> Path:
     return path
 
 
-def errors_of(err: str) -> list[str]:
-    return [line.strip() for line in err.splitlines() if line.startswith("  ")]
+def errors_of(err: str, path: Path) -> list[str]:
+    """The errors stderr names for the config `path`: each is its own JSON line, `FILE: problem`."""
+    return [message.removeprefix(f"{path}: ") for message in said_at(err, "error")]
 
 
 @pytest.mark.parametrize(
@@ -49,10 +51,9 @@ def errors_of(err: str) -> list[str]:
 def test_check_and_run_refuse_the_same_config_with_the_same_words(tmp_path, capsys, config, error):
     path = write(tmp_path, SAMPLE_FEED + config)
     assert main(["check", str(path)]) == 2
-    assert error in errors_of(capsys.readouterr().err)
+    assert errors_of(capsys.readouterr().err, path) == [error]
     assert main(["run", "--once", "-c", str(path)]) == 2
-    run_err = capsys.readouterr().err
-    assert error in errors_of(run_err) or run_err.rstrip().splitlines()[-1] == f"catalyst-bot: {error}"
+    assert error in errors_of(capsys.readouterr().err, path)  # with any unset secret variable, an error for run
 
 
 def test_routes_may_name_the_kinds_of_filing_rules(tmp_path, capsys):
@@ -64,9 +65,7 @@ def test_routes_may_name_the_kinds_of_filing_rules(tmp_path, capsys):
 def test_several_problems_are_reported_at_once(tmp_path, capsys):
     path = write(tmp_path, SAMPLE_FEED + '[[routes]]\nreceiver = "slack:#markets"\nkinds = ["price_moves"]\n')
     assert main(["check", str(path)]) == 2
-    err = capsys.readouterr().err
-    assert f"catalyst-bot: {path}: 2 error(s)" in err
-    assert errors_of(err) == [
+    assert errors_of(capsys.readouterr().err, path) == [
         "routes[0].receiver 'slack:#markets': add an enabled [adapters.slack] section, or these alerts can never be posted",
         "routes[0].kinds: unknown kind 'price_moves' (did you mean 'price_move'?)",
     ]
@@ -76,11 +75,11 @@ def test_missing_secrets_are_warnings_for_check_and_errors_with_strict(tmp_path,
     path = write(tmp_path, SAMPLE_FEED + '[[routes]]\nreceiver = "slack:C0123ABCD"\n[adapters.slack]\n')
     missing = "adapters.slack is configured but the environment variable(s) SLACK_BOT_TOKEN, SLACK_APP_TOKEN are not set"
     assert main(["check", str(path)]) == 0
-    assert capsys.readouterr().err == f"catalyst-bot: {path}: warning: {missing}\n"
+    assert said_at(capsys.readouterr().err, "warning") == [f"{path}: warning: {missing}"]
     assert main(["check", "--strict", str(path)]) == 2
-    assert errors_of(capsys.readouterr().err) == [missing]
+    assert errors_of(capsys.readouterr().err, path) == [missing]
     assert main(["run", "--once", "-c", str(path)]) == 2
-    assert capsys.readouterr().err.rstrip().splitlines()[-1] == f"catalyst-bot: {missing}"
+    assert errors_of(capsys.readouterr().err, path) == [missing]
 
 
 def test_unknown_key_suggests_the_near_miss(tmp_path, capsys):
@@ -92,13 +91,12 @@ def test_unknown_key_suggests_the_near_miss(tmp_path, capsys):
 def test_check_warns_of_a_missing_feed_file_and_of_no_feeds(tmp_path, capsys):
     path = write(tmp_path, '[[feeds]]\nname = "local"\nurl = "feeds/gone.xml"\n')
     assert main(["check", str(path)]) == 0
-    assert capsys.readouterr().err == (
-        f"catalyst-bot: {path}: warning: feeds[0].url: no such file {tmp_path / 'feeds' / 'gone.xml'}"
-        " (the feed would fail on every poll)\n"
-    )
+    assert said(capsys.readouterr().err) == [
+        f"{path}: warning: feeds[0].url: no such file {tmp_path / 'feeds' / 'gone.xml'} (the feed would fail on every poll)"
+    ]
     empty = write(tmp_path, "watchlist = []\n", "empty.toml")
     assert main(["check", "--strict", str(empty)]) == 2
-    assert errors_of(capsys.readouterr().err) == ["no [[feeds]]: `run` would poll nothing"]
+    assert errors_of(capsys.readouterr().err, empty) == ["no [[feeds]]: `run` would poll nothing"]
 
 
 def test_check_without_an_argument_reads_the_config_variable(tmp_path, monkeypatch, capsys):

@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 
 from bot.cli.main import main
+from tests.stderr import said
 
 # A company no built-in source knows, in the SEC company_tickers.json layout.
 SEC_FILE = {
@@ -55,7 +56,7 @@ def test_backtest_prints_scores_and_mistakes(tmp_path, capsys):
 
 def test_backtest_of_a_missing_file_fails(tmp_path, capsys):
     assert main(["backtest", str(tmp_path / "absent.jsonl")]) == 2  # bad input: nothing was scored
-    assert capsys.readouterr().err == f"catalyst-bot: {tmp_path / 'absent.jsonl'}: cannot read: No such file or directory\n"
+    assert said(capsys.readouterr().err) == [f"{tmp_path / 'absent.jsonl'}: cannot read: No such file or directory"]
 
 
 def test_explain_shows_matched_and_blocked_rules(capsys):
@@ -89,7 +90,7 @@ def test_invalid_user_rules_exit_2_without_traceback(tmp_path, capsys):
     config.write_text(f'[rules]\npacks = ["{pack}"]\n')
     assert main(["explain", "-c", str(config), "Anything at all"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"catalyst-bot: {pack}: rule mine.bad: regex: bad regex '(unclosed'") and "Traceback" not in err
+    assert said(err)[0].startswith(f"{pack}: rule mine.bad: regex: bad regex '(unclosed'") and "Traceback" not in err
 
 
 def test_every_error_of_a_pack_is_reported_at_once_in_one_form_and_plain_words(tmp_path, capsys):
@@ -102,10 +103,10 @@ def test_every_error_of_a_pack_is_reported_at_once_in_one_form_and_plain_words(t
     config = tmp_path / "bot.toml"
     config.write_text(f'[rules]\npacks = ["{pack}"]\n')
     assert main(["scan", "-c", str(config), str(tmp_path / "none.jsonl")]) == 2
-    assert capsys.readouterr().err.splitlines() == [
-        f"catalyst-bot: {pack}: rule mine.one: anyy: unknown field (did you mean 'any'?)",
-        f"catalyst-bot: {pack}: rule mine.two: regex: bad regex '(unclosed': missing ), unterminated subpattern at position 0",
-        f"catalyst-bot: {pack}: rule #3: id: required, but missing",
+    assert said(capsys.readouterr().err) == [
+        f"{pack}: rule mine.one: anyy: unknown field (did you mean 'any'?)",
+        f"{pack}: rule mine.two: regex: bad regex '(unclosed': missing ), unterminated subpattern at position 0",
+        f"{pack}: rule #3: id: required, but missing",
     ]
 
 

@@ -14,6 +14,7 @@ from bot.durations import format_duration
 from bot.ops.metrics import Metrics
 from bot.ops.server import OpsServer
 from tests.paths import REPO
+from tests.stderr import said
 
 
 @pytest.fixture(autouse=True)
@@ -39,17 +40,17 @@ def test_routes_test_shows_durations_as_written(tmp_path, capsys):
 
 def test_routes_test_refuses_an_unknown_kind(capsys):
     assert main(["routes", "test", "--ticker", "BABA", "--kind", "export_licence"]) == 2
-    assert capsys.readouterr().err.startswith(
-        "catalyst-bot: --kind: unknown kind 'export_licence' (did you mean 'export_license'?); the kinds: 52_week_high, "
+    assert said(capsys.readouterr().err)[0].startswith(
+        "--kind: unknown kind 'export_licence' (did you mean 'export_license'?); the kinds: 52_week_high, "
     )
 
 
 def test_universe_update_without_a_user_agent_says_how_to_give_one(capsys):
     assert main(["universe", "update"]) == 2
-    assert capsys.readouterr().err == (
-        'catalyst-bot: universe update: the SEC asks every client to name itself: give --user-agent '
-        '"Name email@example.com" or set $CATALYST_BOT_SEC_USER_AGENT\n'
-    )
+    assert said(capsys.readouterr().err) == [
+        'universe update: the SEC asks every client to name itself: give --user-agent '
+        '"Name email@example.com" or set $CATALYST_BOT_SEC_USER_AGENT'
+    ]
 
 
 def ipv6_loopback() -> bool:

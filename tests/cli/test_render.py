@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.cli.main import main
+from tests.stderr import said
 
 ITEM = json.dumps({
     "title": "Nvidia wins *export* licence to sell H20 chips to China",
@@ -42,6 +43,4 @@ def test_render_prints_the_slack_and_discord_bodies_as_json(capsys):
 
 def test_render_of_an_item_without_a_catalyst_says_so_and_exits_1(capsys):
     assert main(["render", "Local bakery wins a prize for its bread"]) == 1
-    assert capsys.readouterr().err == (
-        "catalyst-bot: render: the rules find no catalyst in this item, so nothing would be posted\n"
-    )
+    assert said(capsys.readouterr().err) == ["render: the rules find no catalyst in this item, so nothing would be posted"]

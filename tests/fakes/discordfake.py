@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -19,6 +20,7 @@ from tests.fakes.serving import serve
 BOT_ID = "1100000000000000001"
 APP_ID = "1100000000000000002"
 OWNER_ID = "1100000000000000003"
+WEBHOOK_CHANNEL = "1200000000000000009"  # the channel every webhook posts in
 PREFIX = "/api/v10"
 
 
@@ -41,12 +43,17 @@ class Scripted:
 
 
 class FakeDiscord:
-    """Answers like Discord (`Content-Type: application/json`, exactly); `script()` queues special answers."""
+    """Answers like Discord (`Content-Type: application/json`, exactly); `script()` queues special answers.
+
+    Message ids are snowflakes of the time they are posted; `history` keeps each channel's messages
+    (bot and webhook posts) for `GET /channels/ID/messages`.
+    """
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        self.history: dict[str, list[dict]] = {}
         self._scripted: list[Scripted] = []
-        self._ids = itertools.count(1300000000000000001)
+        self._ids = itertools.count(1)
         self._arrived = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -92,32 +99,45 @@ class FakeDiscord:
             if scripted.method == request.method and scripted.path.fullmatch(path):
                 self._scripted.remove(scripted)
                 return _json(scripted.body, scripted.status, scripted.headers)
-        return self._default(request.method, path, body)
+        return self._default(request.method, path, body, dict(request.query))
 
-    def _default(self, method: str, path: str, body: object) -> web.Response:
+    def _default(self, method: str, path: str, body: object, query: dict[str, str]) -> web.Response:
         if (method, path) == ("GET", "/users/@me"):
             return _json(_user(BOT_ID, "catalyst-bot", bot=True))
         if (method, path) == ("GET", "/oauth2/applications/@me"):
             return _json(_application())
         if method == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path):
             return _json([])
-        if match := re.fullmatch(r"/channels/(\d+)/messages", path):
-            return _json(self._message(match[1], body))
+        if method == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages", path)):
+            return _json(self._posted(self._message(match[1], body)))
+        if method == "GET" and (match := re.fullmatch(r"/channels/(\d+)/messages", path)):
+            return _json(self._messages_after(match[1], int(query.get("after", 0)), int(query.get("limit", 50))))
         if method == "PATCH" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)):
             return _json({**self._message(match[1], body), "id": match[2], "edited_timestamp": "2026-01-02T03:05:00+00:00"})
         if method == "PATCH" and (match := re.fullmatch(r"/webhooks/(\d+)/[^/]+/messages/(\d+)", path)):
-            edited = self._message("1200000000000000009", body, webhook_id=match[1])
+            edited = self._message(WEBHOOK_CHANNEL, body, webhook_id=match[1])
             return _json({**edited, "id": match[2], "edited_timestamp": "2026-01-02T03:05:00+00:00"})
+        if method == "GET" and (match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)", path)):
+            return _json(_webhook(match[1], match[2]))
         if match := re.fullmatch(r"/webhooks/(\d+)/[^/]+", path):
-            return _json(self._message("1200000000000000009", body, webhook_id=match[1]))
+            return _json(self._posted(self._message(WEBHOOK_CHANNEL, body, webhook_id=match[1])))
         if match := re.fullmatch(r"/interactions/(\d+)/[^/]+/callback", path):
             return _json({"interaction": {"id": match[1], "type": 2}})
         return _json({"message": "404: Not Found", "code": 0}, 404)
 
+    def _posted(self, message: dict) -> dict:
+        self.history.setdefault(message["channel_id"], []).append(message)
+        return message
+
+    def _messages_after(self, channel_id: str, after: int, limit: int) -> list[dict]:
+        """As Discord answers `?after=ID&limit=N`: the N oldest messages after ID, newest first."""
+        later = [m for m in self.history.get(channel_id, []) if int(m["id"]) > after]
+        return list(reversed(later[:limit]))
+
     def _message(self, channel_id: str, sent: object, webhook_id: str | None = None) -> dict:
         sent = sent if isinstance(sent, dict) else {}
         message = {
-            "id": str(next(self._ids)),
+            "id": str(discord.utils.time_snowflake(datetime.now(UTC)) + next(self._ids)),
             "channel_id": channel_id,
             "type": 0,
             "content": sent.get("content", ""),
@@ -143,6 +163,11 @@ def _json(body: object, status: int = 200, headers: dict[str, str] | None = None
     return web.Response(
         body=json.dumps(body).encode(), status=status, headers={"Content-Type": "application/json", **(headers or {})}
     )
+
+
+def _webhook(webhook_id: str, token: str) -> dict:
+    return {"id": webhook_id, "type": 1, "token": token, "channel_id": WEBHOOK_CHANNEL, "guild_id": "1200000000000000100",
+            "name": "alerts", "avatar": None, "application_id": None}
 
 
 def _user(user_id: str, name: str, *, bot: bool = False) -> dict:

@@ -1,4 +1,4 @@
-"""Logs: JSON lines off a TTY, the known fields as keys, and secrets redacted even in tracebacks."""
+"""Logs: JSON lines off a TTY (command errors too), plain text on one, the known fields as keys, and secrets redacted."""
 
 from __future__ import annotations
 
@@ -63,3 +63,71 @@ def test_off_a_terminal_every_stderr_line_of_run_once_is_json(tmp_path):
         f"store migrated from schema version 0 to {len(MIGRATIONS)}"
     ]
     assert done.stdout.splitlines()[-1].startswith("1 feed(s) polled: 1 changed")
+
+
+def cli(args: list[str], tmp_path, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CATALYST_BOT_DATA_DIR": str(tmp_path / "data")}
+    env.pop("CATALYST_BOT_CONFIG", None)
+    return subprocess.run([sys.executable, "-m", "bot", *args], text=True, cwd=REPO, env=env, check=False, **kwargs)
+
+
+BROKEN = '[[routes]]\nreceiver = "slack:#markets"\nkinds = ["export_licence"]\n[poller]\ntimout = 5\n'
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "level", "message"),
+    [
+        (["check", "{config}"], 2, "error", "{config}: routes[0].receiver 'slack:#markets': add an enabled [adapters.slack] section"),
+        (["run", "--once", "-c", "{valid}"], 2, "error", "{valid}: routes[0].receiver 'slack:#markets': add an enabled"),
+        (["check", "{unknown_key}"], 2, "error", "{unknown_key}: poller.timout: unknown key (did you mean 'timeout'?)"),
+        (["run", "--once", "--max-wait", "soon"], 2, "error", "catalyst-bot run: argument --max-wait: "),
+        (["render", "Local bakery wins a prize for its bread"], 1, "error", "render: the rules find no catalyst"),
+        (["catalysts", "mute", "BABA/earnigs", "4h"], 2, "error", "unknown kind 'earnigs'"),
+    ],
+    ids=["check", "run", "config syntax", "arguments", "render", "catalysts"],
+)
+def test_off_a_terminal_a_command_error_is_a_json_line_too(tmp_path, args, code, level, message):
+    valid = tmp_path / "valid.toml"
+    valid.write_text(BROKEN.split("[poller]")[0].replace('kinds = ["export_licence"]\n', ""), encoding="utf-8")
+    config = tmp_path / "broken.toml"
+    config.write_text(BROKEN.split("[poller]")[0], encoding="utf-8")
+    unknown_key = tmp_path / "key.toml"
+    unknown_key.write_text(BROKEN, encoding="utf-8")
+    paths = {"config": config, "valid": valid, "unknown_key": unknown_key}
+    done = cli([arg.format(**paths) for arg in args], tmp_path, capture_output=True)
+    assert done.returncode == code, done.stderr
+    events = [json.loads(line) for line in done.stderr.splitlines()]  # every line, or this fails
+    assert any(e["level"] == level and e["logger"] == "catalyst-bot" and message.format(**paths) in e["msg"] for e in events), events
+
+
+def test_on_a_terminal_a_command_error_stays_plain_text(tmp_path):
+    import pty
+
+    config = tmp_path / "broken.toml"
+    config.write_text(BROKEN.split("[poller]")[0], encoding="utf-8")
+    main, secondary = pty.openpty()
+    try:
+        done = cli(["check", str(config)], tmp_path, stdout=subprocess.PIPE, stderr=secondary)
+        os.close(secondary)
+        secondary = -1
+        shown = b""
+        while chunk := _read(main):
+            shown += chunk
+    finally:
+        os.close(main)
+        if secondary >= 0:
+            os.close(secondary)
+    assert done.returncode == 2
+    assert shown.decode().splitlines() == [
+        f"catalyst-bot: {config}: warning: no [[feeds]]: `run` would poll nothing",
+        f"catalyst-bot: {config}: routes[0].receiver 'slack:#markets': add an enabled [adapters.slack] section, or these "
+        "alerts can never be posted",
+        f"catalyst-bot: {config}: routes[0].kinds: unknown kind 'export_licence' (did you mean 'export_license'?)",
+    ]
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal closed: everything was read
+        return b""

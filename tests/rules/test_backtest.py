@@ -14,6 +14,7 @@ from rules.backtest import load_rows, run_backtest, score
 from rules.engine import RuleEngine
 from rules.settings import RulesSettings
 from tests.paths import SHARED
+from tests.stderr import said
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_a_bad_line_is_named(engine: RuleEngine, tmp_path: Path, capsys) -> None
     path = tmp_path / "set.jsonl"
     path.write_text('{"id": "1", "title": "Intel jumps 12%", "labels": []}\n\n{"id": 2,\n')
     assert main(["backtest", str(path)]) == 2
-    assert capsys.readouterr().err.startswith(f"catalyst-bot: {path}: line 3: not JSON: ")
+    assert said(capsys.readouterr().err)[0].startswith(f"{path}: line 3: not JSON: ")
 
 
 def test_backtest_fails_below_the_minimum_precision_or_recall(engine: RuleEngine, tmp_path: Path, capsys) -> None:
