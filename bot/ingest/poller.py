@@ -108,7 +108,7 @@ class FeedPoller:
             state.url, etag=state.etag, last_modified=state.last_modified, previous_hash=state.body_hash
         )
         report.feeds += 1
-        self._metrics.polls.labels(state.name, result.status).inc()
+        self._metrics.feeds.poll(state.name, result.status)
         if result.status == "failed":
             report.failed += 1
             if edgar and result.http_status == 403:
@@ -192,7 +192,7 @@ class FeedPoller:
         store.update_feed(name, **fields)
         if baseline:
             _LOGGER.info("feed %s: baseline of %d item(s) recorded, no alerts", name, outcome.new_items)
-        self._metrics.items_seen.labels(name).inc(outcome.new_items)
+        self._metrics.feeds.items_seen(name, outcome.new_items)
         for _, catalyst in outcome.catalysts:
             self._metrics.catalysts.labels(catalyst.kind).inc()
         report.new_items += outcome.new_items
