@@ -65,6 +65,13 @@ def test_rss_items_are_normalised():
     assert third.title == "Only a summary here, no headline at all."
 
 
+def test_without_summaries_items_keep_their_ids_titles_and_links():
+    full = parse_feed(RSS, feed="harbor", base_url="https://news.example.com/rss").items
+    lean = parse_feed(RSS, feed="harbor", base_url="https://news.example.com/rss", summaries=False).items
+    assert [(i.id, i.title, i.link, i.published) for i in lean] == [(i.id, i.title, i.link, i.published) for i in full]
+    assert [item.summary for item in lean] == ["", "", "Only a summary here, no headline at all."]  # its title is its summary
+
+
 def test_atom_entry_is_normalised():
     (item,) = parse_feed(ATOM, feed="quayside").items
     assert (item.id, item.title, item.summary) == (
