@@ -2,13 +2,15 @@
 
 Default: one poll cycle (fetch + parse) over N feeds. `--sustain SECONDS`: the real daemon
 (`catalyst-bot run`, default poller settings) against the farm while `--change` of the feeds get a
-new item each minute, then a bare aiohttp client against the same farm as the floor.
+new item each minute; then, against the same farm in the same run, a bare aiohttp client (the floor)
+and, with `--peer-venv`, the `reader` library (the peer, bench/reader_peer.py in a venv of its own).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import multiprocessing
 import os
@@ -38,6 +40,8 @@ from bot.ingest.normalize import parse_feed  # noqa: E402
 _LOGGER = logging.getLogger(__name__)
 
 _EPOCH = datetime(2025, 3, 1, tzinfo=timezone.utc)
+# The peer, installed into --peer-venv (never a dependency of the bot), with the sgmllib its feedparser imports.
+PEER = ("reader==3.26", "sgmllib3k")
 
 
 # ---- the server (runs in its own process, as a remote feed host would) ----
@@ -464,17 +468,21 @@ def sustain(args: argparse.Namespace, ports: list[int], hosts: list[str]) -> Non
         threading.Thread(target=read_alerts, daemon=True).start()
         sampler = DaemonSampler(daemon.pid)
         print(f"sustain: feeds={args.feeds} interval={args.interval:g}s change={args.change:.0%}/min hosts={len(hosts)} farm processes={servers} "
-              f"cpus={os.cpu_count()}")
-        started = time.monotonic()
+              f"cpus={os.cpu_count()} load average {load_average()} at the start")
+        print(f"  warm-up: the first full cycle (every feed's baseline poll, all bodies new), at most {args.max_warmup:g}s; "
+              "then the measured window of --sustain seconds")
+        started, warm_cpu = time.monotonic(), sampler.cpu()
         while time.monotonic() - started < args.max_warmup:
             time.sleep(2.0)
             if sum(get_json(f"{farm}/_stats")["ever_polled"] for farm in farms) >= args.feeds:
                 break
-        first_cycle = time.monotonic() - started
+        first_cycle, warmed_cpu = time.monotonic() - started, sampler.cpu()
         polled = sum(get_json(f"{farm}/_stats")["ever_polled"] for farm in farms)
         if polled >= args.feeds:
-            print(f"  first full cycle {first_cycle:8.0f} s (every feed polled once: the baseline, all bodies new; "
-                  f"spread over the {args.interval:g}s interval at best)")
+            print(f"  first full cycle {first_cycle:8.0f} s, {args.feeds / first_cycle:.0f} feeds/s "
+                  f"(spread over the {args.interval:g}s interval: {args.interval:g}s at best); "
+                  f"event loop busy {(warmed_cpu[1] - warm_cpu[1]) / first_cycle:.0%}, "
+                  f"{(warmed_cpu[2] - warm_cpu[2]) / first_cycle:.2f} cores (daemon + parse workers)")
         else:
             print(f"  first full cycle NOT done after {first_cycle:.0f}s: {polled} of {args.feeds} feeds polled "
                   f"({polled / first_cycle:.0f} baseline polls/s); the figures below are still the baseline")
@@ -503,20 +511,52 @@ def sustain(args: argparse.Namespace, ports: list[int], hosts: list[str]) -> Non
     wall = after[0] - before[0]
     polls = stats["requests"] / stats["window"]
     gaps = stats["gaps"]
-    floor_rate, floor_cpu = asyncio.run(floor_client(urls, args.floor_seconds, 256))
     bot_cpu_per_poll = 1000 * (after[2] - before[2]) / max(stats["requests"], 1)
+    print(f"  measured window  {stats['window']:8.0f} s, load average {load_average()} at its end")
     print(f"  polls/s          {polls:8.0f} of {needed:.0f} needed ({polls / needed:.0%}); "
-          f"{stats['feeds_polled']} of {args.feeds} feeds polled in the {stats['window']:.0f}s window")
+          f"{stats['feeds_polled']} of {args.feeds} feeds polled in the window")
     print(f"  per-feed gap     p50 {percentile(gaps, 0.5):.1f}s  p95 {percentile(gaps, 0.95):.1f}s  max {max(gaps, default=float('nan')):.1f}s"
-          f"  ({len(gaps)} gaps; interval {args.interval:g}s, polls up to 10% early)")
-    print(f"  event loop busy  {(after[1] - before[1]) / wall:8.0%}  (main-thread CPU / wall)")
-    print(f"  CPU              {(after[2] - before[2]) / wall:8.2f} cores (daemon + parse workers), {bot_cpu_per_poll:.2f} ms per poll")
-    print(f"  peak RSS         {sampler.peak_rss:8.0f} MiB (daemon + parse workers)")
-    print(f"  publish->post    p50 {percentile(latencies, 0.5):.1f}s  p95 {percentile(latencies, 0.95):.1f}s  ({len(latencies)} alerts)")
-    print(f"  lag warnings     {len(warnings)}" + (f": {warnings[-1][-400:]}" if warnings else ""))
+          f"  ({len(gaps)} gaps between two polls inside the window; interval {args.interval:g}s, polls up to 10% early)")
+    print(f"  event loop busy  {(after[1] - before[1]) / wall:8.0%}  (the daemon's main-thread CPU / wall, in the window)")
+    print(f"  CPU              {(after[2] - before[2]) / wall:8.2f} cores (daemon + parse workers, in the window), {bot_cpu_per_poll:.2f} ms per poll")
+    print(f"  peak RSS         {sampler.peak_rss:8.0f} MiB (daemon + parse workers, whole run: warm-up included)")
+    print(f"  publish->post    p50 {percentile(latencies, 0.5):.1f}s  p95 {percentile(latencies, 0.95):.1f}s  ({len(latencies)} alerts: "
+          "from the catalyst item's appearance on the farm to its alert on the console)")
+    print(f"  lag warnings     {len(warnings)} in the whole run" + (f"; the last: {warnings[-1][-400:]}" if warnings else ""))
     print(f"  failed polls     {len(failures)}" + (f": {failures[-1][-200:]}" if failures else ""))
-    print(f"  floor: bare aiohttp client {floor_rate:.0f} conditional GETs/s, {floor_cpu:.2f} ms CPU per GET; "
-          f"bot CPU per poll = {bot_cpu_per_poll / floor_cpu:.1f}x the floor's, bot polls/s = {polls / floor_rate:.0%} of the floor's max rate")
+    floor_rate, floor_cpu = asyncio.run(floor_client(urls, args.floor_seconds, 256))
+    print(f"  floor            bare aiohttp client, {args.floor_seconds:g}s: {floor_rate:.0f} conditional GETs/s, {floor_cpu:.2f} ms CPU per GET; "
+          f"bot CPU per poll = {bot_cpu_per_poll / floor_cpu:.1f}x the floor's CPU per GET")
+    if args.peer_venv:
+        peer = run_peer(args, urls[: args.peer_feeds])
+        first = peer["first"]
+        again = peer["again"]
+        print(f"  peer             reader {peer['version']} ({peer['workers']} threads) over {peer['feeds']} of the feeds: "
+              f"first pass {first['feeds_per_s']:.0f} feeds/s ({first['cpu_ms_per_feed']:.2f} ms CPU/feed; "
+              f"the bot's first cycle {args.feeds / first_cycle / first['feeds_per_s']:.1f}x as fast), "
+              f"second pass {again['feeds_per_s']:.0f} feeds/s ({again['cpu_ms_per_feed']:.2f} ms CPU/feed, {again['errors']} errors); "
+              f"at that rate it keeps ~{again['feeds_per_s'] * args.interval:.0f} feeds at {args.interval:g}s; "
+              f"its CPU per feed = {again['cpu_ms_per_feed'] / bot_cpu_per_poll:.1f}x the bot's per poll")
+
+
+def load_average() -> str:
+    return "/".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def run_peer(args: argparse.Namespace, urls: list[str]) -> dict:
+    """bench/reader_peer.py in `--peer-venv` (made, with reader installed, when it is not there yet)."""
+    python = args.peer_venv / "bin" / "python"
+    if not python.exists() or subprocess.run([str(python), "-c", "import reader, sgmllib"], capture_output=True).returncode:
+        subprocess.run([sys.executable, "-m", "venv", str(args.peer_venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *PEER], check=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", prefix="peer-urls-") as listing:
+        listing.write("\n".join(urls))
+        listing.flush()
+        script = Path(__file__).with_name("reader_peer.py")
+        output = subprocess.run(
+            [str(python), str(script), listing.name, "--workers", str(args.peer_workers)], check=True, capture_output=True, text=True
+        ).stdout
+    return json.loads(output.splitlines()[-1])
 
 
 def post(url: str) -> None:
@@ -553,6 +593,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--farm-processes", type=int, default=2, help="sustain: server processes of the farm")
     parser.add_argument("--profile", type=Path, help="sustain: write the daemon's cProfile stats to this file")
     parser.add_argument("--floor-seconds", type=float, default=10.0, help="sustain: how long the bare client runs")
+    parser.add_argument("--peer-venv", type=Path, help=f"sustain: run the reader peer from this venv (made with {' '.join(PEER)} if missing)")
+    parser.add_argument("--peer-feeds", type=int, default=2000, help="sustain: how many of the feeds the peer updates")
+    parser.add_argument("--peer-workers", type=int, default=16, help="sustain: the peer's update threads")
     return parser.parse_args()
 
 

@@ -57,14 +57,13 @@ def ingest_items(
     Call inside a store transaction so that seen marks, history and outbox land together.
     """
     result = IngestResult()
-    # Most items of a changed feed were seen on earlier polls: their id key alone says so, cheaply.
-    known = store.seen_keys(_id_key(item) for item in items)
-    items = [item for item in items if _id_key(item) not in known]
+    if alert:
+        # Most items of a changed feed were seen on earlier polls: their id key alone says so, cheaply.
+        # (A baseline's items are new as a rule: all their keys are looked up at once below.)
+        known = store.seen_keys(_id_key(item) for item in items)
+        items = [item for item in items if _id_key(item) not in known]
     if not items:
         return result
-    watchlist = [*config.watchlist, *store.watched_tickers()]
-    queue = AlertQueue(store, config)
-    mutes = store.active_mutes(now)
     item_keys = [dedup_keys(item) for item in items]
     seen = store.seen_keys(key for keys in item_keys for key in keys)
     if store.shared and any(not seen.intersection(keys) for keys in item_keys):
@@ -81,10 +80,13 @@ def ingest_items(
         by_feed.setdefault(item.feed, []).extend(keys)
     for feed, keys in by_feed.items():  # one statement per feed, not per item
         store.mark_seen(keys, feed, now)
+    result.new_items = len(new)
+    if not alert or not new:
+        return result
+    watchlist = [*config.watchlist, *store.watched_tickers()]
+    queue = AlertQueue(store, config)
+    mutes = store.active_mutes(now)
     for item, _ in new:
-        result.new_items += 1
-        if not alert:
-            continue
         for catalyst in engine.detect(item):
             if not catalyst.tickers:
                 _LOGGER.debug("catalyst %s in %r names no ticker: not alerted", catalyst.rule, item.id)

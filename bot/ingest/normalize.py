@@ -42,6 +42,11 @@ _TRACKING_PARAMS = frozenset(
     "ref_src ncid cmpid".split()
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Links the URL functions return unchanged: lowercase http(s) scheme and host, no port, user or fragment,
+# a path and query of characters urljoin and urlsplit leave alone (no ";", whitespace, "#", empty query).
+_PLAIN_LINK = re.compile(r"(https?://[a-z0-9.-]+)(/[\w.~%!$&'()*+,=:@/-]*)?(?:\?([\w.~=&-]+))?", re.ASCII)
+# A query pair that parse_qsl and urlencode give back as it is.
+_PLAIN_PAIR = re.compile(r"[\w.~-]+=[\w.~-]*", re.ASCII)
 # What fastfeedparser reads differently from feedparser: base64 or escaped Atom modes, "&#X41;" references,
 # markup in Atom text constructs, non-text Atom content, RSS 1.0 item ids, core names in other namespaces
 # (media:title, dc:description...), element markup inside a title...
@@ -66,7 +71,7 @@ class ParsedFeed:
 
 
 def parse_feed(
-    body: bytes, *, feed: str, tags: tuple[str, ...] = (), base_url: str | None = None
+    body: bytes, *, feed: str, tags: tuple[str, ...] = (), base_url: str | None = None, summaries: bool = True
 ) -> ParsedFeed:
     """Parse one feed body into NewsItems; pure, and never raises.
 
@@ -77,8 +82,10 @@ def parse_feed(
         base_url: where the body came from, to resolve relative item links. It is applied
             here, not given to feedparser, which would resolve every element against it
             (a third of the parse time).
+        summaries: False leaves summaries empty unless an item's title comes from it (a baseline
+            records only ids, links and titles; the summary's markup is a third of the parse time).
     """
-    items = _parse_fast(body, feed=feed, tags=tags, base_url=base_url)
+    items = _parse_fast(body, feed=feed, tags=tags, base_url=base_url, summaries=summaries)
     if items is not None:
         return ParsedFeed(items, None)
     try:
@@ -90,11 +97,13 @@ def parse_feed(
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the scheduler
         _LOGGER.warning("feedparser failed on feed %s", feed, exc_info=True)
         return ParsedFeed([], f"feedparser crashed: {type(exc).__name__}: {exc}")
-    items = _to_items(parsed.entries, feed=feed, tags=tags, base_url=base_url)
+    items = _to_items(parsed.entries, feed=feed, tags=tags, base_url=base_url, summaries=summaries)
     return ParsedFeed(items, _describe_problem(parsed, items))
 
 
-def _parse_fast(body: bytes, *, feed: str, tags: tuple[str, ...], base_url: str | None) -> list[NewsItem] | None:
+def _parse_fast(
+    body: bytes, *, feed: str, tags: tuple[str, ...], base_url: str | None, summaries: bool = True
+) -> list[NewsItem] | None:
     """Items by fastfeedparser (11-19x faster), or None when feedparser should decide: the body has a
     construct the two read differently or is not well-formed, fastfeedparser raised or found no entries, or an entry lacks
     what the normaliser needs (its own title, text in the right charset, a readable date)."""
@@ -113,7 +122,7 @@ def _parse_fast(body: bytes, *, feed: str, tags: tuple[str, ...], base_url: str 
         if fields is None:
             return None
         shaped.append(fields)
-    items = _to_items(shaped, feed=feed, tags=tags, base_url=base_url)
+    items = _to_items(shaped, feed=feed, tags=tags, base_url=base_url, summaries=summaries)
     return items if len(items) == len(shaped) else None
 
 
@@ -154,12 +163,12 @@ def _feedparser_shape(entry: dict, has_ids: bool) -> dict | None:
 
 
 def _to_items(
-    entries: list, *, feed: str, tags: tuple[str, ...], base_url: str | None
+    entries: list, *, feed: str, tags: tuple[str, ...], base_url: str | None, summaries: bool
 ) -> list[NewsItem]:
     items = []
     for entry in entries:
         try:
-            item = to_news_item(entry, feed=feed, tags=tags, base_url=base_url)
+            item = to_news_item(entry, feed=feed, tags=tags, base_url=base_url, with_summary=summaries)
         except Exception:  # noqa: BLE001 - one odd entry must not lose the others
             _LOGGER.warning("skipping an entry of feed %s", feed, exc_info=True)
             continue
@@ -179,11 +188,15 @@ def _describe_problem(parsed: feedparser.FeedParserDict, items: list[NewsItem]) 
 
 
 def to_news_item(
-    entry: dict, *, feed: str, tags: tuple[str, ...] = (), base_url: str | None = None
+    entry: dict, *, feed: str, tags: tuple[str, ...] = (), base_url: str | None = None, with_summary: bool = True
 ) -> NewsItem | None:
-    """Normalise one feedparser entry; None when it has neither title nor summary."""
-    summary = html_to_text(_summary_markup(entry), MAX_SUMMARY)
-    title = html_to_text(entry.get("title") or "", MAX_TITLE) or _truncate(summary, MAX_TITLE)
+    """Normalise one feedparser entry; None when it has neither title nor summary.
+
+    Without `with_summary` the item's summary is left empty, unless its title comes from it.
+    """
+    title = html_to_text(entry.get("title") or "", MAX_TITLE)
+    summary = html_to_text(_summary_markup(entry), MAX_SUMMARY) if with_summary or not title else ""
+    title = title or _truncate(summary, MAX_TITLE)
     if not title:
         return None
     link = _absolute_http_link(entry.get("link"), base_url)
@@ -259,8 +272,15 @@ def _truncate(text: str, limit: int) -> str:
 def _absolute_http_link(link: str | None, base_url: str | None) -> str | None:
     if not link or not link.strip():
         return None
+    link = link.strip()
+    if _PLAIN_LINK.fullmatch(link):
+        return link  # what joining and splitting would give back, at a tenth of the cost
+    return _joined_http_link(link, base_url)
+
+
+def _joined_http_link(link: str, base_url: str | None) -> str | None:
     try:
-        absolute = urljoin(base_url or "", link.strip())
+        absolute = urljoin(base_url or "", link)
         scheme = urlsplit(absolute).scheme.lower()
     except ValueError:
         return None
@@ -298,6 +318,17 @@ def canonical_link(url: str | None) -> str | None:
     if not url or not url.strip():
         return None
     url = url.strip()
+    plain = _PLAIN_LINK.fullmatch(url)
+    if plain:
+        start, path, query = plain.groups()
+        pairs = query.split("&") if query else ()
+        if all(map(_PLAIN_PAIR.fullmatch, pairs)):  # parse_qsl and urlencode would give these back as they are
+            kept = "&".join(pair for pair in pairs if not _tracking(pair.partition("=")[0]))
+            return start + (path or "").rstrip("/") + ("?" + kept if kept else "")
+    return _canonical_by_parsing(url)
+
+
+def _canonical_by_parsing(url: str) -> str:
     try:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()

@@ -40,10 +40,10 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 
 async def parse_body(
-    pool: Executor | None, body: bytes, *, feed: str, tags: tuple[str, ...], base_url: str
+    pool: Executor | None, body: bytes, *, feed: str, tags: tuple[str, ...], base_url: str, summaries: bool = True
 ) -> ParsedFeed:
     """Parse a fetched body: in-process when it is small or there is no pool, else in the pool."""
     if pool is None or len(body) <= INLINE_MAX_BYTES:
-        return parse_feed(body, feed=feed, tags=tags, base_url=base_url)
-    job = functools.partial(parse_feed, body, feed=feed, tags=tags, base_url=base_url)
+        return parse_feed(body, feed=feed, tags=tags, base_url=base_url, summaries=summaries)
+    job = functools.partial(parse_feed, body, feed=feed, tags=tags, base_url=base_url, summaries=summaries)
     return await asyncio.get_running_loop().run_in_executor(pool, job)

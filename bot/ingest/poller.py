@@ -108,7 +108,7 @@ class FeedPoller:
             state.url, etag=state.etag, last_modified=state.last_modified, previous_hash=state.body_hash
         )
         report.feeds += 1
-        self._metrics.polls.labels(state.name, result.status).inc()
+        self._metrics.feeds.poll(state.name, result.status)
         if result.status == "failed":
             report.failed += 1
             if edgar and result.http_status == 403:
@@ -124,14 +124,16 @@ class FeedPoller:
         feed = self._feeds.get(state.name)
         tags = tuple(feed.tags) if feed else ()
         body = result.body or b""
+        baseline = not state.baseline_done and self._baseline_for(state.name)
         if edgar:
             parsed = parse_edgar(body, feed=state.name, tags=tags, base_url=state.url)
-        else:
-            parsed = await parse_body(self._parse_pool, body, feed=state.name, tags=tags, base_url=state.url)
+        else:  # a baseline alerts on nothing: its summaries are never read
+            parsed = await parse_body(
+                self._parse_pool, body, feed=state.name, tags=tags, base_url=state.url, summaries=not baseline
+            )
         if parsed.problem:
             _LOGGER.warning("feed %s: %s", state.name, parsed.problem)
             report.problems.append(f"{state.name}: {parsed.problem}")
-        baseline = not state.baseline_done and self._baseline_for(state.name)
         items = parsed.items
         if edgar and self.config.edgar.fetch_form4 and not baseline:
             items, unread = await self._with_form4_trades(items, report)
@@ -191,8 +193,8 @@ class FeedPoller:
             fields = {**fields, "last_new_item_at": now}
         store.update_feed(name, **fields)
         if baseline:
-            _LOGGER.info("feed %s: baseline of %d item(s) recorded, no alerts", name, outcome.new_items)
-        self._metrics.items_seen.labels(name).inc(outcome.new_items)
+            _LOGGER.debug("feed %s: baseline of %d item(s) recorded, no alerts", name, outcome.new_items)
+        self._metrics.feeds.items_seen(name, outcome.new_items)
         for _, catalyst in outcome.catalysts:
             self._metrics.catalysts.labels(catalyst.kind).inc()
         report.new_items += outcome.new_items

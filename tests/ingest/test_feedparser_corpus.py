@@ -32,3 +32,19 @@ def test_corpus_parses_without_errors_or_markup():
         )
     assert files
     assert not failures, "\n".join(failures[:50])
+
+
+def test_without_summaries_the_corpus_gives_the_same_ids_titles_and_links():
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    differ, emptied = [], 0
+    for path in sorted(p for p in CORPUS.rglob("*") if p.is_file()):
+        body = path.read_bytes()
+        full = parse_feed(body, feed=path.name).items
+        lean = parse_feed(body, feed=path.name, summaries=False).items
+        if [(i.id, i.title, i.link, i.published) for i in lean] != [(i.id, i.title, i.link, i.published) for i in full]:
+            differ.append(path.name)
+        emptied += sum(1 for a, b in zip(lean, full, strict=True) if b.summary and not a.summary)
+        differ.extend(path.name for a, b in zip(lean, full, strict=True) if a.summary not in ("", b.summary))
+    assert emptied > 0
+    assert differ == []

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.ingest import normalize
 from bot.ingest.normalize import (
     MAX_SUMMARY,
     MAX_TITLE,
@@ -62,6 +63,13 @@ def test_rss_items_are_normalised():
     assert second.id == "https://news.example.com/stories/ferry-chief"
     assert second.published is None
     assert third.title == "Only a summary here, no headline at all."
+
+
+def test_without_summaries_items_keep_their_ids_titles_and_links():
+    full = parse_feed(RSS, feed="harbor", base_url="https://news.example.com/rss").items
+    lean = parse_feed(RSS, feed="harbor", base_url="https://news.example.com/rss", summaries=False).items
+    assert [(i.id, i.title, i.link, i.published) for i in lean] == [(i.id, i.title, i.link, i.published) for i in full]
+    assert [item.summary for item in lean] == ["", "", "Only a summary here, no headline at all."]  # its title is its summary
 
 
 def test_atom_entry_is_normalised():
@@ -150,6 +158,32 @@ def test_canonical_link():
     assert canonical_link("  ") is None
     assert canonical_link(None) is None
     assert canonical_link("http://[::1") == "http://[::1"  # malformed: returned as given
+
+
+# Links near the edge of the plain-link shortcut: case, ports, users, fragments, empty or odd queries,
+# tracking parameters, escapes, whitespace, params (";"), brackets, relative forms.
+_ODD = st.sampled_from([""] * 12 + ["A", ":", ";", "#", "?", "&", "=", "%20", " ", "\t", "é", "+", "[", "@", "//", "/"])
+_PIECE = st.builds("".join, st.lists(st.sampled_from(["a", "0", ".", "-", "_", "~", "!$'()*,", "%41", "x"]), max_size=4))
+_SCHEMES = st.sampled_from(["http://", "https://", "https://", "HTTP://", "ftp://", "//", ""])
+_HOSTS = st.sampled_from(["example.com", "news.example.co.uk", "a-1.b", "x", "1.2.3.4", "a..b", "News.Example.com", "", "h:8080", "h:443", "u@h", "[::1]", "[::1"])
+_PATHS = st.lists(st.builds(lambda piece, odd: piece + odd, _PIECE, _ODD), max_size=4).map(lambda parts: "".join("/" + p for p in parts))
+_PAIRS = st.sampled_from(["id=3", "utm_source=rss", "UTM_Medium=x", "gclid=9", "a=", "a", "a=b=c", "q=a+b", "s=%20", "", "x=é"])
+_QUERIES = st.one_of(st.just(""), st.lists(_PAIRS, min_size=1, max_size=4).map(lambda pairs: "?" + "&".join(pairs)))
+_LINK_PARTS = st.builds(lambda *parts: "".join(parts), _SCHEMES, _HOSTS, _PATHS, _QUERIES, _ODD)
+LINKS = st.one_of(_LINK_PARTS, st.text(max_size=30))
+BASES = st.sampled_from([None, "", "http://feeds.example.com/rss", "https://feeds.example.com/a/b?x=1"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(link=LINKS, base=BASES)
+@example(link="http://a/b;", base="http://feeds.example.com/rss")
+@example(link="http://a/b?", base="http://feeds.example.com/rss")
+@example(link="http://a/b?q=a%20b&x", base=None)
+def test_plain_link_shortcuts_give_what_parsing_gives(link: str, base: str | None):
+    stripped = link.strip()
+    if stripped:
+        assert canonical_link(link) == normalize._canonical_by_parsing(stripped)
+        assert normalize._absolute_http_link(link, base) == normalize._joined_http_link(stripped, base)
 
 
 def test_title_key():
