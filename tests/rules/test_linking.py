@@ -190,6 +190,9 @@ def test_the_packaged_sec_list_loads_unless_an_import_replaces_it(tmp_path: Path
         ("Kellanova lifts its snack outlook", ["K"]),
         ("Carnival books record cruises", ["CCL"]),  # today's listing, not the former Carnival plc
         ("Comerica beats on deposit growth", ["CMA"]),
+        ("Celgene rallies on a myeloma trial readout", ["CELG"]),  # a former index member
+        ("Xilinx and Splunk shares slip", ["XLNX", "SPLK"]),
+        ("Facebook usage climbs among teens", ["META"]),  # renamed, not gone: never FB
     ],
 )
 def test_former_sec_companies_link_when_no_current_company_claims_them(engine, text, expected) -> None:
