@@ -336,8 +336,10 @@ class CompiledRule:
 
     def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
         """The company (or role name) the anchor is about: the nearest mention on the rule's
-        side, never a backer; after one of the rule's `subject_nouns` ("Stock surges", "The
-        stock ended higher") with no company in its clause, the company the headline names."""
+        side, never a backer; not one after the anchor that the sentence names before it too
+        (a company acting on its own product: the other side, if the rule falls back); after one of the rule's `subject_nouns` ("Stock
+        surges", "The stock ended higher") with no company in its clause, the company the
+        headline names."""
         start, end = sentence
         mentions = self._candidates(item, start, end)
         if self.noun_keys:
@@ -353,10 +355,13 @@ class CompiledRule:
             order = order[:1]
         for choice in order:
             if choice:
-                if not mentions[choice[0]].ticker:
-                    return [mentions[choice[0]]]
+                chosen = mentions[choice[0]]
+                if not chosen.ticker:
+                    return [chosen]
+                if choice[0] in after and any(mentions[i].ticker == chosen.ticker for i in before):
+                    continue  # "Meta upgrades Instagram": a company acting on its own product
                 companies = [m for m in mentions if m.ticker]
-                return _group(item.text, companies, companies.index(mentions[choice[0]]))
+                return _group(item.text, companies, companies.index(chosen))
         return []
 
     def _candidates(self, item: Prepared, start: int, end: int) -> list[Mention]:
