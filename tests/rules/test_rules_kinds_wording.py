@@ -157,3 +157,19 @@ def test_severity_tells_a_big_holder_from_a_small_adviser(engine: RuleEngine) ->
 
     assert severity("Berkshire Hathaway buys more Apple shares") == "high"
     assert severity("Oak Ridge Wealth Management sells 1,200 shares of Nike Inc $NKE") == "low"
+
+
+def test_a_summary_restating_the_headline_move_adds_no_catalyst_of_its_own(engine: RuleEngine) -> None:
+    title = "Intel soars 12% on a foundry deal"
+    summary = "Nvidia investors cheered as shares climbed 12% in New York."
+    assert catalysts(engine, title, summary) == {("price_move", "INTC", "positive")}
+    restated_daily = "Shares rose 9% in New York, the best day since 2020."
+    assert catalysts(engine, "Nike jumps 9% after a strong quarter", restated_daily) == {
+        ("price_move", "NKE", "positive")
+    }
+
+
+def test_a_summary_showing_the_headline_move_spans_months_withdraws_it(engine: RuleEngine) -> None:
+    summary = "Shares have gained 140% over the past year as AI demand grew."
+    assert catalysts(engine, "Datadog Stock Soars 140%", summary) == set()
+    assert catalysts(engine, "Datadog Stock Soars 14%", summary) == {("price_move", "DDOG", "positive")}
