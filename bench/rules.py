@@ -24,7 +24,7 @@ from rules.packs import load_rules  # noqa: E402
 from rules.schema import Rule  # noqa: E402
 from rules.settings import RulesSettings  # noqa: E402
 from rules.tickers import builtin_universe  # noqa: E402
-from rules.universe import load_packaged  # noqa: E402
+from rules.universe import load_sec  # noqa: E402
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def main() -> None:
     rules = load_rules(settings).rules
     index_only = builtin_universe().linker()
     universe = builtin_universe()
-    load_packaged(universe)
+    load_sec(universe, None)
     linker = universe.linker()
     chars = sum(len(i.title) + len(i.summary) for i in items) / len(items)
     print(f"{len(items)} items, {chars:.0f} characters on average, {len(linker.universe.names)} names")

@@ -217,11 +217,46 @@ class CompiledRule:
             if present.isdisjoint(self.none_keys)
             else [(g, keys) for g, keys in self.none_groups if not present.isdisjoint(keys)]
         )
+        restatable = self.number_unit == "percent"
+        headline: dict[float, Hit] = {}  # the headline's moves, by their number
         for anchor in self._anchors(item):
+            in_title = anchor[0] < item.title_end
+            value = self._value_at(item, anchor) if restatable and (in_title or headline) else None
+            if not in_title and value in headline:
+                self._restated(item, anchor, blockers, hits, headline.pop(value), trace)
+                continue
             hit = self._at_anchor(item, anchor, blockers, trace)
             if hit is not None:
                 hits.append(hit)
+                if in_title and value is not None:
+                    headline[value] = hit
         return hits
+
+    def _restated(
+        self,
+        item: Prepared,
+        anchor: Span,
+        blockers: list[tuple[PhraseGroup, frozenset[str]]],
+        hits: list[Hit],
+        hit: Hit,
+        trace: Trace | None,
+    ) -> None:
+        """A summary sentence restating the headline's move (the same number) adds no catalyst
+        of its own; when a phrase near it shows the move was no one session's ("216% in 12
+        months"), the headline's hit goes too."""
+        said = item.text[anchor[0] : anchor[1]]
+        sentence = item.sentence_of(anchor[0])
+        for group, keys in blockers:
+            if group.within is not None and self._nearest(item, keys, anchor, sentence, group, True):
+                hits.remove(hit)
+                _miss(trace, f"{said!r}: restates the headline's move, and is blocked: so is the headline")
+                return
+        _miss(trace, f"{said!r}: restates the headline's move")
+
+    def _value_at(self, item: Prepared, anchor: Span) -> float | None:
+        """The number the rule's number condition finds at ``anchor`` (no threshold), if any."""
+        number = self._number(item, anchor, item.sentence_of(anchor[0]), bounded=False)
+        return None if isinstance(number, str) else _value(_PERCENT.match(item.text, *number), "percent")
 
     def _headline_blocked(self, item: Prepared, trace: Trace | None) -> bool:
         for regex in self.headline_regexes:
@@ -314,7 +349,7 @@ class CompiledRule:
                 break
         return best[1] if best else None
 
-    def _number(self, item: Prepared, anchor: Span, sentence: Span) -> Span | str:
+    def _number(self, item: Prepared, anchor: Span, sentence: Span, bounded: bool = True) -> Span | str:
         condition = self.rule.number
         assert condition is not None
         pattern = _PERCENT if condition.unit == "percent" else _RANK
@@ -328,6 +363,8 @@ class CompiledRule:
         if not candidates:
             return f"no {condition.unit} within {condition.within} words {condition.side}"
         _, span, value = min(candidates)
+        if not bounded:
+            return span
         if self.number_min is not None and value < self.number_min:
             return f"{value:g} is below the threshold {self.number_min:g}"
         if condition.max is not None and value > condition.max:
@@ -336,8 +373,10 @@ class CompiledRule:
 
     def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
         """The company (or role name) the anchor is about: the nearest mention on the rule's
-        side, never a backer; after one of the rule's `subject_nouns` ("Stock surges", "The
-        stock ended higher") with no company in its clause, the company the headline names."""
+        side, never a backer; not one after the anchor that the sentence names before it too
+        (a company acting on its own product: the other side, if the rule falls back); after one of the rule's `subject_nouns` ("Stock
+        surges", "The stock ended higher") with no company in its clause, the company the
+        headline names."""
         start, end = sentence
         mentions = self._candidates(item, start, end)
         if self.noun_keys:
@@ -353,10 +392,13 @@ class CompiledRule:
             order = order[:1]
         for choice in order:
             if choice:
-                if not mentions[choice[0]].ticker:
-                    return [mentions[choice[0]]]
+                chosen = mentions[choice[0]]
+                if not chosen.ticker:
+                    return [chosen]
+                if choice[0] in after and any(mentions[i].ticker == chosen.ticker for i in before):
+                    continue  # "Meta upgrades Instagram": a company acting on its own product
                 companies = [m for m in mentions if m.ticker]
-                return _group(item.text, companies, companies.index(mentions[choice[0]]))
+                return _group(item.text, companies, companies.index(chosen))
         return []
 
     def _candidates(self, item: Prepared, start: int, end: int) -> list[Mention]:

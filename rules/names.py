@@ -23,7 +23,15 @@ _DESCRIPTIVE = frozenset(
 _GENERIC = _DESCRIPTIVE | frozenset(
     "devices instruments pharmaceuticals pharmaceutical therapeutics biotherapeutics sciences"
     " biosciences technology solutions networks software semiconductor semiconductors labs"
-    " laboratories communications motors corporation company incorporated".split()
+    " laboratories communications motors corporation company incorporated markets interactive"
+    " automotive".split()
+)
+# A first word written with an inner capital ("MasterCraft", "eBay") is a brand newsrooms use
+# on its own; not for fund and blank-cheque families that share a manager's brand.
+_BRAND = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])[\w.]*$")
+_FAMILY = frozenset(
+    "fund funds trust acquisition acquisitions capital income municipal portfolio etf bdc"
+    " strategic opportunities opportunity".split()
 )
 _CLASS = re.compile(r"\b(?:class|series|cl)\s+[a-z]\b|\bcommon stock\b|\bordinary shares?\b")
 _SPLIT = re.compile(r"[\s,]+")
@@ -50,7 +58,8 @@ def everyday_names(name: str) -> list[str]:
     Shorter forms drop trailing descriptive words ("Holding", "Group", "Technologies"), so
     "Alibaba Group Holding Ltd" yields "Alibaba Group Holding", "Alibaba Group", "Alibaba".
     A name of three words or more also loses one trailing generic word ("Advanced Micro
-    Devices" -> "Advanced Micro").
+    Devices" -> "Advanced Micro"), and a brand written with an inner capital stands alone
+    ("MasterCraft Boat Holdings" -> "MasterCraft").
     """
     words = legal_forms(name)
     if not words:
@@ -66,6 +75,15 @@ def everyday_names(name: str) -> list[str]:
             names.append(" ".join(words))
     if len(words) == 2 and words[-1].lower() in _GENERIC and not is_dictionary_word(words[0]):
         names.append(words[0])
+    brand = legal_forms(name)
+    if (
+        len(brand) > 1
+        and _BRAND.match(brand[0])
+        and sum(c.isalpha() for c in brand[0]) >= 5
+        and _FAMILY.isdisjoint(w.lower() for w in brand)
+        and brand[0] not in names
+    ):
+        names.append(brand[0])
     return names
 
 

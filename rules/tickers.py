@@ -363,7 +363,10 @@ def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str
         # "eBay" passes (brand style); "ebay" or "apple" is an ordinary word
         if any(c.isupper() for c in name.cased):
             return "written in lower case: an ordinary word"
-    if name.ambiguous and not _has_cue(text, folded, start, end) and not _CAMEL.search(said):
+    if name.ambiguous and not _has_cue(text, folded, start, end) and not (
+        # written in brand style, as the company writes it or when its register gives no casing
+        _CAMEL.search(said) and (said == name.cased or name.cased.isupper())
+    ):
         return "an ordinary word with no company cue (Inc, shares, stock, ...) next to it"
     return ""
 

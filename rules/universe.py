@@ -68,13 +68,17 @@ def ciks_of(companies: list[SecRow]) -> dict[str, str]:
 
 
 def load_sec(universe: Universe, data_dir: Path | None) -> LoadedSec:
-    """Add the SEC companies: the imported file (read once) if there is one, else the packaged snapshot."""
+    """Add the SEC companies: the imported file (read once) if there is one, else the packaged
+    snapshot; then the former companies neither names."""
     companies = _read_imported(data_dir) if data_dir is not None else []
     if not companies:
-        return LoadedSec(load_packaged(universe), {})
-    for ticker, title, _cik in companies:
-        universe.add_company(ticker, title, [], bulk=True)
-    return LoadedSec(len(companies), ciks_of(companies))
+        loaded = LoadedSec(load_packaged(universe), {})
+    else:
+        for ticker, title, _cik in companies:
+            universe.add_company(ticker, title, [], bulk=True)
+        loaded = LoadedSec(len(companies), ciks_of(companies))
+    load_former(universe)
+    return loaded
 
 
 def load_universe(aliases: dict[str, list[str]], data_dir: Path | None) -> tuple[Universe, LoadedSec]:
@@ -102,13 +106,24 @@ def read_ciks(data_dir: Path) -> dict[str, str]:
 
 def load_packaged(universe: Universe) -> int:
     """Add the snapshot shipped in ``rules/data/sec_companies.tsv`` (primary listings first)."""
-    text = resources.files("rules").joinpath("data/sec_companies.tsv").read_text(encoding="utf-8")
+    return _load_tsv(universe, "data/sec_companies.tsv")
+
+
+def load_former(universe: Universe) -> int:
+    """Add the companies of ``rules/data/sec_former.tsv`` (listed once, gone from the SEC list
+    since) whose ticker nothing loaded before claims: older news still names them."""
+    return _load_tsv(universe, "data/sec_former.tsv", skip=frozenset(universe.tickers))
+
+
+def _load_tsv(universe: Universe, path: str, skip: frozenset[str] = frozenset()) -> int:
+    text = resources.files("rules").joinpath(path).read_text(encoding="utf-8")
     count = 0
     for line in text.splitlines():
         if line and not line.startswith("#"):
             ticker, _exchange, title = line.split("\t")
-            universe.add_company(ticker, title, [], bulk=True)
-            count += 1
+            if ticker not in skip:
+                universe.add_company(ticker, title, [], bulk=True)
+                count += 1
     return count
 
 

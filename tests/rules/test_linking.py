@@ -14,7 +14,7 @@ from rules.explain import explain_links
 from rules.settings import RulesSettings
 from rules.text import clean
 from rules.tickers import builtin_universe
-from rules.universe import LoadedSec, load_packaged, load_sec
+from rules.universe import LoadedSec, load_former, load_packaged, load_sec
 from tests.paths import SHARED
 
 
@@ -44,6 +44,10 @@ def found(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[str, s
         ("Advanced Micro's new accelerator ships", ["AMD"]),
         ("Crinetics Pharmaceuticals reports trial data", ["CRNX"]),
         ("BlackBerry narrows its loss", ["BB"]),
+        ("Robinhood slides after crypto volumes fall", ["HOOD"]),  # "... Markets" dropped
+        ("Take-Two delays its next blockbuster", ["TTWO"]),  # "... Interactive Software"
+        ("MasterCraft trims its boat shipment outlook", ["MCFT"]),  # the brand of "MasterCraft Boat Holdings"
+        ("ChargePoint adds fast chargers in Texas", ["CHPT"]),
     ],
 )
 def test_names_as_newsrooms_write_them(engine: RuleEngine, text: str, expected: list[str]) -> None:
@@ -60,6 +64,8 @@ def test_names_as_newsrooms_write_them(engine: RuleEngine, text: str, expected: 
         "Elastic demand keeps prices firm",
         "Gap between rates widens",
         "Visa rules tighten for students",
+        "DeFi tokens rally as lending volumes climb",  # a short brand of a small company: no
+        "DoubleLine sees value in mortgage bonds",  # a fund family's brand is not one fund
     ],
 )
 def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
@@ -175,6 +181,33 @@ def test_the_packaged_sec_list_loads_unless_an_import_replaces_it(tmp_path: Path
     replaced = builtin_universe()
     assert load_sec(replaced, tmp_path) == LoadedSec(companies=1, ciks={"0000000001": "ZZQQ"})
     assert "ZZQQ" in replaced.tickers and "CHPT" not in replaced.tickers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CyberArk shares jump 9% on a buyout report", ["CYBR"]),  # gone from today's SEC list
+        ("Kellanova lifts its snack outlook", ["K"]),
+        ("Carnival books record cruises", ["CCL"]),  # today's listing, not the former Carnival plc
+        ("Comerica beats on deposit growth", ["CMA"]),
+        ("Celgene rallies on a myeloma trial readout", ["CELG"]),  # a former index member
+        ("Xilinx and Splunk shares slip", ["XLNX", "SPLK"]),
+        ("Facebook usage climbs among teens", ["META"]),  # renamed, not gone: never FB
+    ],
+)
+def test_former_sec_companies_link_when_no_current_company_claims_them(engine, text, expected) -> None:
+    assert tickers(engine, text) == expected
+
+
+def test_former_companies_never_take_a_ticker_a_loaded_list_claims(tmp_path: Path) -> None:
+    (tmp_path / "sec_company_tickers.json").write_text(
+        '{"0": {"cik_str": 1, "ticker": "CYBR", "title": "CYBERNETIC RESEARCH CORP"}}'
+    )
+    universe = builtin_universe()
+    load_sec(universe, tmp_path)
+    assert universe.tickers["CYBR"] != "CyberArk Software"
+    assert [m.ticker for m in universe.linker().link("CyberArk posts results")] == []
+    assert load_former(builtin_universe()) > 500
 
 
 @pytest.mark.skipif(not (SHARED / "data").exists(), reason="../shared is not present")

@@ -46,6 +46,15 @@ POSITIVES = [
     ("Caterpillar climbs; an upgrade helps", "", "analyst_upgrade", "CAT", "positive"),
     ("Apple climbs as a Wedbush upgrade lifts sentiment", "", "analyst_upgrade", "AAPL", "positive"),
     ("This Nike analyst turns bullish; here are the day's top upgrades", "", "analyst_upgrade", "NKE", "positive"),
+    ("Nvidia gets a price target hike from Morgan Stanley", "", "analyst_upgrade", "NVDA", "positive"),
+    ("Apple lands a PT bump at Wedbush before the iPhone event", "", "analyst_upgrade", "AAPL", "positive"),
+    ("Price target boost for Tesla at Baird after deliveries beat", "", "analyst_upgrade", "TSLA", "positive"),
+    ("Microsoft gets a higher price target at Jefferies", "", "analyst_upgrade", "MSFT", "positive"),
+    ("Price target on Apple raised to $250 at JPMorgan", "", "analyst_upgrade", "AAPL", "positive"),
+    ("Analysts hike Meta price targets after a strong ad quarter", "", "analyst_upgrade", "META", "positive"),
+    ("Morgan Stanley upgrades its rating on Tesla to Overweight", "", "analyst_upgrade", "TSLA", "positive"),
+    ("Intel slips even as Deutsche Bank upgrades, citing margins", "", "analyst_upgrade", "INTC", "positive"),
+    ("Nike shares rise after a pair of upgrades", "", "analyst_upgrade", "NKE", "positive"),
     # fund_position: filings, news and automated holdings items; exits negative
     ("Berkshire Hathaway trims its Apple stake again, 13F shows", "", "fund_position", "AAPL", "negative"),
     ("Pershing Square names Alphabet its largest position", "", "fund_position", "GOOGL", "positive"),
@@ -94,6 +103,13 @@ TRAPS = [
     ("Mizuho initiates Tesla at Underperform", "", "analyst_upgrade"),
     ("Walmart raises its dividend target", "", "analyst_upgrade"),
     ("Apple needs a rating upgrade to rally", "", "analyst_upgrade"),
+    ("Apple upgrades its Photos app with new editing tools", "", "analyst_upgrade"),
+    ("Tesla upgrades Model Y interiors in China", "", "analyst_upgrade"),
+    ("Meta upgrades Instagram for teen users", "", "analyst_upgrade"),  # its own product
+    ("Google upgrades the Gemini app for paid users", "", "analyst_upgrade"),
+    ("Delta upgrades its lounges at JFK", "", "analyst_upgrade"),
+    ("Nvidia needs a price target hike, one bull says?", "", "analyst_upgrade"),
+    ("Nike gets a price target cut, not a hike, at Citi", "", "analyst_upgrade"),
     ("Billionaires are selling Nvidia and buying an index fund", "", "fund_position"),
     ("Walmart raises its stake in a delivery partner", "", "fund_position"),
     ("Investors are buying Tesla shares ahead of earnings", "", "fund_position"),
@@ -141,3 +157,19 @@ def test_severity_tells_a_big_holder_from_a_small_adviser(engine: RuleEngine) ->
 
     assert severity("Berkshire Hathaway buys more Apple shares") == "high"
     assert severity("Oak Ridge Wealth Management sells 1,200 shares of Nike Inc $NKE") == "low"
+
+
+def test_a_summary_restating_the_headline_move_adds_no_catalyst_of_its_own(engine: RuleEngine) -> None:
+    title = "Intel soars 12% on a foundry deal"
+    summary = "Nvidia investors cheered as shares climbed 12% in New York."
+    assert catalysts(engine, title, summary) == {("price_move", "INTC", "positive")}
+    restated_daily = "Shares rose 9% in New York, the best day since 2020."
+    assert catalysts(engine, "Nike jumps 9% after a strong quarter", restated_daily) == {
+        ("price_move", "NKE", "positive")
+    }
+
+
+def test_a_summary_showing_the_headline_move_spans_months_withdraws_it(engine: RuleEngine) -> None:
+    summary = "Shares have gained 140% over the past year as AI demand grew."
+    assert catalysts(engine, "Datadog Stock Soars 140%", summary) == set()
+    assert catalysts(engine, "Datadog Stock Soars 14%", summary) == {("price_move", "DDOG", "positive")}
