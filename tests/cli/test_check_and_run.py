@@ -110,7 +110,9 @@ def test_the_example_config_works_when_copied_elsewhere(tmp_path, capsys):
     copy.parent.mkdir()
     shutil.copy(REPO / "config.example.toml", copy)
     assert main(["check", "--strict", str(copy)]) == 0
-    assert capsys.readouterr().out == f"{copy}: OK (2 feed(s), 3 route(s))\n"
+    assert capsys.readouterr().out == f"{copy}: OK (1 feed(s), 3 route(s))\n"
+    assert main(["run", "--once", "-c", str(copy)]) == 0  # no placeholder feed that fails on every poll
+    assert capsys.readouterr().out.splitlines()[-1].startswith("1 feed(s) polled: 1 changed, 0 unchanged, 0 failed")
 
 
 def test_run_once_waits_out_the_rate_limit_and_delivers_everything(tmp_path, capsys):
