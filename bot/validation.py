@@ -101,6 +101,8 @@ def _missing_secrets(config: BotConfig) -> list[str]:
     if discord is not None and discord.enabled:
         names = ([discord.token_env] if discord.bot else []) + [discord.webhook_env(n) for n in discord.webhooks]
         needed.append(("adapters.discord", names))
+    if config.store.password_env:
+        needed.append(("store.url (its password_env)", [config.store.password_env]))
     return [message for section, names in needed if (message := missing_secret_message(section, names))]
 
 
