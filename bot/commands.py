@@ -122,11 +122,12 @@ class CatalystCommands:
     def history(self, ticker_text: str, days: int) -> Reply:
         ticker = self._known(ticker_text)
         since = self.clock() - days * 86400
-        entries = [c for c in self.store.catalysts_for(ticker, since=since) if _happened_at(c) >= since]
+        found = self.store.catalysts_for(ticker, since=since)
+        entries = [c for c in found if _happened_at(c) >= since]
         name = self.known_tickers.get(ticker)
         label = f"{ticker} ({name})" if name and name != ticker else ticker
         if not entries:
-            return Reply(title=f"No catalysts for {label} in the last {days} day(s).")
+            return Reply(title=f"No catalysts for {label} in the last {days} day(s).{_older_news(found)}")
         by_kind: dict[str, list[StoredCatalyst]] = {}
         for entry in entries:
             by_kind.setdefault(entry.kind, []).append(entry)
@@ -145,9 +146,10 @@ class CatalystCommands:
         if not tickers:
             return Reply(title="The watchlist is empty: add a ticker with `/catalysts watch TICKER`.", ephemeral=True)
         since = self.clock() - 86400
-        found = [c for c in self.store.recent_catalysts(tickers, since=since, limit=TOP_LIMIT) if _happened_at(c) >= since]
+        recent = self.store.recent_catalysts(tickers, since=since, limit=TOP_LIMIT)
+        found = [c for c in recent if _happened_at(c) >= since]
         if not found:
-            return Reply(title=f"No catalysts today for the watchlist ({', '.join(tickers)}).")
+            return Reply(title=f"No catalysts today for the watchlist ({', '.join(tickers)}).{_older_news(recent, capped=len(recent) == TOP_LIMIT)}")
         section = ReplySection(
             "Watchlist, last 24 hours", tuple(_entry(c, prefix=f"{c.ticker} {c.kind}: ") for c in found)
         )
@@ -258,6 +260,18 @@ def _happened_at(catalyst: StoredCatalyst) -> float:
     """When the news came out: its publication time, else when the bot found it. Windows are by this time
     (the store is asked by found time, which is never earlier, so its answer holds every candidate)."""
     return catalyst.published.timestamp() if catalyst.published else catalyst.found_at
+
+
+def _older_news(found: list[StoredCatalyst], *, capped: bool = False) -> str:
+    """For an empty window: the catalysts found in it whose news came out before it, so none seems lost."""
+    if not found:
+        return ""
+    latest = max(_happened_at(c) for c in found)
+    count = f"{len(found)} or more" if capped else str(len(found))
+    return (
+        f" {count} found in that time {'was' if count == '1' else 'were'} published earlier, the latest on "
+        f"{datetime.fromtimestamp(latest, UTC):%Y-%m-%d} (windows count from publication)."
+    )
 
 
 def _entry(catalyst: StoredCatalyst, prefix: str = "") -> ReplyEntry:

@@ -30,6 +30,7 @@ from pydantic import (
 from bot.durations import parse_duration
 from bot.errors import ConfigError
 from bot.models import Direction, Severity
+from bot.plain_errors import plain_message
 from bot.suggest import did_you_mean
 from rules.settings import RulesSettings
 
@@ -465,7 +466,7 @@ def _format_errors(path: Path, exc: ValidationError) -> list[str]:
     lines = []
     for error in exc.errors():
         key = _key_path(error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
+        message = plain_message(error)
         if error["type"] == "extra_forbidden":
             message = "unknown key" + did_you_mean(str(error["loc"][-1]), _field_names(BotConfig) - {"source"})
             if any(word in str(error["loc"][-1]).lower() for word in _SECRET_WORDS):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from bot.suggest import did_you_mean
 from rules.packs import load_rules
 
 _CHANNEL_HINT = "Developer Mode → Copy Channel ID"
+_WEBHOOK_URL = re.compile(r"/webhooks/(?P<id>\d{15,25})/(?P<token>[\w-]{20,})/?$")
 
 
 @dataclass
@@ -38,6 +40,7 @@ def validate_config(config: BotConfig) -> Findings:
     findings.errors += _rule_errors(config)
     findings.errors += edgar_problems(config)
     findings.missing_secrets += _missing_secrets(config)
+    findings.errors += _webhook_url_errors(config)
     findings.warnings += _feed_warnings(config)
     return findings
 
@@ -98,7 +101,32 @@ def _missing_secrets(config: BotConfig) -> list[str]:
     if discord is not None and discord.enabled:
         names = ([discord.token_env] if discord.bot else []) + [discord.webhook_env(n) for n in discord.webhooks]
         needed.append(("adapters.discord", names))
+    if config.store.password_env:
+        needed.append(("store.url (its password_env)", [config.store.password_env]))
     return [message for section, names in needed if (message := missing_secret_message(section, names))]
+
+
+def parse_webhook_url(url: str) -> tuple[int, str]:
+    """The id and token of a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN)."""
+    match = _WEBHOOK_URL.search(url.strip())
+    if match is None:
+        raise ValueError("not a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN)")
+    return int(match["id"]), match["token"]
+
+
+def _webhook_url_errors(config: BotConfig) -> list[str]:
+    """A webhook variable that is set but holds no webhook URL (never the value: it is a secret)."""
+    discord = config.adapters.discord
+    if discord is None or not discord.enabled:
+        return []
+    errors = []
+    for env in (discord.webhook_env(name) for name in discord.webhooks):
+        try:
+            if os.environ.get(env):
+                parse_webhook_url(os.environ[env])
+        except ValueError as exc:
+            errors.append(f"{env}: {exc}")
+    return errors
 
 
 def missing_secret_message(section: str, names: list[str]) -> str | None:

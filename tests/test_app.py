@@ -153,7 +153,10 @@ def test_run_once_on_the_default_config_shows_the_sample_catalysts(tmp_path, mon
 
     assert main(["catalysts", "baba", "--days", "1"]) == 0
     # The sample's stories came out in September 2025: found today, they are not "the last day".
-    assert capsys.readouterr().out == "No catalysts for BABA (Alibaba Group Holding) in the last 1 day(s).\n"
+    assert capsys.readouterr().out == (
+        "No catalysts for BABA (Alibaba Group Holding) in the last 1 day(s). 6 found in that time were published "
+        "earlier, the latest on 2025-09-30 (windows count from publication).\n"
+    )
 
 
 async def test_unchanged_feeds_are_written_in_one_transaction_not_one_per_poll(feed_server, tmp_path, make_bot):

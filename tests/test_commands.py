@@ -123,3 +123,22 @@ def test_windows_are_by_publication_time_not_by_when_the_bot_found_it(setup):
     record(store, clock() - 600, "new", "Alibaba jumps 9%", "price_move")
     assert [e.text for e in commands.dispatch(["BABA", "7d"], user="ana").sections[0].entries] == ["Alibaba jumps 9%"]
     assert [e.text for e in commands.dispatch([], user="ana").sections[0].entries] == ["BABA price_move: Alibaba jumps 9%"]
+
+
+def test_an_empty_window_says_what_was_found_in_it_but_published_earlier(setup):
+    store, clock, commands = setup
+    for item, days_ago in (("a", 300), ("b", 420)):
+        old_news = NewsItem(id=item, title=f"Alibaba rises 6% ({item})", link=f"https://n.example/{item}",
+                            published=datetime.fromtimestamp(clock() - days_ago * 86400, UTC), feed="wire")
+        with store.transaction():
+            store.record_catalyst(old_news, Catalyst(kind="price_move", tickers=("BABA",), rule="r"), clock() - 60)
+    latest = datetime.fromtimestamp(clock() - 300 * 86400, UTC).date()
+    assert commands.dispatch(["BABA", "7d"], user="ana").title == (
+        "No catalysts for BABA (Alibaba Group) in the last 7 day(s). 2 found in that time were published earlier, "
+        f"the latest on {latest} (windows count from publication)."
+    )
+    assert commands.dispatch([], user="ana").title == (
+        "No catalysts today for the watchlist (BABA). 2 found in that time were published earlier, "
+        f"the latest on {latest} (windows count from publication)."
+    )
+    assert commands.dispatch(["NVDA"], user="ana").title == "No catalysts for NVDA (NVIDIA) in the last 7 day(s)."

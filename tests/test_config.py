@@ -53,6 +53,28 @@ def test_error_names_file_and_key_path(tmp_path):
     assert "feeds[2].interval: not a duration: 'soon'" in message
 
 
+def test_wrong_values_are_named_in_plain_words_with_what_was_given(tmp_path):
+    path = write(
+        tmp_path,
+        'watchlist = "BABA"\n[[feeds]]\nurl = "x.xml"\nbaseline = "maybe"\n'
+        '[[routes]]\nreceiver = "console"\nmin_severity = "hgh"\n'
+        '[poller]\nconcurrency = "many"\nmax_failures = 0\n'
+        '[adapters.discord]\napi_base = "ftp://x"\nwebhooks = ["my-hook"]\n',
+    )
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert [line.removeprefix(f"{path}: ") for line in error.value.errors] == [
+        "watchlist: must be a list, e.g. [\"a\", \"b\"], not 'BABA'",
+        "feeds[0].name: required, but missing",
+        "feeds[0].baseline: must be true or false, not 'maybe'",
+        "poller.concurrency: must be a whole number, not 'many'",
+        "poller.max_failures: must be more than 0, not 0",
+        "routes[0].min_severity: 'hgh' is not one of low, medium, high (did you mean 'high'?)",
+        "adapters.discord.api_base: must start with http:// or https://, not 'ftp://x'",
+        "adapters.discord.webhooks[0]: may hold only letters, digits and _, not 'my-hook'",
+    ]
+
+
 def test_unknown_keys_are_errors(tmp_path):
     path = write(tmp_path, '[poller]\ntimeout = 5\ntimout = 6\n')
     with pytest.raises(ConfigError, match=r"poller\.timout: unknown key"):

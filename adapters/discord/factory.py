@@ -8,13 +8,12 @@ from adapters.discord.receiver import (
     CatalystClient,
     DiscordReceiver,
     DiscordWebhookReceiver,
-    parse_webhook_url,
     use_api_base,
 )
 from bot.commands import CatalystCommands
 from bot.config import DiscordAdapterConfig
 from bot.delivery.receiver import Receiver
-from bot.errors import ConfigError
+from bot.validation import parse_webhook_url
 
 
 def build_discord_receivers(
@@ -32,12 +31,7 @@ def build_discord_receivers(
         bot = DiscordReceiver(CatalystClient(commands, guilds=settings.guilds), token, token_env=settings.token_env)
         receivers["discord"] = bot
     if webhook_urls:
-        webhooks = {}
-        for name, url in webhook_urls.items():
-            try:
-                webhooks[name] = parse_webhook_url(url)
-            except ValueError as exc:
-                raise ConfigError(f"{settings.webhook_env(name)}: {exc}") from None
+        webhooks = {name: parse_webhook_url(url) for name, url in webhook_urls.items()}
         receivers["discord-webhook"] = DiscordWebhookReceiver(webhooks, bot=bot)  # the bot reads webhook channels too
     return receivers
 

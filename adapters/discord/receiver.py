@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -34,20 +33,11 @@ GATEWAY_RETRY_FIRST = 5.0
 GATEWAY_RETRY_CAP = 300.0
 LOOKBACK_MARGIN = 60.0  # seconds before the queueing time: clock skew between this host and Discord
 HISTORY_LIMIT = 500  # messages read, at most, looking for a webhook post that may already be there
-_WEBHOOK_URL = re.compile(r"/webhooks/(?P<id>\d{15,25})/(?P<token>[\w-]{20,})/?$")
 
 
 def use_api_base(api_base: str) -> None:
     """Send every discord.py REST call (bot and webhooks) to `api_base`, e.g. a proxy or a local fake."""
     discord.http.Route.BASE = api_base.rstrip("/")
-
-
-def parse_webhook_url(url: str) -> tuple[int, str]:
-    """The id and token of a webhook URL (https://discord.com/api/webhooks/ID/TOKEN)."""
-    match = _WEBHOOK_URL.search(url.strip())
-    if match is None:
-        raise ValueError("not a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN)")
-    return int(match["id"]), match["token"]
 
 
 class CatalystClient(discord.Client):

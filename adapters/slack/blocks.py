@@ -67,6 +67,20 @@ def slack_date(when: datetime) -> str:
     return f"<!date^{int(when.timestamp())}^{{date_short_pretty}} {{time}}|{when:%Y-%m-%d %H:%M} UTC>"
 
 
+# How every message is posted: no automatic parsing of mentions, channels or links, and no link previews.
+POST_OPTIONS = {"parse": "none", "link_names": False, "unfurl_links": False, "unfurl_media": False}
+
+
+def alert_message(alert: Alert) -> dict:
+    """The `chat.postMessage` arguments that show `alert` (all but the channel, thread and metadata)."""
+    return {"text": alert_text(alert), "blocks": to_slack_blocks(alert), **POST_OPTIONS}
+
+
+def text_message(text: str) -> dict:
+    """The `chat.postMessage` arguments that show a digest or notice."""
+    return {"text": clip(text, MAX_FALLBACK_TEXT), "blocks": text_to_blocks(text), **POST_OPTIONS}
+
+
 def alert_header(alert: Alert) -> str:
     arrow = _ARROWS.get(alert.direction or "", "●")
     line = f"{arrow} {alert.ticker} · {alert.kind} · {alert.direction or 'direction unknown'}"

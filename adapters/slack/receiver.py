@@ -21,10 +21,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app
 from adapters.slack.blocks import (
-    MAX_FALLBACK_TEXT,
+    alert_message,
     alert_text,
-    clip,
-    text_to_blocks,
+    text_message,
     to_slack_blocks,
 )
 from adapters.slack.errors import slack_error
@@ -164,7 +163,7 @@ class SlackReceiver:
 
     async def send(self, alert: Alert, target: str, *, reply_to: str | None = None) -> str | None:
         channel, thread_ts = _thread_of(target, reply_to)
-        return await self._post(channel, alert_text(alert), to_slack_blocks(alert), thread_ts)
+        return await self._post(channel, alert_message(alert), thread_ts)
 
     async def edit(self, alert: Alert, target: str, message_id: str) -> None:
         """Update the message `CHANNEL_ID:ts` with chat.update (a story's first alert gains outlets)."""
@@ -180,9 +179,10 @@ class SlackReceiver:
 
     async def send_text(self, text: str, target: str) -> str | None:
         """Post a digest or ops notice to the channel `target`."""
-        return await self._post(target, clip(text, MAX_FALLBACK_TEXT), text_to_blocks(text))
+        return await self._post(target, text_message(text))
 
-    async def _post(self, channel: str, text: str, blocks: list[dict], thread_ts: str | None = None) -> str:
+    async def _post(self, channel: str, message: dict, thread_ts: str | None = None) -> str:
+        """Post `message` (its text, blocks and options) tagged with the delivery key, unless a resend finds it."""
         key = DELIVERY_KEY.get()
         since = DELIVERY_MAY_EXIST_SINCE.get()
         if key is not None and since is not None:
@@ -193,14 +193,9 @@ class SlackReceiver:
         try:
             response = await self.client.chat_postMessage(
                 channel=channel,
-                text=text,
-                blocks=blocks,
                 thread_ts=thread_ts,
                 metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery_key": key}} if key else None,
-                parse="none",
-                link_names=False,
-                unfurl_links=False,
-                unfurl_media=False,
+                **message,
             )
         except SlackApiError as exc:
             raise _delivery_error(exc, channel) from None

@@ -50,7 +50,8 @@ class ConfigReloader:
             validate_config(config).raise_for_run(config.source)
             engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
         except CatalystBotError as exc:
-            message = f"config reload refused, still running the previous config: {exc}"
+            problems = "; ".join(getattr(exc, "errors", None) or [str(exc)])
+            message = f"config reload refused, still running the previous config: {problems}"
             _LOGGER.error(message)  # the one report on the terminal; the ops receiver, if any, gets it too
             self._bot.notify_ops(message, f"reload:{self._stamp}", echo=False)
             return False

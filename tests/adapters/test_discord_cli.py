@@ -59,13 +59,14 @@ def test_run_names_every_missing_variable_at_once(tmp_path, capsys):
     )
 
 
-def test_webhook_only_mode_needs_no_bot_token(tmp_path, monkeypatch, capsys):
+def test_a_webhook_variable_without_a_webhook_url_is_refused_by_check_and_run_alike(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DISCORD_WEBHOOK_DESK", "https://example.com/not-a-webhook")
-    config = write_config(tmp_path, 'bot = false\nwebhooks = ["desk"]', ["discord-webhook:desk"])
+    config = write_config(tmp_path, 'bot = false\nwebhooks = ["desk"]', ["discord-webhook:desk"])  # no bot token needed
+    refusal = f"{config}: DISCORD_WEBHOOK_DESK: not a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN)"
+    assert main(["check", str(config)]) == 2
+    assert said(capsys.readouterr().err) == [refusal]
     assert main(["run", "--once", "-c", str(config)]) == 2
-    assert last_error(capsys.readouterr().err) == (
-        "DISCORD_WEBHOOK_DESK: not a Discord webhook URL (https://discord.com/api/webhooks/ID/TOKEN)"
-    )
+    assert said(capsys.readouterr().err) == [refusal]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ from adapters.discord.receiver import (
     CatalystClient,
     DiscordReceiver,
     DiscordWebhookReceiver,
-    parse_webhook_url,
 )
 from bot.clock import ManualClock
 from bot.commands import CatalystCommands
@@ -21,6 +20,7 @@ from bot.delivery.receiver import DELIVERY_KEY
 from bot.errors import CatalystBotError, DeliveryError, RateLimited
 from bot.models import Alert
 from bot.store.database import Store
+from bot.validation import parse_webhook_url
 from tests.fakes.discordfake import APP_ID, FakeDiscord, discord_api  # noqa: F401 - the fixture
 
 CHANNEL = "1200000000000000001"

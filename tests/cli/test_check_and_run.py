@@ -82,6 +82,16 @@ def test_missing_secrets_are_warnings_for_check_and_errors_with_strict(tmp_path,
     assert errors_of(capsys.readouterr().err, path) == [missing]
 
 
+def test_an_unset_store_password_variable_is_found_by_check_too(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("CATALYST_DB_PASSWORD", raising=False)
+    path = write(tmp_path, SAMPLE_FEED + '[store]\nurl = "postgresql://bot@127.0.0.1:1/x"\npassword_env = "CATALYST_DB_PASSWORD"\n')
+    missing = "store.url (its password_env) is configured but the environment variable(s) CATALYST_DB_PASSWORD is not set"
+    assert main(["check", "--strict", str(path)]) == 2
+    assert errors_of(capsys.readouterr().err, path) == [missing]
+    assert main(["run", "--once", "-c", str(path)]) == 2
+    assert errors_of(capsys.readouterr().err, path) == [missing]
+
+
 def test_unknown_key_suggests_the_near_miss(tmp_path, capsys):
     path = write(tmp_path, SAMPLE_FEED + "[poller]\ntimout = 5\n")
     assert main(["check", str(path)]) == 2
@@ -110,7 +120,9 @@ def test_the_example_config_works_when_copied_elsewhere(tmp_path, capsys):
     copy.parent.mkdir()
     shutil.copy(REPO / "config.example.toml", copy)
     assert main(["check", "--strict", str(copy)]) == 0
-    assert capsys.readouterr().out == f"{copy}: OK (2 feed(s), 3 route(s))\n"
+    assert capsys.readouterr().out == f"{copy}: OK (1 feed(s), 3 route(s))\n"
+    assert main(["run", "--once", "-c", str(copy)]) == 0  # no placeholder feed that fails on every poll
+    assert capsys.readouterr().out.splitlines()[-1].startswith("1 feed(s) polled: 1 changed, 0 unchanged, 0 failed")
 
 
 def test_run_once_waits_out_the_rate_limit_and_delivers_everything(tmp_path, capsys):

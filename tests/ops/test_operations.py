@@ -100,6 +100,20 @@ async def test_a_reload_runs_the_same_checks_as_check(feed_server, tmp_path, mak
     assert any("add an enabled [adapters.slack] section" in r.getMessage() for r in caplog.records)
 
 
+async def test_a_refused_reload_with_several_problems_is_one_line_naming_each(feed_server, tmp_path, make_bot, caplog):
+    url = feed_server.feed("/a.xml", rss(ORDINARY_NEWS))
+    path = write_config(tmp_path / "bot.toml", tmp_path, {"a": url})
+    bot, _ = make_bot(load_config(path))
+    reloader = ConfigReloader(path, bot)
+    path.write_text(path.read_text() + '[[routes]]\nreceiver = "slack:#markets"\nkinds = ["nope"]\n', encoding="utf-8")
+    assert not reloader.reload()
+    [report] = [r.getMessage() for r in caplog.records if "reload refused" in r.getMessage()]
+    assert report == (
+        f"config reload refused, still running the previous config: {path}: routes[0].receiver 'slack:#markets': add an "
+        f"enabled [adapters.slack] section, or these alerts can never be posted; {path}: routes[0].kinds: unknown kind 'nope'"
+    )
+
+
 def read_until(process: subprocess.Popen, needle: str, deadline: float) -> str:
     seen = ""
     while needle not in seen:
