@@ -195,6 +195,13 @@ class Store:
             ).fetchone()
         return records.feed_state(row) if row else None
 
+    def renew_feed_claims(self, worker: str, now: float, lease: float) -> int:
+        """Extend `worker`'s running claims to `now + lease` (its polls still in flight); returns how many."""
+        with self.transaction():
+            return self._db.execute(
+                "UPDATE feeds SET claimed_until = ? WHERE claimed_by = ? AND claimed_until > ?", (now + lease, worker, now)
+            ).rowcount
+
     def release_feeds(self, worker: str) -> None:
         """Give up the claims of a worker that stops without polling them."""
         with self.transaction():

@@ -26,6 +26,21 @@ def test_a_due_feed_is_claimed_by_one_worker_until_its_poll_ends_or_its_lease_ru
     assert second.claim_feed("a", "w2", NOW + 60, lease=30).name == "a"
 
 
+def test_a_worker_renews_the_claims_of_its_polls_in_flight_but_not_those_it_already_lost(open_store):
+    first, second = open_store(), open_store()
+    first.sync_feeds([(name, f"https://x/{name}", 60) for name in "ab"], NOW)
+    first.claim_feed("a", "w1", NOW, lease=30)
+    first.claim_feed("b", "w1", NOW, lease=30)
+    with first.transaction():
+        first.update_feed("b", next_poll_at=NOW + 60)  # b's poll ended: nothing to renew
+    assert first.renew_feed_claims("w1", NOW + 20, lease=30) == 1
+    assert second.claim_feed("a", "w2", NOW + 40, lease=30) is None
+    # w1 stalled past its renewed lease: w2 takes the feed, and w1's late renewal leaves it alone.
+    assert second.claim_feed("a", "w2", NOW + 51, lease=30).name == "a"
+    assert first.renew_feed_claims("w1", NOW + 52, lease=30) == 0
+    assert first.claim_feed("a", "w1", NOW + 60, lease=30) is None
+
+
 def test_a_job_lease_has_one_holder_until_it_expires(open_store):
     first, second = open_store(), open_store()
     assert first.acquire_lease("digests", "w1", NOW, ttl=90)
