@@ -98,6 +98,18 @@ class Store:
         row = self._db.execute("SELECT version FROM schema_version").fetchone()
         return row[0] if row else 0
 
+    def schema_problem(self) -> str | None:
+        """Why this catalyst-bot cannot use the store (its schema is newer than it understands), or None."""
+        return self._schema_problem(self.schema_version)
+
+    def _schema_problem(self, version: int) -> str | None:
+        if version <= len(MIGRATIONS):
+            return None
+        return (
+            f"the store at {self.location} has schema version {version}, newer than this "
+            f"catalyst-bot understands ({len(MIGRATIONS)}): upgrade catalyst-bot"
+        )
+
     def migrate(self) -> list[int]:
         """Apply the migrations this database lacks, one transaction each; returns the versions applied."""
         applied: list[int] = []
@@ -109,11 +121,8 @@ class Store:
                 if row is None:
                     self._db.execute("INSERT INTO schema_version (version) VALUES (0)")
                 current = row[0] if row else 0
-                if current > len(MIGRATIONS):
-                    raise StoreError(
-                        f"the store at {self.location} has schema version {current}, newer than this "
-                        f"catalyst-bot understands ({len(MIGRATIONS)}): upgrade catalyst-bot"
-                    )
+                if problem := self._schema_problem(current):
+                    raise StoreError(problem)
                 if current == len(MIGRATIONS):
                     if applied:
                         _LOGGER.info("store migrated from schema version %d to %d", applied[0] - 1, applied[-1])
@@ -219,19 +228,19 @@ class Store:
 
         Setting `next_poll_at` ends a poll, so it also releases the feed's claim.
         """
-        if "next_poll_at" in fields:
-            fields = {**fields, "claimed_by": None, "claimed_until": None}
+        fields = _ending_claims(fields)
         columns = ", ".join(f"{column} = ?" for column in fields)
         self._db.execute(f"UPDATE feeds SET {columns} WHERE name = ?", (*fields.values(), name))
 
     def update_feeds(self, updates: Iterable[tuple[str, dict[str, object]]]) -> None:
         """Set columns of many feed rows (inside the caller's transaction), later updates of a row winning;
-        one statement per set of columns."""
+        one statement per set of columns. As in `update_feed`, setting `next_poll_at` releases the claim."""
         merged: dict[str, dict[str, object]] = {}
         for name, fields in updates:
             merged[name] = {**merged[name], **fields} if name in merged else fields
         by_columns: dict[tuple[str, ...], list[tuple[object, ...]]] = {}
         for name, fields in merged.items():
+            fields = _ending_claims(fields)
             by_columns.setdefault(tuple(fields), []).append((*fields.values(), name))
         for columns, rows in by_columns.items():
             assignments = ", ".join(f"{column} = ?" for column in columns)
@@ -626,3 +635,8 @@ class Store:
             (*tickers, since, limit),
         )
         return [records.stored_catalyst(row) for row in rows]
+
+
+def _ending_claims(fields: dict[str, object]) -> dict[str, object]:
+    """The feed columns to set, with the claim released when they end a poll (set `next_poll_at`)."""
+    return {**fields, "claimed_by": None, "claimed_until": None} if "next_poll_at" in fields else fields
