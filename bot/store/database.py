@@ -91,6 +91,10 @@ class Store:
         """Inside a transaction: wait until no other worker's transaction holds `key`, then hold it."""
         self._db.lock(key)
 
+    def lock_all(self, keys: Iterable[str]) -> None:
+        """`lock` each of `keys`, always in the same order, so two transactions never wait for each other."""
+        self._db.lock_all(keys)
+
     @property
     def schema_version(self) -> int:
         if not self._db.has_table("schema_version"):
