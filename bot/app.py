@@ -243,6 +243,10 @@ class CatalystBot:
             return current
         return replace(current, next_poll_at=now + min(CLAIM_RETRY_SECONDS, current.interval_s))
 
+    def renew_claims(self) -> None:
+        """Keep the claims of polls still in flight (a slow feed, EDGAR's Form 4s) past their first lease."""
+        self.store.renew_feed_claims(self.worker_id, self._clock(), self.config.store.feed_lease)
+
     def _adopt_reenabled(self) -> None:
         disabled = self._dispatcher.disabled()
         if not disabled:
@@ -316,6 +320,9 @@ class CatalystBot:
         scheduler.add_job(self.deliver, "interval", seconds=2, id="deliver", **defaults)
         scheduler.add_job(self.housekeeping, "interval", hours=1, id="housekeeping", **defaults)
         scheduler.add_job(self.queue_ops_notices, "interval", seconds=30, id="ops-notices", **defaults)
+        if self.store.shared:
+            lease = self.config.store.feed_lease
+            scheduler.add_job(self.renew_claims, "interval", seconds=lease / 3, id="renew-claims", **defaults)
         self._schedule_digests(scheduler)
         if reload_if_changed is not None and self.config.daemon.reload_on_change:
             scheduler.add_job(reload_if_changed, "interval", seconds=RELOAD_CHECK_SECONDS, id="reload", **defaults)

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import BotConfig, RouteConfig
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StoreError
 from bot.ingest.edgar_access import edgar_problems
+from bot.store.engines import POSTGRES_SCHEMES
 from bot.suggest import did_you_mean
 from rules.packs import load_rules
 
@@ -102,7 +103,7 @@ def _missing_secrets(config: BotConfig) -> list[str]:
         names = ([discord.token_env] if discord.bot else []) + [discord.webhook_env(n) for n in discord.webhooks]
         needed.append(("adapters.discord", names))
     if config.store.password_env:
-        needed.append(("store.url (its password_env)", [config.store.password_env]))
+        needed.append(("store.password_env", [config.store.password_env]))
     return [message for section, names in needed if (message := missing_secret_message(section, names))]
 
 
@@ -127,6 +128,29 @@ def _webhook_url_errors(config: BotConfig) -> list[str]:
         except ValueError as exc:
             errors.append(f"{env}: {exc}")
     return errors
+
+
+def store_errors(config: BotConfig) -> list[str]:
+    """What keeps `run` from opening a PostgreSQL store: no connection, or a schema newer than this version.
+
+    Only `check` asks (`run` opens the store itself). A SQLite file is made on first use, so it is
+    not opened here; an unset password is a missing secret.
+    """
+    password_env = config.store.password_env
+    if not (config.store.url or "").startswith(POSTGRES_SCHEMES) or (password_env and not os.environ.get(password_env)):
+        return []
+    # The store module is loaded only when there is a database to reach.
+    from bot.store.database import Store
+
+    try:
+        store = Store.from_config(config, migrate=False)
+    except StoreError as exc:
+        return [str(exc)]
+    try:
+        problem = store.schema_problem()
+    finally:
+        store.close()
+    return [problem] if problem else []
 
 
 def missing_secret_message(section: str, names: list[str]) -> str | None:

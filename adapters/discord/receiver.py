@@ -105,6 +105,13 @@ class DiscordReceiver:
         """For /healthz: the gateway session (commands and buttons) is ready."""
         return self._client.is_ready()
 
+    async def stop(self) -> None:
+        """Leave the gateway (another worker holds it now); posting carries on over REST after a fresh login."""
+        await self.close()
+        self._gateway = None
+        self._client.clear()
+        self._client.http.connector = discord.utils.MISSING  # closed with the client: the next login opens one
+
     async def close(self) -> None:
         await self._client.close()
         if self._gateway is not None:

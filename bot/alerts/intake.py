@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from bot.alerts.queue import AlertQueue
+from bot.alerts.stories import story_key
 from bot.config import BotConfig
 from bot.ingest.normalize import canonical_link, title_key
 from bot.models import Alert, Catalyst, NewsItem
@@ -14,7 +15,6 @@ from rules.engine import RuleEngine
 
 _LOGGER = logging.getLogger(__name__)
 TITLE_KEY_PREFIX = "title:"
-INGEST_LOCK = "catalyst-bot:ingest"
 
 
 @dataclass
@@ -43,6 +43,43 @@ def _id_key(item: NewsItem) -> str:
     return f"id:{item.feed}:{item.id}"
 
 
+def unseen(store: Store, items: list[NewsItem], *, mostly_seen: bool = True) -> list[tuple[NewsItem, list[str]]]:
+    """The items none of whose keys is seen, each with its keys.
+
+    Most items of a changed feed were seen on earlier polls (`mostly_seen`): their id key alone says
+    so, cheaply. A baseline's items are new as a rule: all their keys are looked up at once.
+    """
+    if mostly_seen:
+        known = store.seen_keys(_id_key(item) for item in items)
+        items = [item for item in items if _id_key(item) not in known]
+    candidates = [(item, dedup_keys(item)) for item in items]
+    if not candidates:
+        return []
+    seen = store.seen_keys(key for _, keys in candidates for key in keys)
+    return [(item, keys) for item, keys in candidates if not seen.intersection(keys)]
+
+
+def decision_locks(store: Store, engine: RuleEngine, config: BotConfig, items: list[NewsItem], *, alert: bool) -> set[str]:
+    """The locks a worker on a shared database holds while it ingests `items`: one per key of each
+    unseen item and, if `alert`, one per story (on every route) its alerts could start or join.
+
+    Workers ingesting different stories then go ahead side by side; two deciding one story or one
+    item take turns, so the second sees the first's outbox rows and seen keys. Read before the
+    transaction, so that it can take all its locks at once, in one order (no deadlock).
+    """
+    names: set[str] = set()
+    routes = config.route_table()
+    for item, keys in unseen(store, items, mostly_seen=alert):
+        names.update(f"seen:{key}" for key in keys)
+        if not alert:
+            continue
+        for catalyst in engine.detect(item):
+            for ticker in catalyst.tickers:
+                candidate = Alert.from_catalyst(item, catalyst, ticker)
+                names.update(f"story:{story_key(route, candidate)}" for route in routes)
+    return names
+
+
 def ingest_items(
     store: Store,
     engine: RuleEngine,
@@ -54,25 +91,17 @@ def ingest_items(
 ) -> IngestResult:
     """Mark unseen items seen and, if `alert`, record their catalysts and queue alerts.
 
-    Call inside a store transaction so that seen marks, history and outbox land together.
+    Call inside a store transaction so that seen marks, history and outbox land together; on a
+    shared database, holding the `decision_locks` of the items (WriteBatcher takes them).
     """
     result = IngestResult()
-    if alert:
-        # Most items of a changed feed were seen on earlier polls: their id key alone says so, cheaply.
-        # (A baseline's items are new as a rule: all their keys are looked up at once below.)
-        known = store.seen_keys(_id_key(item) for item in items)
-        items = [item for item in items if _id_key(item) not in known]
-    if not items:
+    fresh = unseen(store, items, mostly_seen=alert)
+    if not fresh:
         return result
-    item_keys = [dedup_keys(item) for item in items]
-    seen = store.seen_keys(key for keys in item_keys for key in keys)
-    if store.shared and any(not seen.intersection(keys) for keys in item_keys):
-        # Workers sharing a database decide new items, stories and cooldowns one at a time.
-        store.lock(INGEST_LOCK)
-        seen = store.seen_keys(key for keys in item_keys for key in keys)
+    seen: set[str] = set()
     new: list[tuple[NewsItem, list[str]]] = []
-    for item, keys in zip(items, item_keys, strict=True):
-        if not seen.intersection(keys):
+    for item, keys in fresh:
+        if not seen.intersection(keys):  # an earlier item of this batch had the same link or title
             seen.update(keys)
             new.append((item, keys))
     by_feed: dict[str, list[str]] = {}

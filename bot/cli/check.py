@@ -7,13 +7,14 @@ import logging
 
 from bot.config import load_config
 from bot.ops.logs import tell
-from bot.validation import validate_config
+from bot.validation import store_errors, validate_config
 
 
 def check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     name = args.config or "built-in sample setup"
     findings = validate_config(config)
+    findings.errors += store_errors(config)
     warnings = findings.missing_secrets + findings.warnings
     errors, warnings = (findings.errors + warnings, []) if args.strict else (findings.errors, warnings)
     for warning in warnings:

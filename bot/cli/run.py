@@ -84,7 +84,7 @@ async def _listening(receivers: dict[str, Receiver], *, listen: bool, bot: Catal
     close every receiver that has `async close()` after (a Discord client logs in on first send even in --once).
 
     A receiver allowing one connection per token (`single_connection`, Discord's gateway) is started,
-    on a shared database, only by the worker holding its lease.
+    on a shared database, only by the worker holding its lease (and `stop()`ped when it loses it).
     """
     async with contextlib.AsyncExitStack() as stack:
         for platform, receiver in receivers.items():
@@ -93,7 +93,9 @@ async def _listening(receivers: dict[str, Receiver], *, listen: bool, bot: Catal
             if not (listen and hasattr(receiver, "start")):
                 continue
             if getattr(receiver, "single_connection", False) and bot.store.shared:
-                holder = start_when_holding(bot.store, f"gateway:{platform}", bot.worker_id, receiver.start, system_clock)
+                holder = start_when_holding(
+                    bot.store, f"gateway:{platform}", bot.worker_id, receiver.start, receiver.stop, system_clock
+                )
                 task = asyncio.create_task(holder, name=f"lease-{platform}")
                 stack.push_async_callback(_cancel, task)
             else:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 
-from bot.alerts.intake import dedup_keys, ingest_items
+from bot.alerts.intake import decision_locks, dedup_keys, ingest_items
 from bot.clock import Clock
 from bot.config import BotConfig, FeedConfig
 from bot.ingest.edgar import parse_edgar
@@ -140,7 +140,10 @@ class FeedPoller:
             if unread:  # forget the body so the next poll parses it again and retries those Form 4s
                 fields.update(body_hash=None, etag=None, last_modified=None)
         fields["baseline_done"] = 1
-        self._batcher.add(lambda store: self._ingest(store, state.name, items, fields, baseline, report))
+        self._batcher.add(
+            lambda store: self._ingest(store, state.name, items, fields, baseline, report),
+            locks=lambda store: decision_locks(store, self.engine, self.config, items, alert=not baseline),
+        )
         return replace(state, **{**fields, "baseline_done": True})
 
     async def _with_form4_trades(self, items: list[NewsItem], report: CycleReport) -> tuple[list[NewsItem], int]:

@@ -1,4 +1,4 @@
-"""One connection per cluster: start a listener (e.g. Discord's gateway) only on the worker holding its lease."""
+"""One connection per cluster: run a listener (e.g. Discord's gateway) only on the worker holding its lease."""
 
 from __future__ import annotations
 
@@ -18,31 +18,41 @@ async def start_when_holding(
     name: str,
     holder: str,
     start: Callable[[], Awaitable[None]],
+    stop: Callable[[], Awaitable[None]],
     clock: Clock,
     *,
     ttl: float = LEASE_SECONDS,
 ) -> None:
-    """Wait for the lease `name`, run `start()`, then renew the lease every ttl/3 until cancelled.
+    """Wait for the lease `name`, run `start()`, renew the lease every ttl/3 until cancelled.
 
-    A worker that dies stops renewing, so another takes over within `ttl`. Should renewals fail
-    (the database unreachable), the worker says so and keeps its connection: one listener too many
-    for a moment beats none.
+    The listener runs only while the lease is this worker's: when another worker holds it (this
+    one stalled past `ttl`), or when renewals failed until it ran out (the database away), `stop()`
+    disconnects and the worker waits for the lease again. A worker that dies stops renewing, so
+    another takes over within `ttl`.
     """
-    started = False
+    held_until: float | None = None  # the end of this worker's lease while its listener runs
     try:
         while True:
+            now = clock()
             try:
-                held = store.acquire_lease(name, holder, clock(), ttl)
+                held: bool | None = store.acquire_lease(name, holder, now, ttl)
             except Exception as exc:  # noqa: BLE001 - the database may be away; try again next round
                 _LOGGER.error("lease %s: cannot reach the store (%s); trying again", name, exc)
-                held = started
-            if held and not started:
-                _LOGGER.info("lease %s: this worker (%s) holds it; starting", name, holder)
-                await start()
-                started = True
-            elif started and not held:
-                _LOGGER.error("lease %s: taken over by %s while this worker still listens", name, store.lease_holder(name, clock()))
+                held = None
+            if held:
+                if held_until is None:
+                    _LOGGER.info("lease %s: this worker (%s) holds it; starting", name, holder)
+                    await start()
+                held_until = now + ttl
+            elif held_until is not None and (held is False or clock() >= held_until):
+                why = "another worker holds it" if held is False else "it ran out while the store was unreachable"
+                _LOGGER.error("lease %s: lost (%s); disconnecting", name, why)
+                held_until = None
+                await stop()
             await asyncio.sleep(ttl / 3)
     finally:
-        if started:
-            store.release_lease(name, holder)
+        if held_until is not None:
+            try:
+                store.release_lease(name, holder)
+            except Exception as exc:  # noqa: BLE001 - the lease then simply runs out
+                _LOGGER.warning("lease %s: could not give it up (%s); it runs out within %gs", name, exc, ttl)

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from bot.store.database import Store
 
 _LOGGER = logging.getLogger(__name__)
 
 Write = Callable[[Store], None]
+Locks = Callable[[Store], Iterable[str]]
 FeedRow = tuple[str, dict[str, object]]
+
+
+@dataclass(frozen=True)
+class _Locked:
+    """A write that decides something other workers may decide too: `locks` names what it must hold first."""
+
+    write: Write
+    locks: Locks
 
 
 class WriteBatcher:
     """Queues writes (feed-state updates, item intake) and applies them in order in one transaction.
 
-    A batch is written `max_delay` seconds after its first write, or at once when it holds
+    On a shared database the transaction first takes the locks of all its writes, in one order,
+    so that batches of two workers never wait for each other in a circle. A batch is written `max_delay` seconds after its first write, or at once when it holds
     `max_rows`; `flush()` writes it now. If the batch fails, each write is retried in its own
     transaction so one bad write loses only itself.
     """
@@ -26,7 +37,7 @@ class WriteBatcher:
         self._store = store
         self._max_rows = max_rows
         self._max_delay = max_delay
-        self._queue: list[FeedRow | Write] = []
+        self._queue: list[FeedRow | Write | _Locked] = []
         self._timer: asyncio.TimerHandle | None = None
 
     def update_feed(self, name: str, fields: dict[str, object]) -> None:
@@ -34,9 +45,10 @@ class WriteBatcher:
         self._queue.append((name, fields))
         self._queued()
 
-    def add(self, write: Write) -> None:
-        """Queue a write that runs inside the batch's transaction."""
-        self._queue.append(write)
+    def add(self, write: Write, locks: Locks | None = None) -> None:
+        """Queue a write that runs inside the batch's transaction; on a shared database, holding
+        the database locks `locks(store)` names (asked for when the batch is written)."""
+        self._queue.append(write if locks is None else _Locked(write, locks))
         self._queued()
 
     def _queued(self) -> None:
@@ -69,8 +81,10 @@ class WriteBatcher:
                     _LOGGER.exception("a store write failed and was dropped")
 
 
-def _apply(store: Store, queue: list[FeedRow | Write]) -> None:
-    """Run the writes in order, each run of feed rows as one batch."""
+def _apply(store: Store, queue: list[FeedRow | Write | _Locked]) -> None:
+    """Take the writes' locks (on a shared database), then run the writes in order, each run of feed rows as one batch."""
+    if store.shared:
+        store.lock_all({name for entry in queue if isinstance(entry, _Locked) for name in entry.locks(store)})
     rows: list[FeedRow] = []
     for entry in queue:
         if isinstance(entry, tuple):
@@ -78,5 +92,5 @@ def _apply(store: Store, queue: list[FeedRow | Write]) -> None:
             continue
         store.update_feeds(rows)
         rows = []
-        entry(store)
+        (entry.write if isinstance(entry, _Locked) else entry)(store)
     store.update_feeds(rows)

@@ -91,12 +91,28 @@ class Store:
         """Inside a transaction: wait until no other worker's transaction holds `key`, then hold it."""
         self._db.lock(key)
 
+    def lock_all(self, keys: Iterable[str]) -> None:
+        """`lock` each of `keys`, always in the same order, so two transactions never wait for each other."""
+        self._db.lock_all(keys)
+
     @property
     def schema_version(self) -> int:
         if not self._db.has_table("schema_version"):
             return 0
         row = self._db.execute("SELECT version FROM schema_version").fetchone()
         return row[0] if row else 0
+
+    def schema_problem(self) -> str | None:
+        """Why this catalyst-bot cannot use the store (its schema is newer than it understands), or None."""
+        return self._schema_problem(self.schema_version)
+
+    def _schema_problem(self, version: int) -> str | None:
+        if version <= len(MIGRATIONS):
+            return None
+        return (
+            f"the store at {self.location} has schema version {version}, newer than this "
+            f"catalyst-bot understands ({len(MIGRATIONS)}): upgrade catalyst-bot"
+        )
 
     def migrate(self) -> list[int]:
         """Apply the migrations this database lacks, one transaction each; returns the versions applied."""
@@ -109,11 +125,8 @@ class Store:
                 if row is None:
                     self._db.execute("INSERT INTO schema_version (version) VALUES (0)")
                 current = row[0] if row else 0
-                if current > len(MIGRATIONS):
-                    raise StoreError(
-                        f"the store at {self.location} has schema version {current}, newer than this "
-                        f"catalyst-bot understands ({len(MIGRATIONS)}): upgrade catalyst-bot"
-                    )
+                if problem := self._schema_problem(current):
+                    raise StoreError(problem)
                 if current == len(MIGRATIONS):
                     if applied:
                         _LOGGER.info("store migrated from schema version %d to %d", applied[0] - 1, applied[-1])
@@ -195,6 +208,13 @@ class Store:
             ).fetchone()
         return records.feed_state(row) if row else None
 
+    def renew_feed_claims(self, worker: str, now: float, lease: float) -> int:
+        """Extend `worker`'s running claims to `now + lease` (its polls still in flight); returns how many."""
+        with self.transaction():
+            return self._db.execute(
+                "UPDATE feeds SET claimed_until = ? WHERE claimed_by = ? AND claimed_until > ?", (now + lease, worker, now)
+            ).rowcount
+
     def release_feeds(self, worker: str) -> None:
         """Give up the claims of a worker that stops without polling them."""
         with self.transaction():
@@ -212,19 +232,19 @@ class Store:
 
         Setting `next_poll_at` ends a poll, so it also releases the feed's claim.
         """
-        if "next_poll_at" in fields:
-            fields = {**fields, "claimed_by": None, "claimed_until": None}
+        fields = _ending_claims(fields)
         columns = ", ".join(f"{column} = ?" for column in fields)
         self._db.execute(f"UPDATE feeds SET {columns} WHERE name = ?", (*fields.values(), name))
 
     def update_feeds(self, updates: Iterable[tuple[str, dict[str, object]]]) -> None:
         """Set columns of many feed rows (inside the caller's transaction), later updates of a row winning;
-        one statement per set of columns."""
+        one statement per set of columns. As in `update_feed`, setting `next_poll_at` releases the claim."""
         merged: dict[str, dict[str, object]] = {}
         for name, fields in updates:
             merged[name] = {**merged[name], **fields} if name in merged else fields
         by_columns: dict[tuple[str, ...], list[tuple[object, ...]]] = {}
         for name, fields in merged.items():
+            fields = _ending_claims(fields)
             by_columns.setdefault(tuple(fields), []).append((*fields.values(), name))
         for columns, rows in by_columns.items():
             assignments = ", ".join(f"{column} = ?" for column in columns)
@@ -619,3 +639,8 @@ class Store:
             (*tickers, since, limit),
         )
         return [records.stored_catalyst(row) for row in rows]
+
+
+def _ending_claims(fields: dict[str, object]) -> dict[str, object]:
+    """The feed columns to set, with the claim released when they end a poll (set `next_poll_at`)."""
+    return {**fields, "claimed_by": None, "claimed_until": None} if "next_poll_at" in fields else fields

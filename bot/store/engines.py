@@ -8,7 +8,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -100,6 +100,9 @@ class Engine:
 
     def lock(self, key: str) -> None:
         """Hold `key` until the current transaction ends (other workers wait for it)."""
+
+    def lock_all(self, keys: Iterable[str]) -> None:
+        """Hold every one of `keys`, taken in one global order."""
 
     def has_table(self, table: str) -> bool:
         raise NotImplementedError
@@ -223,6 +226,11 @@ class PostgresEngine(Engine):
 
     def lock(self, key: str) -> None:
         self.execute("SELECT pg_advisory_xact_lock(?)", (_lock_id(key),))
+
+    def lock_all(self, keys: Iterable[str]) -> None:
+        lock_ids = sorted({_lock_id(key) for key in keys})
+        if lock_ids:  # a function scan of an array runs in the array's order
+            self.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k", (lock_ids,))
 
     def has_table(self, table: str) -> bool:
         return self.execute("SELECT to_regclass(?)", (table,)).fetchone()[0] is not None

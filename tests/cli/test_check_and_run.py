@@ -85,7 +85,7 @@ def test_missing_secrets_are_warnings_for_check_and_errors_with_strict(tmp_path,
 def test_an_unset_store_password_variable_is_found_by_check_too(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("CATALYST_DB_PASSWORD", raising=False)
     path = write(tmp_path, SAMPLE_FEED + '[store]\nurl = "postgresql://bot@127.0.0.1:1/x"\npassword_env = "CATALYST_DB_PASSWORD"\n')
-    missing = "store.url (its password_env) is configured but the environment variable(s) CATALYST_DB_PASSWORD is not set"
+    missing = "store.password_env is configured but the environment variable(s) CATALYST_DB_PASSWORD is not set"
     assert main(["check", "--strict", str(path)]) == 2
     assert errors_of(capsys.readouterr().err, path) == [missing]
     assert main(["run", "--once", "-c", str(path)]) == 2

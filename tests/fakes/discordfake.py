@@ -1,4 +1,4 @@
-"""A local fake of Discord's REST API that records every request, for the real discord.py client."""
+"""A local fake of Discord's REST API (and a bare gateway at /ws) that records every request, for the real discord.py client."""
 
 from __future__ import annotations
 
@@ -57,6 +57,13 @@ class FakeDiscord:
         self._arrived = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.gateway_open = 0  # gateway sessions connected now
+        self.gateway_most_open = 0
+        self.gateway_sessions = 0
+
+    @property
+    def gateway_url(self) -> str:
+        return self.url + "/ws"
 
     @property
     def api_base(self) -> str:
@@ -64,6 +71,7 @@ class FakeDiscord:
 
     async def __aenter__(self) -> FakeDiscord:
         app = web.Application()
+        app.router.add_get("/ws", self._gateway)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner, port = await serve(app)
         self.url = f"http://127.0.0.1:{port}"
@@ -100,6 +108,33 @@ class FakeDiscord:
                 self._scripted.remove(scripted)
                 return _json(scripted.body, scripted.status, scripted.headers)
         return self._default(request.method, path, body, dict(request.query))
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        """Hello, then Ready for an Identify: enough for discord.py to count the session as connected."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self.gateway_open += 1
+        self.gateway_sessions += 1
+        self.gateway_most_open = max(self.gateway_most_open, self.gateway_open)
+        try:
+            await socket.send_json({"op": 10, "d": {"heartbeat_interval": 45000}})
+            async for message in socket:
+                payload = json.loads(message.data)
+                if payload["op"] == 2:
+                    ready = {
+                        "v": 10,
+                        "user": _user(BOT_ID, "catalyst-bot", bot=True),
+                        "guilds": [],
+                        "session_id": f"session-{self.gateway_sessions}",
+                        "resume_gateway_url": self.gateway_url,
+                        "application": {"id": APP_ID, "flags": 0},
+                    }
+                    await socket.send_json({"op": 0, "s": 1, "t": "READY", "d": ready})
+                elif payload["op"] == 1:
+                    await socket.send_json({"op": 11})
+        finally:
+            self.gateway_open -= 1
+        return socket
 
     def _default(self, method: str, path: str, body: object, query: dict[str, str]) -> web.Response:
         if (method, path) == ("GET", "/users/@me"):

@@ -62,3 +62,36 @@ def test_a_missing_password_variable_is_named(tmp_path, monkeypatch, capsys):
     config = write_config(tmp_path, "postgresql://bot@127.0.0.1:1/catalyst", "password_env = 'CATALYST_DB_PASSWORD'\n")
     assert main(["db", "status", "-c", config]) == 2
     assert "$CATALYST_DB_PASSWORD, which is not set" in capsys.readouterr().err
+
+
+def test_check_refuses_an_unreachable_database_with_the_words_run_uses(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CATALYST_BOT_DATA_DIR", str(tmp_path))
+    config = write_config(tmp_path, "postgresql://bot@127.0.0.1:1/catalyst")
+    assert main(["check", config]) == 2
+    error = "cannot connect to the store at postgresql://bot@127.0.0.1:1/catalyst"
+    assert error in capsys.readouterr().err
+    assert main(["run", "--once", "-c", config]) == 2
+    assert error in capsys.readouterr().err
+
+
+def test_check_names_an_unset_store_password_as_a_missing_secret(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("CATALYST_DB_PASSWORD", raising=False)
+    config = write_config(tmp_path, "postgresql://bot@127.0.0.1:1/catalyst", "password_env = 'CATALYST_DB_PASSWORD'\n")
+    assert main(["check", "--strict", config]) == 2
+    err = capsys.readouterr().err
+    assert "store.password_env is configured but the environment variable(s) CATALYST_DB_PASSWORD is not set" in err
+    assert "cannot connect" not in err
+
+
+def test_check_refuses_a_database_migrated_by_a_newer_catalyst_bot(store_url, tmp_path, capsys):
+    if not store_url.startswith("postgresql"):
+        pytest.skip("check does not open a SQLite file (run makes it on first use)")
+    config = write_config(tmp_path, store_url)
+    assert main(["check", config]) == 0
+    store = Store(store_url)
+    with store.transaction():
+        store._db.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS) + 1,))
+    store.close()
+    capsys.readouterr()
+    assert main(["check", config]) == 2
+    assert f"has schema version {len(MIGRATIONS) + 1}, newer than this catalyst-bot understands" in capsys.readouterr().err

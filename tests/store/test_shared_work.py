@@ -8,6 +8,7 @@ from bot.cli.main import main
 from bot.config import RateLimitConfig
 from bot.delivery.ratelimit import ChannelRateLimiter
 from bot.models import Alert
+from bot.store.batch import WriteBatcher
 from bot.store.database import Store
 from tests.store.test_store import NOW, make_catalyst, make_item
 
@@ -24,6 +25,31 @@ def test_a_due_feed_is_claimed_by_one_worker_until_its_poll_ends_or_its_lease_ru
     assert second.claim_feed("b", "w2", NOW + 31, lease=30).name == "b"
     assert second.claim_feed("a", "w2", NOW + 31, lease=30) is None
     assert second.claim_feed("a", "w2", NOW + 60, lease=30).name == "a"
+
+
+def test_a_poll_written_in_a_batch_releases_its_claim_so_a_feed_faster_than_the_lease_stays_on_time(open_store):
+    store = open_store()
+    store.sync_feeds([("fast", "https://x/fast", 10)], NOW)
+    assert store.claim_feed("fast", "w1", NOW, lease=30)
+    batcher = WriteBatcher(store)
+    batcher.update_feed("fast", {"etag": '"e1"', "next_poll_at": NOW + 10})
+    batcher.flush()
+    assert open_store().claim_feed("fast", "w2", NOW + 10, lease=30).etag == '"e1"'
+
+
+def test_a_worker_renews_the_claims_of_its_polls_in_flight_but_not_those_it_already_lost(open_store):
+    first, second = open_store(), open_store()
+    first.sync_feeds([(name, f"https://x/{name}", 60) for name in "ab"], NOW)
+    first.claim_feed("a", "w1", NOW, lease=30)
+    first.claim_feed("b", "w1", NOW, lease=30)
+    with first.transaction():
+        first.update_feed("b", next_poll_at=NOW + 60)  # b's poll ended: nothing to renew
+    assert first.renew_feed_claims("w1", NOW + 20, lease=30) == 1
+    assert second.claim_feed("a", "w2", NOW + 40, lease=30) is None
+    # w1 stalled past its renewed lease: w2 takes the feed, and w1's late renewal leaves it alone.
+    assert second.claim_feed("a", "w2", NOW + 51, lease=30).name == "a"
+    assert first.renew_feed_claims("w1", NOW + 52, lease=30) == 0
+    assert first.claim_feed("a", "w1", NOW + 60, lease=30) is None
 
 
 def test_a_job_lease_has_one_holder_until_it_expires(open_store):

@@ -1,4 +1,5 @@
-"""Three real worker processes on one PostgreSQL database, one SIGKILLed mid-run: every alert posted once, feeds taken over."""
+"""Workers on one PostgreSQL database: three real processes, one SIGKILLed mid-run (every alert posted once, feeds taken
+over), and a poll outlasting its lease (renewed, so no second worker polls the feed)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.app import CLAIM_RETRY_SECONDS, CatalystBot
 from bot.config import load_config
 from bot.models import NewsItem
+from bot.store.database import Store
 from rules.engine import RuleEngine
 from tests.fakes.chatfake import FakeChat
 from tests.fakes.feedserver import ORDINARY_NEWS, FeedServer, rss
@@ -136,3 +139,40 @@ async def test_three_workers_post_every_alert_once_and_take_over_a_killed_worker
     assert min(gaps) >= 0.75 * min(INTERVAL, LEASE)
     takeover = [min(t for t in times if t > killed_at) - killed_at for times in farm.polled_at.values()]
     assert max(takeover) <= INTERVAL + LEASE + 1.5
+
+
+async def test_a_poll_longer_than_the_lease_keeps_its_claim_so_no_other_worker_polls_the_feed(tmp_path, http_session):
+    slow_requests: list[float] = []
+
+    async def slow_feed(request: web.Request) -> web.Response:
+        slow_requests.append(time.monotonic())
+        await asyncio.sleep(4 * CLAIM_RETRY_SECONDS / 3)  # past the lease, and past the other worker's retry
+        return web.Response(text=rss(ORDINARY_NEWS), content_type="application/rss+xml")
+
+    with fresh_schema_url() as store_url:
+        async with FeedServer() as server:
+            server.route("/slow.xml", slow_feed)
+            config_path = tmp_path / "bot.toml"
+            config_path.write_text(
+                f"data_dir = '{tmp_path}'\n[poller]\ntick = 0.2\njitter = 0\nbaseline = false\n"
+                f"[store]\nurl = '{store_url}'\nfeed_lease = 1\n"
+                f"[[feeds]]\nname = 'slow'\nurl = '{server.url('/slow.xml')}'\ninterval = 600\n",
+                encoding="utf-8",
+            )
+            config = load_config(config_path)
+            engine = RuleEngine.from_settings(config.rules)
+            stop = asyncio.Event()
+            stores = [Store.from_config(config) for _ in range(2)]
+            bots = [CatalystBot(config, store, engine, {}, http_session) for store in stores]
+            running = [asyncio.create_task(bots[0].run_forever(stop))]
+            try:
+                assert await wait_until(lambda: slow_requests, 10)
+                running.append(asyncio.create_task(bots[1].run_forever(stop)))
+                assert await wait_until(lambda: stores[0].feed("slow").last_polled_at is not None, 15)  # the poll ended
+                await asyncio.sleep(1.0)
+            finally:
+                stop.set()
+                await asyncio.gather(*running, return_exceptions=True)
+                for store in stores:
+                    store.close()
+    assert len(slow_requests) == 1
