@@ -167,18 +167,22 @@ class Dispatcher:
 
     async def run(self) -> None:
         """Start polls as they fall due, until cancelled (then cancel the polls in flight)."""
-        self._wake = asyncio.Event()
+        self._wake = wake = asyncio.Event()
+        loop = asyncio.get_running_loop()
         try:
             while True:
-                self._wake.clear()
+                wake.clear()
                 self.start_due()
-                timeout = None
+                timer = None
                 if self._heap and len(self._tasks) < self.concurrency:
-                    timeout = max(self._heap[0][0] - self._clock(), 0.0)
+                    timer = loop.call_later(max(self._heap[0][0] - self._clock(), 0.0), wake.set)
+                # Not asyncio.wait_for: on Python 3.11 it swallows a cancel that comes as the event is set
+                # (under load, all the time), and the daemon would never stop.
                 try:
-                    await asyncio.wait_for(self._wake.wait(), timeout)
-                except TimeoutError:
-                    pass
+                    await wake.wait()
+                finally:
+                    if timer is not None:
+                        timer.cancel()
         finally:
             self._wake = None
             for task in list(self._tasks.values()):

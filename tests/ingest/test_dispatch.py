@@ -121,3 +121,20 @@ def test_lag_report_points_at_the_host_limit_or_the_cpu():
     assert "raise poller.per_host" in report.advice(concurrency=10, per_host_waits=7)
     assert "short of CPU" in report.advice(concurrency=10, per_host_waits=0)
     assert not LagReport(100, 3.0, 0.05, 60.0, 0.0).behind
+
+
+
+async def test_it_stops_when_cancelled_just_as_it_is_woken():
+    clock = ManualClock(1000.0)
+    feeds = [feed("later", 2000.0)]  # free slots and a feed due later: the dispatcher waits with a timer
+    dispatcher = Dispatcher(Recorder(clock), concurrency=10, clock=clock)
+    dispatcher.set_feeds(feeds)
+    for steps in range(6):  # the cancel lands at each step of the wake-up in turn
+        running = asyncio.create_task(dispatcher.run())
+        await asyncio.sleep(0)
+        dispatcher.set_feeds(feeds)  # wakes it, as every poll that ends does
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        running.cancel()
+        done, _ = await asyncio.wait({running}, timeout=5)  # a guard against a hang, not a speed check
+        assert done == {running} and running.cancelled()
