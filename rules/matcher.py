@@ -217,9 +217,13 @@ class CompiledRule:
             if present.isdisjoint(self.none_keys)
             else [(g, keys) for g, keys in self.none_groups if not present.isdisjoint(keys)]
         )
-        restatable = self.number_unit == "percent"
+        anchors = self._anchors(item)
+        # a restatement needs anchors in both the headline and the summary
+        restatable = (
+            self.number_unit == "percent" and anchors and anchors[0][0] < item.title_end < anchors[-1][0]
+        )
         headline: dict[float, Hit] = {}  # the headline's moves, by their number
-        for anchor in self._anchors(item):
+        for anchor in anchors:
             in_title = anchor[0] < item.title_end
             value = self._value_at(item, anchor) if restatable and (in_title or headline) else None
             if not in_title and value in headline:
