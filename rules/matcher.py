@@ -28,7 +28,8 @@ _RANK = re.compile(
     r"|\b(first|second|third|top)\b",
     re.I,
 )
-_TICKER_FORMS = frozenset(("cashtag", "exchange", "paren", "symbol"))
+# Mentions a blocker phrase inside them does not count in: "NASDAQ:TSLA", "Target upgraded".
+_TICKER_FORMS = frozenset(("cashtag", "exchange", "paren", "symbol", "name"))
 # "The stock market", "the stock index": a subject noun that names no company's stock.
 _MARKET_NOUN = re.compile(r"\s+(?:market|markets|index|indices|indexes)\b", re.IGNORECASE)
 _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
@@ -332,7 +333,7 @@ class CompiledRule:
         skip_mentions: bool = False,
     ) -> Span | None:
         """The closest phrase of ``keys`` in the window (a tie goes to the earlier, then the
-        longer one); blockers skip "NASDAQ:TSLA"-style tickers.
+        longer one); blockers skip tickers and company names ("NASDAQ:TSLA", "Target").
 
         Spans come in position order, and past the anchor each is at least as far as the one
         before (its gap holds the earlier gap), so the first one past the anchor that is out of

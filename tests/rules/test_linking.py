@@ -84,6 +84,26 @@ def test_ordinary_word_names_link_with_a_company_cue(engine, text, expected) -> 
     assert tickers(engine, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Snowflake soars 20% on AI demand", ["SNOW"]),  # an ordinary word opening a headline
+        ("Affirm beats on loan volumes", ["AFRM"]),  # "Affirm Holdings" goes by "Affirm"
+        ("Upstart plunges as approvals shrink", ["UPST"]),
+        ("Roku slides on a weak outlook", ["ROKU"]),
+        ("Target upgraded to Buy at Jefferies", ["TGT"]),
+        ("Chip stocks slip.\nLemonade rallies after results.", ["LMND"]),  # the summary's start
+        ("Lithium rallies as EV demand recovers", []),  # a generic word: the metal
+        ("Gold jumps as the dollar weakens", []),
+        ("Target practice begins for rookies", []),  # a noun after it, not a verb
+        ("Shoppers say Target beats rivals on price", []),  # not opening the headline
+        ("American jumps as travel demand rebounds", []),  # not AIG's core name
+    ],
+)
+def test_a_core_name_opening_a_headline_before_a_verb_needs_no_other_cue(engine, text, expected) -> None:
+    assert tickers(engine, text) == expected
+
+
 def test_an_explicit_ticker_wins_over_the_name_table(engine: RuleEngine) -> None:
     universe = builtin_universe()
     universe.add_company("ACMXF", "Acme Mining Ltd", [], bulk=True)

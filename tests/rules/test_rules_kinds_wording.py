@@ -55,6 +55,8 @@ POSITIVES = [
     ("Morgan Stanley upgrades its rating on Tesla to Overweight", "", "analyst_upgrade", "TSLA", "positive"),
     ("Intel slips even as Deutsche Bank upgrades, citing margins", "", "analyst_upgrade", "INTC", "positive"),
     ("Nike shares rise after a pair of upgrades", "", "analyst_upgrade", "NKE", "positive"),
+    ("Target upgraded to Buy at Jefferies", "", "analyst_upgrade", "TGT", "positive"),  # a name, not a price target
+    ("Snowflake soars 20% on AI demand", "", "price_move", "SNOW", "positive"),
     # fund_position: filings, news and automated holdings items; exits negative
     ("Berkshire Hathaway trims its Apple stake again, 13F shows", "", "fund_position", "AAPL", "negative"),
     ("Pershing Square names Alphabet its largest position", "", "fund_position", "GOOGL", "positive"),
