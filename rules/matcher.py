@@ -33,6 +33,9 @@ _TICKER_FORMS = frozenset(("cashtag", "exchange", "paren", "symbol", "name"))
 # "The stock market", "the stock index": a subject noun that names no company's stock.
 _MARKET_NOUN = re.compile(r"\s+(?:market|markets|index|indices|indexes)\b", re.IGNORECASE)
 _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
+# A subject noun's description of the company instead of its name: "Shares of the online pet
+# retailer jumped", "Shares in the Danish drugmaker slid".
+_DESCRIBED = re.compile(r"\s+(?:of|in)\s+the(?:\s+[\w'-]+){1,5}\s+")
 _EVIDENCE_SPAN = 200
 # The last word before a subject noun or anchor, and the words that, capitalised, are no name.
 _LAST_WORD = re.compile(r"([^\W\d_][\w&'.-]*)[\s()'\"]*$")
@@ -420,8 +423,8 @@ class CompiledRule:
         self, item: Prepared, anchor: Span, sentence: Span, mentions: list[Mention]
     ) -> list[Mention] | None:
         """The subject when the anchor's clause names no company before it: after a bare
-        subject noun ("Shares jump 8%", "the stock ended 5% higher") the company the headline
-        names; after an unknown capitalised name ("Acme Stock Surges") in a sentence naming no
+        subject noun ("Shares jump 8%", "the stock ended 5% higher", "Shares of the pet
+        retailer jumped") the company the headline names; after an unknown capitalised name ("Acme Stock Surges") in a sentence naming no
         company before it, nobody. None: no subject noun, the usual nearest-mention search.
         """
         text = item.text
@@ -435,7 +438,9 @@ class CompiledRule:
             if _MARKET_NOUN.match(text, span[1]):
                 continue
             if clause <= span[0] and (
-                span[0] == anchor[0] or item.words_between(span[1], anchor[0]) <= 2
+                span[0] == anchor[0]
+                or item.words_between(span[1], anchor[0]) <= 2
+                or _DESCRIBED.fullmatch(text, span[1], anchor[0])
             ):
                 head = span[0]
         if head is None:

@@ -176,6 +176,23 @@ def test_a_stock_clause_is_about_the_headline_company(engine, title, summary, pa
     assert not any(t in ("MS", "BYD", "BYDDF") for _, t in got)
 
 
+@pytest.mark.parametrize(
+    ("title", "summary", "pair"),
+    [
+        ("Chewy posts a surprise profit", "Shares of the online pet retailer jumped 12% early on.", ("price_move", "CHWY")),
+        ("Novo Nordisk cuts its sales outlook", "Shares in the Danish drugmaker slid 9%.", ("price_move", "NVO")),
+        ("Nike warns on China demand", "Shares of the sportswear giant sank 11% late.", ("price_move", "NKE")),
+    ],
+)
+def test_a_described_company_in_the_summary_is_the_headline_company(engine, title, summary, pair) -> None:
+    assert found(engine, title, summary) == {pair}
+
+
+def test_a_named_rival_in_the_summary_is_not_the_headline_company(engine: RuleEngine) -> None:
+    got = found(engine, "Nike warns on China demand", "Shares of rival Adidas fell 6% in Frankfurt.")
+    assert ("price_move", "NKE") not in got
+
+
 def test_the_stock_market_is_no_headline_company(engine: RuleEngine) -> None:
     assert found(engine, "Oracle wins a cloud deal", "The stock market ended 9% higher.") == set()
 
