@@ -28,10 +28,14 @@ _RANK = re.compile(
     r"|\b(first|second|third|top)\b",
     re.I,
 )
-_TICKER_FORMS = frozenset(("cashtag", "exchange", "paren", "symbol"))
+# Mentions a blocker phrase inside them does not count in: "NASDAQ:TSLA", "Target upgraded".
+_TICKER_FORMS = frozenset(("cashtag", "exchange", "paren", "symbol", "name"))
 # "The stock market", "the stock index": a subject noun that names no company's stock.
 _MARKET_NOUN = re.compile(r"\s+(?:market|markets|index|indices|indexes)\b", re.IGNORECASE)
 _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
+# A subject noun's description of the company instead of its name: "Shares of the online pet
+# retailer jumped", "Shares in the Danish drugmaker slid".
+_DESCRIBED = re.compile(r"\s+(?:of|in)\s+the(?:\s+[\w'-]+){1,5}\s+")
 _EVIDENCE_SPAN = 200
 # The last word before a subject noun or anchor, and the words that, capitalised, are no name.
 _LAST_WORD = re.compile(r"([^\W\d_][\w&'.-]*)[\s()'\"]*$")
@@ -217,9 +221,13 @@ class CompiledRule:
             if present.isdisjoint(self.none_keys)
             else [(g, keys) for g, keys in self.none_groups if not present.isdisjoint(keys)]
         )
-        restatable = self.number_unit == "percent"
+        anchors = self._anchors(item)
+        # a restatement needs anchors in both the headline and the summary
+        restatable = (
+            self.number_unit == "percent" and anchors and anchors[0][0] < item.title_end < anchors[-1][0]
+        )
         headline: dict[float, Hit] = {}  # the headline's moves, by their number
-        for anchor in self._anchors(item):
+        for anchor in anchors:
             in_title = anchor[0] < item.title_end
             value = self._value_at(item, anchor) if restatable and (in_title or headline) else None
             if not in_title and value in headline:
@@ -328,7 +336,7 @@ class CompiledRule:
         skip_mentions: bool = False,
     ) -> Span | None:
         """The closest phrase of ``keys`` in the window (a tie goes to the earlier, then the
-        longer one); blockers skip "NASDAQ:TSLA"-style tickers.
+        longer one); blockers skip tickers and company names ("NASDAQ:TSLA", "Target").
 
         Spans come in position order, and past the anchor each is at least as far as the one
         before (its gap holds the earlier gap), so the first one past the anchor that is out of
@@ -415,8 +423,8 @@ class CompiledRule:
         self, item: Prepared, anchor: Span, sentence: Span, mentions: list[Mention]
     ) -> list[Mention] | None:
         """The subject when the anchor's clause names no company before it: after a bare
-        subject noun ("Shares jump 8%", "the stock ended 5% higher") the company the headline
-        names; after an unknown capitalised name ("Acme Stock Surges") in a sentence naming no
+        subject noun ("Shares jump 8%", "the stock ended 5% higher", "Shares of the pet
+        retailer jumped") the company the headline names; after an unknown capitalised name ("Acme Stock Surges") in a sentence naming no
         company before it, nobody. None: no subject noun, the usual nearest-mention search.
         """
         text = item.text
@@ -430,7 +438,9 @@ class CompiledRule:
             if _MARKET_NOUN.match(text, span[1]):
                 continue
             if clause <= span[0] and (
-                span[0] == anchor[0] or item.words_between(span[1], anchor[0]) <= 2
+                span[0] == anchor[0]
+                or item.words_between(span[1], anchor[0]) <= 2
+                or _DESCRIBED.fullmatch(text, span[1], anchor[0])
             ):
                 head = span[0]
         if head is None:

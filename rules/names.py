@@ -33,6 +33,7 @@ _FAMILY = frozenset(
     "fund funds trust acquisition acquisitions capital income municipal portfolio etf bdc"
     " strategic opportunities opportunity".split()
 )
+_SHELL = frozenset(("holding", "holdings", "group"))
 _CLASS = re.compile(r"\b(?:class|series|cl)\s+[a-z]\b|\bcommon stock\b|\bordinary shares?\b")
 _SPLIT = re.compile(r"[\s,]+")
 _STRIP = re.compile(r"\([^)]*\)|[/\\]\s*[a-z]{2,3}\s*[/\\]?$")
@@ -85,6 +86,17 @@ def everyday_names(name: str) -> list[str]:
     ):
         names.append(brand[0])
     return names
+
+
+def core_name(name: str) -> str:
+    """The registered name without legal suffixes and a trailing Holdings or Group: the name a
+    company goes by ("Affirm Holdings, Inc." -> "Affirm"), which may lead a headline alone."""
+    words = legal_forms(name)
+    while len(words) > 1 and words[-1].lower() in _SHELL:
+        words = words[:-1]
+        while len(words) > 1 and (words[-1] in ("&", "and") or words[-1].lower() in _LEGAL):
+            words = words[:-1]
+    return " ".join(words)
 
 
 def is_dictionary_word(word: str) -> bool:

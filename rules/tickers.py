@@ -15,7 +15,7 @@ from importlib import resources
 
 import ahocorasick
 
-from rules.names import everyday_names, is_dictionary_word
+from rules.names import core_name, everyday_names, is_dictionary_word
 from rules.text import fold
 
 _LOGGER = logging.getLogger(__name__)
@@ -37,6 +37,20 @@ _CUES = (
     "(", "group", "holdings", "investors", "shareholders", "executives", "chief", "adr", "ads",
 )
 _CUES_BEFORE = ("shares of", "stake in", "stock of", "shares in")
+# Verbs that, right after a name opening a headline or summary, make it the company acting
+# ("Snowflake soars", "Affirm beats"): a word that names a company by its core name needs no
+# other cue there.
+_LEAD_VERBS = frozenset(
+    "soars soared jumps jumped surges surged climbs climbed rallies rallied gains gained rises"
+    " rose falls fell drops dropped sinks sank slides slid slumps slumped tumbles tumbled plunges"
+    " plunged plummets plummeted tanks tanked dips dipped slips slipped sheds spikes spiked pops"
+    " popped rockets skyrockets leaps craters dives sags beats beat misses missed tops topped posts"
+    " posted reports reported raises raised lifts lifted cuts lowers lowered slashes boosts hikes"
+    " unveils unveiled launches launched announces announced names appoints agrees agreed signs"
+    " signed lands inks files filed prices priced acquires acquired buys bought sells sold"
+    " completes expands extends guides forecasts warns delays recalls settles upgraded downgraded"
+    " initiated started plans nears rebounds rebounded extends".split()
+)
 # A company named right after these (or right before "-backed") is someone's backer, supplier
 # or partner, not the company the sentence is about.
 _BACKER_BEFORE = re.compile(
@@ -69,6 +83,7 @@ class _Name:
     cased: str
     ambiguous: bool
     role: str = ""
+    lead: bool = False  # an ambiguous core name that may open a headline before a verb
 
 
 def _mention(start: int, end: int, ticker: str, form: str) -> Mention:
@@ -102,10 +117,12 @@ class Universe:
     names: dict[str, _Name] = field(default_factory=dict)
     ambiguous_words: frozenset[str] = frozenset()
     not_tickers: frozenset[str] = frozenset()
+    generic_words: frozenset[str] = frozenset()
 
-    def add(self, ticker: str, names: list[str], strict: bool = False) -> None:
+    def add(self, ticker: str, names: list[str], strict: bool = False, core: str = "") -> None:
         """Register ``ticker`` and its names. One-word names need a cue when they are listed
-        ordinary words, or, if ``strict``, short or in the dictionary."""
+        ordinary words, or, if ``strict``, short or in the dictionary; the ``core`` name may
+        also open a headline before a verb, unless it is a generic word."""
         ticker = normalise_ticker(ticker)
         if not ticker:
             return
@@ -114,7 +131,8 @@ class Universe:
             key = fold(name).replace("-", " ").strip()
             if len(key) < 2 or key in self.names:
                 continue
-            self.names[key] = _Name(ticker, name, self._ambiguous(key, strict))
+            lead = name == core and key not in self.generic_words
+            self.names[key] = _Name(ticker, name, self._ambiguous(key, strict), lead=lead)
 
     def _ambiguous(self, key: str, strict: bool) -> bool:
         if " " in key:
@@ -137,9 +155,12 @@ class Universe:
         """Register a company by its registered name (suffixes normalised), its aliases and its
         everyday short forms; one-word names from a ``bulk`` list (the SEC's) are guarded."""
         forms = everyday_names(registered)
+        core = core_name(registered)
         if bulk:  # "Artificial Intelligence" is no short form of a listed company's name
-            forms[1:] = [f for f in forms[1:] if not all(map(is_dictionary_word, f.split()))]
-        self.add(ticker, forms[:1] + list(aliases) + forms[1:], strict=bulk)
+            forms[1:] = [
+                f for f in forms[1:] if f == core or not all(map(is_dictionary_word, f.split()))
+            ]
+        self.add(ticker, forms[:1] + list(aliases) + forms[1:], strict=bulk, core=core)
 
     def linker(self) -> TickerLinker:
         """Compile the names into a linker (an Aho-Corasick automaton)."""
@@ -159,6 +180,7 @@ def builtin_universe(extra_aliases: dict[str, list[str]] | None = None) -> Unive
     universe = Universe(
         ambiguous_words=frozenset(curated["words"]["ambiguous"]),
         not_tickers=frozenset(curated["not_tickers"]["words"]),
+        generic_words=frozenset(curated["words"]["generic"]),
     )
     for ticker, names in (extra_aliases or {}).items():
         universe.add(ticker, list(names))
@@ -366,7 +388,7 @@ def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str
     if name.ambiguous and not _has_cue(text, folded, start, end) and not (
         # written in brand style, as the company writes it or when its register gives no casing
         _CAMEL.search(said) and (said == name.cased or name.cased.isupper())
-    ):
+    ) and not (name.lead and _leads_with_verb(text, start, end)):
         return "an ordinary word with no company cue (Inc, shares, stock, ...) next to it"
     return ""
 
@@ -414,6 +436,15 @@ def _has_cue(text: str, folded: str, start: int, end: int) -> bool:
     if any(after.startswith(cue) for cue in _CUES):
         return True
     return folded[max(0, start - 12) : start].rstrip().endswith(_CUES_BEFORE)
+
+
+def _leads_with_verb(text: str, start: int, end: int) -> bool:
+    """True for a capitalised name opening the headline or summary before a verb ("Affirm
+    jumps 9%"), not before a noun ("Target practice")."""
+    if (start and text[start - 1] != "\n") or not text[start].isupper():
+        return False
+    after = text[end : end + 16].split(maxsplit=1)
+    return end < len(text) and text[end] == " " and bool(after) and after[0].lower() in _LEAD_VERBS
 
 
 def _defines_acronym(before: str, symbol: str) -> bool:

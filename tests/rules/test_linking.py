@@ -84,6 +84,26 @@ def test_ordinary_word_names_link_with_a_company_cue(engine, text, expected) -> 
     assert tickers(engine, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Snowflake soars 20% on AI demand", ["SNOW"]),  # an ordinary word opening a headline
+        ("Affirm beats on loan volumes", ["AFRM"]),  # "Affirm Holdings" goes by "Affirm"
+        ("Upstart plunges as approvals shrink", ["UPST"]),
+        ("Roku slides on a weak outlook", ["ROKU"]),
+        ("Target upgraded to Buy at Jefferies", ["TGT"]),
+        ("Chip stocks slip.\nLemonade rallies after results.", ["LMND"]),  # the summary's start
+        ("Lithium rallies as EV demand recovers", []),  # a generic word: the metal
+        ("Gold jumps as the dollar weakens", []),
+        ("Target practice begins for rookies", []),  # a noun after it, not a verb
+        ("Shoppers say Target beats rivals on price", []),  # not opening the headline
+        ("American jumps as travel demand rebounds", []),  # not AIG's core name
+    ],
+)
+def test_a_core_name_opening_a_headline_before_a_verb_needs_no_other_cue(engine, text, expected) -> None:
+    assert tickers(engine, text) == expected
+
+
 def test_an_explicit_ticker_wins_over_the_name_table(engine: RuleEngine) -> None:
     universe = builtin_universe()
     universe.add_company("ACMXF", "Acme Mining Ltd", [], bulk=True)
@@ -154,6 +174,23 @@ def test_a_stock_clause_is_about_the_headline_company(engine, title, summary, pa
     got = found(engine, title, summary)
     assert pair in got
     assert not any(t in ("MS", "BYD", "BYDDF") for _, t in got)
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "pair"),
+    [
+        ("Chewy posts a surprise profit", "Shares of the online pet retailer jumped 12% early on.", ("price_move", "CHWY")),
+        ("Novo Nordisk cuts its sales outlook", "Shares in the Danish drugmaker slid 9%.", ("price_move", "NVO")),
+        ("Nike warns on China demand", "Shares of the sportswear giant sank 11% late.", ("price_move", "NKE")),
+    ],
+)
+def test_a_described_company_in_the_summary_is_the_headline_company(engine, title, summary, pair) -> None:
+    assert found(engine, title, summary) == {pair}
+
+
+def test_a_named_rival_in_the_summary_is_not_the_headline_company(engine: RuleEngine) -> None:
+    got = found(engine, "Nike warns on China demand", "Shares of rival Adidas fell 6% in Frankfurt.")
+    assert ("price_move", "NKE") not in got
 
 
 def test_the_stock_market_is_no_headline_company(engine: RuleEngine) -> None:

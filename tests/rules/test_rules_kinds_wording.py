@@ -55,6 +55,9 @@ POSITIVES = [
     ("Morgan Stanley upgrades its rating on Tesla to Overweight", "", "analyst_upgrade", "TSLA", "positive"),
     ("Intel slips even as Deutsche Bank upgrades, citing margins", "", "analyst_upgrade", "INTC", "positive"),
     ("Nike shares rise after a pair of upgrades", "", "analyst_upgrade", "NKE", "positive"),
+    ("Target upgraded to Buy at Jefferies", "", "analyst_upgrade", "TGT", "positive"),  # a name, not a price target
+    ("Advanced Micro Devices (NASDAQ:AMD) stock rating upgraded by Wall Street Zen", "", "analyst_upgrade", "AMD", "positive"),
+    ("Snowflake soars 20% on AI demand", "", "price_move", "SNOW", "positive"),
     # fund_position: filings, news and automated holdings items; exits negative
     ("Berkshire Hathaway trims its Apple stake again, 13F shows", "", "fund_position", "AAPL", "negative"),
     ("Pershing Square names Alphabet its largest position", "", "fund_position", "GOOGL", "positive"),
@@ -76,10 +79,14 @@ POSITIVES = [
     ("Alibaba open-sources its Qwen3 family of models", "", "ai_model", "BABA", "positive"),
     ("Nvidia launches Blackwell Ultra AI chip", "", "ai_model", "NVDA", "positive"),
     ("Amazon rolls out Alexa+ AI assistant to more users", "", "ai_model", "AMZN", "positive"),
+    ("Amazon introduces Nova Premier, its most capable model yet", "", "ai_model", "AMZN", "positive"),
+    ("Apple launches on-device foundation models for app makers", "", "ai_model", "AAPL", "positive"),
     # leaderboard: charts, arenas, benchmark scores
     ("Google's Gemini takes first place on LMArena", "", "leaderboard", "GOOGL", "positive"),
     ("Meta's Threads climbs to No. 2 in Google Play's top free apps", "", "leaderboard", "META", "positive"),
     ("Amazon's Nova scores highest on the MMLU benchmark", "", "leaderboard", "AMZN", "positive"),
+    ("Spotify takes the top spot in Apple's app chart", "", "leaderboard", "SPOT", "positive"),
+    ("Baidu's Ernie ranks first on a Chinese reasoning benchmark", "", "leaderboard", "BIDU", "positive"),
     # 52_week_high: any verb form, the stock's own record
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
@@ -102,6 +109,7 @@ TRAPS = [
     ("Microsoft's price target cut to $400 at UBS", "", "analyst_upgrade"),
     ("Mizuho initiates Tesla at Underperform", "", "analyst_upgrade"),
     ("Walmart raises its dividend target", "", "analyst_upgrade"),
+    ("Amazon (NASDAQ:AMZN) earns Buy rating reiterated at Needham", "", "analyst_upgrade"),
     ("Apple needs a rating upgrade to rally", "", "analyst_upgrade"),
     ("Apple upgrades its Photos app with new editing tools", "", "analyst_upgrade"),
     ("Tesla upgrades Model Y interiors in China", "", "analyst_upgrade"),
@@ -125,6 +133,8 @@ TRAPS = [
     ("Intel unveils new laptop processors", "", "ai_model"),
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
+    ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
+    ("Ford launches a new F-150 model", "", "ai_model"),
     ("Stocks hit records on Nvidia earnings", "", "52_week_high"),
     ("Wall Street marks new highs as Tesla tumbles", "", "52_week_high"),
     ("Tesla deliveries hit a record high", "", "52_week_high"),
