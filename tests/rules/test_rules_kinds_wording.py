@@ -29,6 +29,9 @@ POSITIVES = [
     ("Micron races 12% higher on memory pricing", "", "price_move", "MU", "positive"),
     ("Intel craters 30% after a dividend cut", "", "price_move", "INTC", "negative"),
     ("Boeing is down ~15% on a guidance cut", "", "price_move", "BA", "negative"),
+    ("DocuSign Stock Crashes 42% on Guidance", "", "price_move", "DOCU", "negative"),
+    ("Beyond Meat shares tumble 13% after a wider loss", "", "price_move", "BYND", "negative"),
+    ("GameStop (GME) stock rockets 40% in premarket trade", "", "price_move", "GME", "positive"),
     ("Tesla upgraded at Barclays, stock surges 7%", "", "price_move", "TSLA", "positive"),
     ("Jabil agrees to sell a unit to Apple, shares jump 8%", "", "price_move", "JBL", "positive"),
     ("Adobe beats on digital media", "The stock ended 5% higher in New York.", "price_move", "ADBE", "positive"),
@@ -102,6 +105,8 @@ TRAPS = [
     ("Tesla jumps 12% this week on robotaxi hopes", "", "price_move"),
     ("Arm plunges 40% in the sell-off: is it a strong buy now?", "", "price_move"),
     ("Is it time to buy AMD?", "AMD stock is down 30% this year.", "price_move"),
+    ("Is Nio Stock a Buy After Falling 30%?", "", "price_move"),  # a drop pitched as a buy
+    ("Why Palantir Stock Soared 150% in 2021", "", "price_move"),  # a year's move
     ("Nike gained 65.3% in September, its best month in years", "", "price_move"),
     ("JPMorgan ups recession odds to 40%, up from 30%", "", "price_move"),
     ("Acme Stock Surges 9% After Jefferies Upgrade", "", "price_move"),
