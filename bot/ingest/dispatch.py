@@ -1,4 +1,4 @@
-"""Poll each feed when it is due: a heap of next-poll times and a slot refilled the moment a fetch ends."""
+"""Poll each feed when it is due: heaps of next-poll times and a slot refilled the moment a fetch ends."""
 
 from __future__ import annotations
 
@@ -62,6 +62,11 @@ class Dispatcher:
     At most `concurrency` polls run at once; when one ends its slot goes to the next due feed at
     once (no tick, no per-tick cap). `poll` returns the feed's new state (its `next_poll_at`
     decides when it comes round again; a disabled feed leaves the heap).
+
+    Feeds never polled yet (their first poll records a baseline, three times the work of a later
+    poll and nothing to alert on) wait in a second heap: when both have feeds due, the feeds polled
+    before go first, so a first start with many feeds does not delay the alerts of the others. Only
+    those polls count towards the lag report.
     """
 
     def __init__(
@@ -72,7 +77,8 @@ class Dispatcher:
         self.concurrency = concurrency
         self._clock = clock
         self._states: dict[str, FeedState] = {}
-        self._heap: list[tuple[float, str]] = []
+        self._polled_before: list[tuple[float, str]] = []
+        self._never_polled: list[tuple[float, str]] = []
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._wake: asyncio.Event | None = None
         self._lags: deque[tuple[float, float]] = deque(maxlen=_LAG_WINDOW)
@@ -114,7 +120,8 @@ class Dispatcher:
     def _schedule(self, state: FeedState) -> None:
         self._states[state.name] = state
         if state.disabled_reason is None:
-            heapq.heappush(self._heap, (state.next_poll_at, state.name))
+            heap = self._polled_before if state.baseline_done else self._never_polled
+            heapq.heappush(heap, (state.next_poll_at, state.name))
 
     # -- running ------------------------------------------------------------------------
 
@@ -126,16 +133,19 @@ class Dispatcher:
         """Start polls of due feeds while slots are free; returns how many were started."""
         now = self._clock()
         started = 0
-        heap = self._heap
-        while heap and heap[0][0] <= now and len(self._tasks) < self.concurrency:
+        while len(self._tasks) < self.concurrency:
+            heap = next((heap for heap in (self._polled_before, self._never_polled) if heap and heap[0][0] <= now), None)
+            if heap is None:
+                break
             due, name = heapq.heappop(heap)
             state = self._states.get(name)
             if state is None or state.next_poll_at != due or state.disabled_reason or name in self._tasks:
                 continue  # a stale heap entry: the feed was removed, rescheduled or is being polled
-            self._lags.append((now - due, state.interval_s))
-            self._observe_lag(now - due)
-            if len(self._tasks) + 1 >= self.concurrency:
-                self._saturated_starts += 1
+            if heap is self._polled_before:
+                self._lags.append((now - due, state.interval_s))
+                self._observe_lag(now - due)
+                if len(self._tasks) + 1 >= self.concurrency:
+                    self._saturated_starts += 1
             self._tasks[name] = task = asyncio.create_task(self._run_poll(state))
             task.add_done_callback(lambda _, name=name: self._finished(name))
             started += 1
@@ -174,8 +184,9 @@ class Dispatcher:
                 wake.clear()
                 self.start_due()
                 timer = None
-                if self._heap and len(self._tasks) < self.concurrency:
-                    timer = loop.call_later(max(self._heap[0][0] - self._clock(), 0.0), wake.set)
+                heads = [heap[0][0] for heap in (self._polled_before, self._never_polled) if heap]
+                if heads and len(self._tasks) < self.concurrency:
+                    timer = loop.call_later(max(min(heads) - self._clock(), 0.0), wake.set)
                 # Not asyncio.wait_for: on Python 3.11 it swallows a cancel that comes as the event is set
                 # (under load, all the time), and the daemon would never stop.
                 try:

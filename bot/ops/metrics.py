@@ -76,8 +76,8 @@ class Metrics:
 
 
 class FeedCounters(Collector):
-    """Per-feed poll and new-item counts in plain dicts: a labelled Counter per feed and outcome costs
-    ~1 KiB each (~100 MiB at 50,000 feeds), an int in a dict a few dozen bytes."""
+    """Per-feed poll and new-item counts in plain dicts: a labelled Counter child costs ~640 bytes a series
+    (~90 MiB for 50,000 feeds with two outcomes and an item count each), a dict entry ~140."""
 
     def __init__(self) -> None:
         self._polls: dict[tuple[str, str], int] = {}

@@ -138,3 +138,20 @@ async def test_it_stops_when_cancelled_just_as_it_is_woken():
         running.cancel()
         done, _ = await asyncio.wait({running}, timeout=5)  # a guard against a hang, not a speed check
         assert done == {running} and running.cancelled()
+
+
+async def test_feeds_polled_before_go_ahead_of_first_polls_and_only_they_count_as_lag():
+    clock = ManualClock(1000.0)
+    poll = Recorder(clock)
+    dispatcher = Dispatcher(poll, concurrency=1, clock=clock)
+    dispatcher.set_feeds(
+        [feed("new", 900.0, baseline_done=False), feed("old", 950.0), feed("newer", 960.0, baseline_done=False)], spread=False
+    )
+    for _ in range(3):
+        dispatcher.start_due()
+        await dispatcher.drain()
+        clock.advance(1)
+    # "new" fell due first, but its first poll records a baseline: "old" may have alerts to send
+    assert poll.started == [("old", 1000.0), ("new", 1001.0), ("newer", 1002.0)]
+    report = dispatcher.take_lag_report()
+    assert (report.samples, report.p95_seconds) == (1, 50.0)
