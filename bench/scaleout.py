@@ -84,15 +84,21 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICKS
 
 
-def postgres_pids() -> list[int]:
-    """Every postgres process on this machine (the benchmark's server and its backends)."""
-    pids = []
+def server_pids(server_url: str) -> list[int]:
+    """The benchmark server's postmaster and its processes (not other clusters on this machine).
+
+    A backend that exits hands its CPU time to the postmaster's children time, which `cpu_seconds` counts.
+    """
+    with psycopg.connect(server_url) as conn:
+        data_dir = conn.execute("SHOW data_directory").fetchone()[0]
+    postmaster = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+    pids = [postmaster]
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() == "postgres":
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
                     pids.append(int(entry.name))
-            except OSError:
+            except (OSError, IndexError, ValueError):
                 continue
     return pids
 
@@ -138,7 +144,7 @@ async def run(server_url: str, workers: int, feeds: int, interval: float, durati
                 # Every feed is due at once at the start; measure after one interval of catching up.
                 await asyncio.sleep(interval)
                 pids = [p.pid for p in procs]
-                cpu_before = (cpu_seconds(pids), cpu_seconds(postgres_pids()), cpu_seconds([farm_process.pid]))
+                cpu_before = (cpu_seconds(pids), cpu_seconds(server_pids(server_url)), cpu_seconds([farm_process.pid]))
                 window_start, wall_before = time.monotonic() - started_at, time.monotonic()
                 if kill:
                     async with aiohttp.ClientSession() as session:
@@ -150,7 +156,7 @@ async def run(server_url: str, workers: int, feeds: int, interval: float, durati
                 await asyncio.sleep(duration - (min(5.0, duration / 4) if kill else 0))
                 wall = time.monotonic() - wall_before
                 worker_cpu_after = cpu_seconds(pids[1:] if kill else pids) + (killed_cpu if kill else 0.0)
-                cpu_after = (worker_cpu_after, cpu_seconds(postgres_pids()), cpu_seconds([farm_process.pid]))
+                cpu_after = (worker_cpu_after, cpu_seconds(server_pids(server_url)), cpu_seconds([farm_process.pid]))
                 window_end = time.monotonic() - started_at
                 async with aiohttp.ClientSession() as session:
                     async with session.get(f"http://127.0.0.1:{port}/stats") as response:
@@ -229,9 +235,11 @@ def main() -> int:
         f" ({pg_ms / sqlite_ms:.1f}x); a single-threaded loop tops out near {1000 / pg_ms:.0f} polls/s on PostgreSQL"
     )
     print("workers  polls/s  gap p50  gap p95  worker CPU  DB CPU  farm CPU  DB ms/poll  alerts posted (after SIGKILL)")
+    costs = []
     for count in map(int, args.workers.split(",")):
         kill = count > 1
         r = asyncio.run(run(args.db, count, args.feeds, args.interval, args.duration, kill))
+        costs.append(r["db_ms_per_poll"])
         once = "-"
         if kill:
             once = f"{len(r['posted'])} of {len(STORIES)} stories, max {max(r['posted'].values(), default=0)}x each"
@@ -243,6 +251,12 @@ def main() -> int:
             print("an alert was lost or doubled", file=sys.stderr)
             return 1
     print("c = CPU cores in use on average; DB ms/poll = PostgreSQL CPU time per poll, all its processes")
+    if costs:
+        per_core = args.interval * 1000 / max(costs)
+        print(
+            f"at the highest DB cost measured ({max(costs):.3f} ms/poll), one PostgreSQL core serves about"
+            f" {per_core:,.0f} feeds every {args.interval:g}s, whatever the number of worker machines"
+        )
     return 0
 
 
