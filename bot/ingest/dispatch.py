@@ -175,8 +175,9 @@ class Dispatcher:
                 timeout = None
                 if self._heap and len(self._tasks) < self.concurrency:
                     timeout = max(self._heap[0][0] - self._clock(), 0.0)
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout)
+                try:  # not wait_for: on Python 3.11 it swallows a cancel that meets a wake-up, and run() would never end
+                    async with asyncio.timeout(timeout):
+                        await self._wake.wait()
                 except TimeoutError:
                     pass
         finally:

@@ -121,3 +121,20 @@ def test_lag_report_points_at_the_host_limit_or_the_cpu():
     assert "raise poller.per_host" in report.advice(concurrency=10, per_host_waits=7)
     assert "short of CPU" in report.advice(concurrency=10, per_host_waits=0)
     assert not LagReport(100, 3.0, 0.05, 60.0, 0.0).behind
+
+
+async def test_a_stop_that_coincides_with_a_wake_up_still_stops_the_dispatcher():
+    # The daemon cancels the dispatcher on SIGTERM; a poll ending at that moment wakes it too, and
+    # that wake-up must not swallow the cancellation (the worker would never exit).
+    clock = ManualClock(1000.0)
+    for turns in range(6):
+        dispatcher = Dispatcher(Recorder(clock), concurrency=10, clock=clock)
+        dispatcher.set_feeds([feed("later", 5000.0)])
+        running = asyncio.create_task(dispatcher.run())
+        await asyncio.sleep(0.01)
+        dispatcher._nudge()  # what a poll ending does
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        running.cancel()
+        done, _ = await asyncio.wait({running}, timeout=1)
+        assert done == {running} and running.cancelled(), f"still running {turns} turn(s) after the wake-up"
