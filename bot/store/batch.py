@@ -28,9 +28,10 @@ class WriteBatcher:
     """Queues writes (feed-state updates, item intake) and applies them in order in one transaction.
 
     On a shared database the transaction first takes the locks of all its writes, in one order,
-    so that batches of two workers never wait for each other in a circle. A batch is written `max_delay` seconds after its first write, or at once when it holds
-    `max_rows`; `flush()` writes it now. If the batch fails, each write is retried in its own
-    transaction so one bad write loses only itself.
+    so that batches of two workers never wait for each other in a circle. A batch is written
+    `max_delay` seconds after its first write, or at once when it holds `max_rows`; `flush()`
+    writes it now. If the batch fails, each write is retried in its own transaction so one bad
+    write loses only itself.
     """
 
     def __init__(self, store: Store, *, max_rows: int = 500, max_delay: float = 0.1) -> None:

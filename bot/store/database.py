@@ -87,12 +87,9 @@ class Store:
         with self._db.transaction():
             yield
 
-    def lock(self, key: str) -> None:
-        """Inside a transaction: wait until no other worker's transaction holds `key`, then hold it."""
-        self._db.lock(key)
-
     def lock_all(self, keys: Iterable[str]) -> None:
-        """`lock` each of `keys`, always in the same order, so two transactions never wait for each other."""
+        """Inside a transaction: wait until no other worker's transaction holds any of `keys`, then hold them
+        (taken in one order, so two transactions never wait for each other in a circle)."""
         self._db.lock_all(keys)
 
     @property
@@ -556,10 +553,6 @@ class Store:
     def release_lease(self, name: str, holder: str) -> None:
         with self.transaction():
             self._db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
-
-    def lease_holder(self, name: str, now: float) -> str | None:
-        row = self._db.execute("SELECT holder FROM leases WHERE name = ? AND held_until > ?", (name, now)).fetchone()
-        return row[0] if row else None
 
     def update_bucket(self, channel: str, now: float, step: BucketStep) -> float:
         """Apply `step(tokens, updated_at)` to a channel's shared token bucket; returns its wait time.

@@ -59,7 +59,7 @@ def test_a_job_lease_has_one_holder_until_it_expires(open_store):
     assert first.acquire_lease("digests", "w1", NOW + 60, ttl=90)
     assert not second.acquire_lease("digests", "w2", NOW + 100, ttl=90)
     assert second.acquire_lease("digests", "w2", NOW + 151, ttl=90)
-    assert second.lease_holder("digests", NOW + 152) == "w2"
+    assert not first.acquire_lease("digests", "w1", NOW + 152, ttl=90)
     second.release_lease("digests", "w2")
     assert first.acquire_lease("digests", "w1", NOW + 153, ttl=90)
 
@@ -140,3 +140,16 @@ def test_a_lost_postgresql_connection_fails_the_health_check_then_reconnects(sto
         assert store.check_writable() is None
     finally:
         store.close()
+
+
+def test_a_worker_whose_feed_set_differs_from_the_shared_databases_says_how(open_store, store_url, caplog):
+    from bot.app import CatalystBot
+    from bot.config import BotConfig
+
+    store = open_store()
+    store.sync_feeds([("wire", "https://x/wire", 300), ("desk", "https://x/desk", 300)], NOW)
+    config = BotConfig.model_validate({"feeds": [{"name": "wire", "url": "https://x/wire"}, {"name": "new", "url": "https://x/new"}]})
+    CatalystBot.sync_feeds(config, store, config.feeds, NOW)
+    warned = "this config's feeds differ from the shared database's: 1 added, 1 removed, 0 changed"
+    assert (warned in caplog.text) == store_url.startswith("postgresql")  # one process per SQLite file: nothing to warn
+    assert [feed.name for feed in store.feeds()] == ["new", "wire"]

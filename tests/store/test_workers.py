@@ -81,6 +81,22 @@ async def start_worker(config: Path, chat_url: str) -> asyncio.subprocess.Proces
     return worker
 
 
+async def stop_workers(workers: list[asyncio.subprocess.Process], timeout: float = 30) -> None:
+    """SIGTERM each worker still running and wait for it; one that does not stop in time is killed, then the test fails."""
+    running = [worker for worker in workers if worker.returncode is None]
+    for worker in running:
+        worker.send_signal(signal.SIGTERM)
+    stuck = []
+    for worker in running:
+        try:
+            await asyncio.wait_for(worker.wait(), timeout)
+        except TimeoutError:
+            stuck.append(worker.pid)
+            worker.kill()
+            await worker.wait()
+    assert not stuck, f"worker(s) {stuck} did not stop within {timeout:g}s of SIGTERM"
+
+
 async def wait_until(condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -126,11 +142,7 @@ async def test_three_workers_post_every_alert_once_and_take_over_a_killed_worker
                 assert await wait_until(lambda: after_kill <= {m.title for m in chat.messages}, 40)
                 await asyncio.sleep(3 * INTERVAL)  # room for a late duplicate to show up
             finally:
-                for worker in workers[1:]:
-                    worker.send_signal(signal.SIGTERM)
-                for worker in workers:
-                    if worker.returncode is None:
-                        await asyncio.wait_for(worker.wait(), 30)
+                await stop_workers(workers)
 
     published = [move(n) for n in range(10)]
     assert before_kill | after_kill == expected_titles(config, published)
