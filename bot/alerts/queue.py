@@ -59,8 +59,9 @@ class AlertQueue:
                 outcome[status] += 1
         return outcome
 
-    def _queue_for_route(self, alert: Alert, route: RouteConfig, now: float, mutes: list[Mute]) -> str | None:
-        record = self._store.enqueue
+    def _queue_for_route(self, alert: Alert, route: RouteConfig, now: float, mutes: list[Mute], copy: str = "") -> str | None:
+        """`copy` names the row of an alert whose first row now shows another (a report that lost the lead)."""
+        record = functools.partial(self._store.enqueue, copy=copy)
         hold = held_back(alert, route, now, mutes)
         if hold is not None:
             status, reason = hold
@@ -72,8 +73,13 @@ class AlertQueue:
             queued = record(alert, route.receiver, now, route=route.name, story_key=key, send_at=now + route.group_wait)
             return "pending" if queued else None
         assert head is not None and head.alert is not None
+        if decision.action == "lead":
+            self._store.replace_alert(head.id, alert.model_copy(update={"other_sources": head.alert.other_sources}))
+            displaced = head.alert.model_copy(update={"other_sources": ()})
+            _LOGGER.debug("%s %s for %s: #%d now shows the earlier report %r", alert.ticker, alert.kind, route.receiver, head.id, alert.item_id)
+            return self._queue_for_route(displaced, route, now, mutes, copy="later")
         if decision.action in ("news", "follow_up"):
-            return "pending" if self._follow(alert, route, key, decision, now) else None
+            return "pending" if self._follow(alert, route, key, decision, now, copy) else None
         if decision.action == "group":
             status, reason = "grouped", f"grouped into #{head.id}"
         else:
@@ -85,7 +91,7 @@ class AlertQueue:
         _LOGGER.debug("%s %s for %s: %s", alert.ticker, alert.kind, route.receiver, reason)
         return status
 
-    def _follow(self, alert: Alert, route: RouteConfig, key: str, decision: StoryDecision, now: float) -> bool:
+    def _follow(self, alert: Alert, route: RouteConfig, key: str, decision: StoryDecision, now: float, copy: str) -> bool:
         """Queue news (a reply, and a channel copy with `news_to_channel`) or another outlet's follow-up.
 
         A follow-up adds the outlet to the first message's sources, then queues a reply (`thread`),
@@ -94,7 +100,7 @@ class AlertQueue:
         head = decision.head
         assert head is not None and head.alert is not None
         store, receiver = self._store, route.receiver
-        reply = functools.partial(store.enqueue, alert, receiver, now, route=route.name, story_key=key, parent_id=head.id)
+        reply = functools.partial(store.enqueue, alert, receiver, now, route=route.name, story_key=key, parent_id=head.id, copy=copy)
         if decision.action == "news":
             queued = reply() is not None
             if route.news_to_channel:

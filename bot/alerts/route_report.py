@@ -69,6 +69,8 @@ def _story_fate(route: RouteConfig, decision: StoryDecision) -> str:
             f"outlets' reports of the same {'/'.join(route.cooldown_key)} are {follow}; repeats within "
             f"{format_duration(route.cooldown)} are held back"
         )
+    if decision.action == "lead":
+        return f"published before the report #{head.id} shows, which is not posted yet: #{head.id} shows this one instead, and the other follows it"
     if decision.action == "group":
         return f"added to #{head.id} as another outlet (it is still waiting to be posted)"
     if decision.action == "news":

@@ -1,4 +1,4 @@
-"""A story's life: is an alert a new story, a source for one gathering, news, another outlet's follow-up, or a repeat?"""
+"""A story's life: is an alert a new story, an earlier report taking a waiting story's lead, a source for one gathering, news, another outlet's follow-up, or a repeat?"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from bot.config import SEVERITY_RANK, RouteConfig
 from bot.models import Alert, SourceRef
 from bot.store.records import OutboxEntry
 
-StoryAction = Literal["new", "group", "news", "follow_up", "cooldown"]
+StoryAction = Literal["new", "lead", "group", "news", "follow_up", "cooldown"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,9 @@ def story_window(route: RouteConfig) -> float:
 def decide_story(route: RouteConfig, alert: Alert, messages: list[OutboxEntry], now: float) -> StoryDecision:
     """Decide from the story's recent messages (oldest first, within `story_window`).
 
+    - a report of the story published before the one its first message shows, while that message
+      was never tried: it takes the first message's place, and the report it replaces is decided
+      anew (two reports found in one poll are in publication order, whichever was handled first);
     - within `group_wait` of the first message, while it is still waiting: add the source to it;
     - within `cooldown`, a flipped direction or a higher severity is news: a reply in its thread;
     - another outlet within `follow_up_window` (unless `follow_ups = "none"`): a follow-up, in the
@@ -52,6 +55,13 @@ def decide_story(route: RouteConfig, alert: Alert, messages: list[OutboxEntry], 
     if not heads:
         return StoryDecision("new")
     head = heads[-1]
+    decision = _join(route, alert, head, messages, now)
+    if decision.action != "new" and _never_tried(head) and _published_before(alert, head):
+        return StoryDecision("lead", head)
+    return decision
+
+
+def _join(route: RouteConfig, alert: Alert, head: OutboxEntry, messages: list[OutboxEntry], now: float) -> StoryDecision:
     assert head.alert is not None
     age = _age(alert, head, now)
     if age < route.group_wait and head.status == "pending":
@@ -85,6 +95,16 @@ def _age(alert: Alert, head: OutboxEntry, now: float) -> float:
     if alert.published is None or first is None or first.published is None:
         return queued
     return max(queued, abs(alert.published.timestamp() - first.published.timestamp()))
+
+
+def _never_tried(head: OutboxEntry) -> bool:
+    """Whether the first message is certainly not posted yet: pending, and no attempt failed."""
+    return head.status == "pending" and head.reason is None
+
+
+def _published_before(alert: Alert, head: OutboxEntry) -> bool:
+    first = head.alert
+    return alert.published is not None and first is not None and first.published is not None and alert.published < first.published
 
 
 def with_source(story: Alert, other: Alert) -> Alert:

@@ -43,17 +43,24 @@ def feeds(args: argparse.Namespace) -> int:
 
 
 def _row(state: FeedState, items_seen: int) -> dict[str, object]:
-    status = "disabled" if state.disabled_reason else ("failing" if state.failures else "ok")
     return {
         "name": state.name,
         "url": state.url,
-        "status": status,
+        "status": _status(state),
         "failures": state.failures,
         "last_poll": _iso(state.last_polled_at),
         "next_poll": None if state.disabled_reason else _iso(state.next_poll_at),
         "items_seen": items_seen,
         "last_error": state.disabled_reason or state.last_error,
     }
+
+
+def _status(state: FeedState) -> str:
+    if state.disabled_reason:
+        return "disabled"
+    if state.failures:
+        return "failing"
+    return "new" if state.last_polled_at is None else "ok"
 
 
 def _iso(timestamp: float | None) -> str | None:

@@ -147,6 +147,43 @@ async def test_cooldown_and_grouping(store, case, route, events, statuses, posts
     assert run.posts == posts, case
 
 
+def published_at(alert: Alert, minute: int, second: int = 0) -> Alert:
+    return alert.model_copy(update={"published": datetime(2025, 9, 30, 10, minute, second, tzinfo=UTC)})
+
+
+@pytest.mark.parametrize(
+    ("case", "route", "events", "rows"),
+    [
+        (
+            "the same outlet's earlier report takes the waiting first message; the later one is its repeat",
+            ROUTE,
+            [(0, published_at(A(item="late"), 30)), (0, published_at(A(item="early"), 0))],
+            [(1, "sent", "early", (), None, None), (2, "cooldown", "late", (), 1, "repeat of #1 from wire within the 3600s cooldown")],
+        ),
+        (
+            "another outlet's report 20 s earlier, within group_wait: the first message shows it and lists the later one",
+            ROUTE,
+            [(0, published_at(A(item="late"), 0, 20)), (5, published_at(A(item="early", source="reuters"), 0))],
+            [(1, "sent", "early", ("wire",), None, None), (2, "grouped", "late", (), 1, "grouped into #1")],
+        ),
+        (
+            "a first message already posted stays; the earlier report follows it",
+            {**ROUTE, "group_wait": 0},
+            [(0, published_at(A(item="late"), 30)), (60, published_at(A(item="early", source="reuters"), 0))],
+            [(1, "sent", "late", ("reuters",), None, None), (2, "sent", "early", (), 1, None)],
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+async def test_the_earliest_published_report_is_the_story(store, case, route, events, rows):
+    await play(store, route, events)
+    shown = [
+        (e.id, e.status, e.alert.item_id, tuple(s.source for s in e.alert.other_sources), e.parent_id, e.reason)
+        for e in store.outbox_entries()
+    ]
+    assert shown == rows, case
+
+
 async def test_suppressed_repeats_are_counted_and_stay_in_history(store):
     await play(store, ROUTE, [(0, A(item="a")), (60, A(item="b")), (120, A(item="c"))])
     entries = store.outbox_entries()

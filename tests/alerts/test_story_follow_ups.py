@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from rich.console import Console
@@ -199,3 +200,17 @@ def test_routes_test_says_where_a_report_lands_in_the_story_under_way(store, rou
         AlertQueue(store, config).queue(WIRE, T0, [], [])
     lines = route_report(alert, config, [], [], T0 + 10, store.story_messages)
     assert lines[-1] == f"  slack:C0DESK: {fate}"
+
+
+def test_routes_test_says_an_earlier_report_takes_the_place_of_the_waiting_first_message(store):
+    def published(alert, minute: int):
+        return alert.model_copy(update={"published": datetime(2025, 7, 15, 10, minute, tzinfo=UTC)})
+
+    config = make_config([ROUTE])
+    with store.transaction():
+        AlertQueue(store, config).queue(published(WIRE, 30), T0, [], [])
+    lines = route_report(published(FT, 0), config, [], [], T0 + 10, store.story_messages)
+    assert lines[-1] == (
+        "  slack:C0DESK: published before the report #1 shows, which is not posted yet: "
+        "#1 shows this one instead, and the other follows it"
+    )

@@ -31,3 +31,16 @@ def test_feeds_list_after_a_run_shows_polls_items_and_errors(tmp_path, monkeypat
     assert "failing (1 in a row)" in gone and gone.endswith(rows["gone"]["last_error"])
     wire = next(line for line in lines if line.startswith("wire"))
     assert wire.split()[1] == "ok" and " 10 " in wire
+
+
+def test_a_feed_never_polled_is_listed_as_new_not_ok(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CATALYST_BOT_DATA_DIR", str(tmp_path / "data"))
+    config = tmp_path / "bot.toml"
+    config.write_text('[[feeds]]\nname = "wire"\nurl = "bundled:sample_feed.xml"\n', encoding="utf-8")
+    assert main(["feeds", "list", "--json", "-c", str(config)]) == 0
+    [row] = map(json.loads, capsys.readouterr().out.splitlines())
+    assert (row["status"], row["last_poll"], row["failures"], row["items_seen"]) == ("new", None, 0, 0)
+
+    assert main(["feeds", "list", "-c", str(config)]) == 0
+    _, wire = capsys.readouterr().out.splitlines()
+    assert wire.split()[1:3] == ["new", "never"]

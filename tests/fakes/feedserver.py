@@ -182,11 +182,11 @@ EXPORT_NEWS = (
 ORDINARY_NEWS = ("plain-1", "Town library extends weekend opening hours", "Doors will stay open until 8pm.")
 
 
-def rss(*items: tuple[str, str, str]) -> str:
-    """An RSS document of (guid, title, summary) items, each linking to news.example.com/<guid>."""
+def rss(*items: tuple[str, str, str], published: str = "Tue, 15 Jul 2025 06:30:00 GMT") -> str:
+    """An RSS document of (guid, title, summary) items, each linking to news.example.com/<guid>, published then."""
     entries = "".join(
         f"<item><guid>{guid}</guid><title>{escape(title)}</title><description>{escape(summary)}</description>"
-        f"<link>https://news.example.com/{guid}</link><pubDate>Tue, 15 Jul 2025 06:30:00 GMT</pubDate></item>"
+        f"<link>https://news.example.com/{guid}</link><pubDate>{published}</pubDate></item>"
         for guid, title, summary in items
     )
     return f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{entries}</channel></rss>"
