@@ -123,7 +123,6 @@ def test_lag_report_points_at_the_host_limit_or_the_cpu():
     assert not LagReport(100, 3.0, 0.05, 60.0, 0.0).behind
 
 
-
 async def test_it_stops_when_cancelled_just_as_it_is_woken():
     clock = ManualClock(1000.0)
     feeds = [feed("later", 2000.0)]  # free slots and a feed due later: the dispatcher waits with a timer
