@@ -1,5 +1,5 @@
-"""Two outlets' reports of one story found in one poll: the earlier-published one is the story's first
-message and the later one its follow-up, whichever feed answers first, on the console, Slack and Discord."""
+"""Two outlets' reports of one story found in one poll, on the console, Slack and Discord: the earlier-published
+one is the story's first message and the later one its follow-up, whichever feed answers first, shown once."""
 
 from __future__ import annotations
 
