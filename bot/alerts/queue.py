@@ -94,8 +94,10 @@ class AlertQueue:
     def _follow(self, alert: Alert, route: RouteConfig, key: str, decision: StoryDecision, now: float, copy: str) -> bool:
         """Queue news (a reply, and a channel copy with `news_to_channel`) or another outlet's follow-up.
 
-        A follow-up adds the outlet to the first message's sources, then queues a reply (`thread`),
-        an edit of the first message (`edit`; a reply where the receiver cannot edit), or both.
+        A follow-up queues a reply (`thread`), or adds the outlet to the first message's sources and
+        queues an edit of it (`edit`; a reply where the receiver cannot edit), or both. Shown once:
+        `thread` leaves the list alone, so a first message posted after the follow-up was queued
+        does not list the report its thread shows.
         """
         head = decision.head
         assert head is not None and head.alert is not None
@@ -106,9 +108,9 @@ class AlertQueue:
             if route.news_to_channel:
                 queued = store.enqueue(alert, receiver, now, route=route.name, copy="channel") is not None or queued
             return queued
-        store.replace_alert(head.id, with_source(head.alert, alert))
         mode = route.follow_ups
         queued = mode in ("thread", "both") and reply() is not None
         if mode in ("edit", "both"):
+            store.replace_alert(head.id, with_source(head.alert, alert))
             queued = reply(action="edit" if mode == "both" else "edit-or-reply") is not None or queued
         return queued

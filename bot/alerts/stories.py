@@ -47,7 +47,8 @@ def decide_story(route: RouteConfig, alert: Alert, messages: list[OutboxEntry], 
     - within `group_wait` of the first message, while it is still waiting: add the source to it;
     - within `cooldown`, a flipped direction or a higher severity is news: a reply in its thread;
     - another outlet within `follow_up_window` (unless `follow_ups = "none"`): a follow-up, in the
-      thread and/or as an edit of the first message's "also reported by" list;
+      thread and/or as an edit of the first message's "also reported by" list (with "edit", added to
+      the list of a first message never tried, as a group);
     - anything else within `cooldown` (the same outlet again, or past the follow-up rules): a repeat;
     - otherwise (or if the first message was given up): a new story.
     """
@@ -72,6 +73,8 @@ def _join(route: RouteConfig, alert: Alert, head: OutboxEntry, messages: list[Ou
     outlets = {head.alert.source, *(ref.source for ref in head.alert.other_sources), *(r.source for r in reports)}
     new_outlet = alert.source not in outlets
     if new_outlet and route.follow_ups != "none" and age < route.follow_up_seconds:
+        if route.follow_ups == "edit" and _never_tried(head):  # the list it would be edited into is not posted yet
+            return StoryDecision("group", head)
         return StoryDecision("follow_up", head)
     if age >= route.cooldown:
         return StoryDecision("new")

@@ -177,6 +177,11 @@ async def test_the_console_says_which_story_a_follow_up_is_folded_into(store, se
         ),
         (ROUTE, report("ft", "z"), "another outlet: posted in the thread of #1"),
         (
+            {**ROUTE, "follow_ups": "edit"},
+            report("ft", "z"),
+            "added to #1 as another outlet (it is still waiting to be posted)",
+        ),
+        (
             {**ROUTE, "follow_ups": "both"},
             report("ft", "z"),
             "another outlet: listed in #1's \"also reported by\" and posted in its thread",

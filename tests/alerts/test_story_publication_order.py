@@ -1,5 +1,5 @@
-"""Two outlets' reports of one story found in one poll: the earlier-published one is the story's first
-message and the later one its follow-up, whichever feed answers first, on the console, Slack and Discord."""
+"""Two outlets' reports of one story found in one poll, on the console, Slack and Discord: the earlier-published
+one is the story's first message and the later one its follow-up, whichever feed answers first, shown once."""
 
 from __future__ import annotations
 
@@ -105,3 +105,17 @@ async def play(tmp_path, feed_server, fakes: dict[str, object], platform: str, f
 async def test_the_earlier_report_is_the_story_and_the_later_one_its_follow_up(tmp_path, feed_server, fakes, platform, late_first):
     surface = await play(tmp_path, feed_server, fakes, platform, "thread", late_first=late_first)
     assert [(headline, reply) for headline, reply, _ in surface.shown()] == [(EARLY[1], False), (LATE[1], True)]
+
+
+@pytest.mark.parametrize(
+    ("follow_ups", "expected"),
+    [
+        ("thread", [(EARLY[1], False, ()), (LATE[1], True, ())]),  # in the thread only, not in the list too
+        ("edit", [(EARLY[1], False, ("ft",))]),  # in the list only, not as a reply too (the console cannot edit)
+        ("both", [(EARLY[1], False, ("ft",)), (LATE[1], True, ())]),
+    ],
+)
+@pytest.mark.parametrize("platform", list(RECEIVERS))
+async def test_a_follow_up_found_before_the_first_message_is_posted_is_shown_once(tmp_path, feed_server, fakes, platform, follow_ups, expected):
+    surface = await play(tmp_path, feed_server, fakes, platform, follow_ups, late_first=False)
+    assert surface.shown() == expected
