@@ -393,17 +393,17 @@ class CompiledRule:
                 return unnamed
         before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
         after = [i for i, m in enumerate(mentions) if m.start >= anchor[1]]
-        order = [before[-1:], after[:1]]
+        order = [(before[-1:], False), (after[:1], True)]
         if self.rule.subject == "after":
             order.reverse()
         if not self.rule.subject_fallback:
             order = order[:1]
-        for choice in order:
+        for choice, is_after in order:
             if choice:
                 chosen = mentions[choice[0]]
                 if not chosen.ticker:
                     return [chosen]
-                if choice[0] in after and any(mentions[i].ticker == chosen.ticker for i in before):
+                if is_after and before and any(mentions[i].ticker == chosen.ticker for i in before):
                     continue  # "Meta upgrades Instagram": a company acting on its own product
                 companies = [m for m in mentions if m.ticker]
                 return _group(item.text, companies, companies.index(chosen))

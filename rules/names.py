@@ -23,7 +23,7 @@ _DESCRIPTIVE = frozenset(
 _GENERIC = _DESCRIPTIVE | frozenset(
     "devices instruments pharmaceuticals pharmaceutical therapeutics biotherapeutics sciences"
     " biosciences technology solutions networks software semiconductor semiconductors labs"
-    " laboratories communications motors corporation company incorporated markets interactive"
+    " laboratories communications motors motor corporation company incorporated markets interactive"
     " automotive".split()
 )
 # A first word written with an inner capital ("MasterCraft", "eBay") is a brand newsrooms use
@@ -53,14 +53,16 @@ def legal_forms(name: str) -> list[str]:
     return cased
 
 
-def everyday_names(name: str) -> list[str]:
+def everyday_names(name: str, ordinary_first: bool = False) -> list[str]:
     """Names to look for in text: the legal-suffix-free name, then shorter forms.
 
     Shorter forms drop trailing descriptive words ("Holding", "Group", "Technologies"), so
     "Alibaba Group Holding Ltd" yields "Alibaba Group Holding", "Alibaba Group", "Alibaba".
     A name of three words or more also loses one trailing generic word ("Advanced Micro
     Devices" -> "Advanced Micro"), and a brand written with an inner capital stands alone
-    ("MasterCraft Boat Holdings" -> "MasterCraft").
+    ("MasterCraft Boat Holdings" -> "MasterCraft"). A two-word name loses its generic word
+    when its first word is no dictionary word ("Keysight Technologies" -> "Keysight"), or, with
+    ``ordinary_first`` (names of well-known companies), even when it is ("Ford Motor" -> "Ford").
     """
     words = legal_forms(name)
     if not words:
@@ -74,7 +76,9 @@ def everyday_names(name: str) -> list[str]:
             words = words[:-1]
         if sum(c.isalpha() for c in "".join(words)) >= 4:
             names.append(" ".join(words))
-    if len(words) == 2 and words[-1].lower() in _GENERIC and not is_dictionary_word(words[0]):
+    if len(words) == 2 and words[-1].lower() in _GENERIC and (
+        ordinary_first or not is_dictionary_word(words[0])
+    ):
         names.append(words[0])
     brand = legal_forms(name)
     if (

@@ -119,20 +119,31 @@ class Universe:
     not_tickers: frozenset[str] = frozenset()
     generic_words: frozenset[str] = frozenset()
 
-    def add(self, ticker: str, names: list[str], strict: bool = False, core: str = "") -> None:
+    def add(
+        self,
+        ticker: str,
+        names: list[str],
+        strict: bool = False,
+        leads: frozenset[str] = frozenset(),
+        guarded: frozenset[str] = frozenset(),
+    ) -> None:
         """Register ``ticker`` and its names. One-word names need a cue when they are listed
-        ordinary words, or, if ``strict``, short or in the dictionary; the ``core`` name may
-        also open a headline before a verb, unless it is a generic word."""
+        ordinary words, ``guarded`` or, if ``strict``, short or in the dictionary; names in
+        ``leads`` may also open a headline before a verb, unless they are generic words."""
         ticker = normalise_ticker(ticker)
         if not ticker:
             return
         self.tickers.setdefault(ticker, names[0] if names else ticker)
         for name in names:
             key = fold(name).replace("-", " ").strip()
-            if len(key) < 2 or key in self.names:
+            if len(key) < 2:
                 continue
-            lead = name == core and key not in self.generic_words
-            self.names[key] = _Name(ticker, name, self._ambiguous(key, strict), lead=lead)
+            lead = name in leads and key not in self.generic_words
+            ambiguous = name in guarded or self._ambiguous(key, strict)
+            known = self.names.get(key)
+            # the first source wins, but a company's plain name lifts the guard on its own short form
+            if known is None or (known.ticker == ticker and known.ambiguous and not ambiguous):
+                self.names[key] = _Name(ticker, name, ambiguous, lead=lead)
 
     def _ambiguous(self, key: str, strict: bool) -> bool:
         if " " in key:
@@ -153,14 +164,25 @@ class Universe:
         self, ticker: str, registered: str, aliases: list[str], bulk: bool = False
     ) -> None:
         """Register a company by its registered name (suffixes normalised), its aliases and its
-        everyday short forms; one-word names from a ``bulk`` list (the SEC's) are guarded."""
-        forms = everyday_names(registered)
+        everyday short forms; one-word names from a ``bulk`` list (the SEC's) are guarded, and
+        so is a dictionary word shortened from a well-known company's name ("Ford")."""
+        forms = everyday_names(registered, ordinary_first=not bulk)
         core = core_name(registered)
         if bulk:  # "Artificial Intelligence" is no short form of a listed company's name
             forms[1:] = [
                 f for f in forms[1:] if f == core or not all(map(is_dictionary_word, f.split()))
             ]
-        self.add(ticker, forms[:1] + list(aliases) + forms[1:], strict=bulk, core=core)
+        short = frozenset(f for f in forms[1:] if " " not in f)
+        plain = forms if bulk else everyday_names(registered)
+        self.add(
+            ticker,
+            forms[:1] + list(aliases) + forms[1:],
+            strict=bulk,
+            leads=short | {core},
+            guarded=frozenset(
+                f for f in short if f not in plain and f not in aliases and is_dictionary_word(f)
+            ),
+        )
 
     def linker(self) -> TickerLinker:
         """Compile the names into a linker (an Aho-Corasick automaton)."""

@@ -48,6 +48,9 @@ def found(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[str, s
         ("Take-Two delays its next blockbuster", ["TTWO"]),  # "... Interactive Software"
         ("MasterCraft trims its boat shipment outlook", ["MCFT"]),  # the brand of "MasterCraft Boat Holdings"
         ("ChargePoint adds fast chargers in Texas", ["CHPT"]),
+        ("Ford recalls 500,000 trucks", ["F"]),  # "Ford Motor": a well-known company's short form
+        ("Vertex shares rise on a pain drug", ["VRTX"]),  # the index member, not a smaller Vertex
+        ("Arista beats estimates on AI networking", ["ANET"]),
     ],
 )
 def test_names_as_newsrooms_write_them(engine: RuleEngine, text: str, expected: list[str]) -> None:
@@ -82,6 +85,11 @@ def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
 )
 def test_ordinary_word_names_link_with_a_company_cue(engine, text, expected) -> None:
     assert tickers(engine, text) == expected
+
+
+def test_a_short_form_that_is_an_ordinary_word_still_needs_a_cue_mid_sentence(engine) -> None:
+    assert "F" not in tickers(engine, "Harrison Ford stars in a new film")
+    assert tickers(engine, "Shares of Ford slip") == ["F"]
 
 
 @pytest.mark.parametrize(
