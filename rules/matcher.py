@@ -6,6 +6,7 @@ Over ~400 lines as one hot loop: splitting the compiled rule from its evaluation
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ _PLAIN_WORDS = frozenset(
 _WORD_START = re.compile(r"(?<![^\W_])(?<![^\W_][.,'])[^\W_]")
 
 
+@functools.cache  # the shared phrase sets recur in many rules: one engine asks ~10,000 times
 def phrase_key(phrase: str) -> str:
     """The form a phrase is matched in: lower-case, hyphens as spaces, ``*`` kept."""
     return " ".join(phrase.lower().replace("-", " ").split()) + ("*" if phrase.endswith("*") else "")
