@@ -387,8 +387,9 @@ class DaemonSampler:
             except OSError:
                 return
 
-    def cpu(self) -> tuple[float, float, float]:
-        """(wall time, main-thread CPU seconds, CPU seconds of the daemon and its children)."""
+    def cpu(self) -> tuple[float, float, float, float]:
+        """(wall time, main-thread CPU seconds, CPU seconds of the daemon and its children,
+        seconds the main thread was ready to run but waited for a CPU: other programs' load)."""
         tick = os.sysconf("SC_CLK_TCK")
         loop = _cpu_ticks(f"/proc/{self.pid}/task/{self.pid}/stat")
         total = _cpu_ticks(f"/proc/{self.pid}/stat")
@@ -397,7 +398,8 @@ class DaemonSampler:
                 total += _cpu_ticks(f"/proc/{child}/stat")
             except OSError:
                 continue
-        return time.monotonic(), loop / tick, total / tick
+        waited = int(Path(f"/proc/{self.pid}/task/{self.pid}/schedstat").read_text().split()[1]) / 1e9
+        return time.monotonic(), loop / tick, total / tick, waited
 
     def stop(self) -> None:
         self._stop.set()
@@ -481,7 +483,8 @@ def sustain(args: argparse.Namespace, ports: list[int], hosts: list[str]) -> Non
         if polled >= args.feeds:
             print(f"  first full cycle {first_cycle:8.0f} s, {args.feeds / first_cycle:.0f} feeds/s "
                   f"(spread over the {args.interval:g}s interval: {args.interval:g}s at best); "
-                  f"event loop busy {(warmed_cpu[1] - warm_cpu[1]) / first_cycle:.0%}, "
+                  f"event loop busy {(warmed_cpu[1] - warm_cpu[1]) / first_cycle:.0%} "
+                  f"(waiting for a CPU {(warmed_cpu[3] - warm_cpu[3]) / first_cycle:.0%}), "
                   f"{(warmed_cpu[2] - warm_cpu[2]) / first_cycle:.2f} cores (daemon + parse workers)")
         else:
             print(f"  first full cycle NOT done after {first_cycle:.0f}s: {polled} of {args.feeds} feeds polled "
@@ -517,7 +520,8 @@ def sustain(args: argparse.Namespace, ports: list[int], hosts: list[str]) -> Non
           f"{stats['feeds_polled']} of {args.feeds} feeds polled in the window")
     print(f"  per-feed gap     p50 {percentile(gaps, 0.5):.1f}s  p95 {percentile(gaps, 0.95):.1f}s  max {max(gaps, default=float('nan')):.1f}s"
           f"  ({len(gaps)} gaps between two polls inside the window; interval {args.interval:g}s, polls up to 10% early)")
-    print(f"  event loop busy  {(after[1] - before[1]) / wall:8.0%}  (the daemon's main-thread CPU / wall, in the window)")
+    print(f"  event loop busy  {(after[1] - before[1]) / wall:8.0%}  (the daemon's main-thread CPU / wall, in the window; "
+          f"ready but waiting for a CPU {(after[3] - before[3]) / wall:.0%}: the machine's other load)")
     print(f"  CPU              {(after[2] - before[2]) / wall:8.2f} cores (daemon + parse workers, in the window), {bot_cpu_per_poll:.2f} ms per poll")
     print(f"  peak RSS         {sampler.peak_rss:8.0f} MiB (daemon + parse workers, whole run: warm-up included)")
     print(f"  publish->post    p50 {percentile(latencies, 0.5):.1f}s  p95 {percentile(latencies, 0.95):.1f}s  ({len(latencies)} alerts: "

@@ -134,7 +134,7 @@ class Dispatcher:
         now = self._clock()
         started = 0
         while len(self._tasks) < self.concurrency:
-            heap = next((heap for heap in (self._polled_before, self._never_polled) if heap and heap[0][0] <= now), None)
+            heap = self._due_heap(now)
             if heap is None:
                 break
             due, name = heapq.heappop(heap)
@@ -150,6 +150,13 @@ class Dispatcher:
             task.add_done_callback(lambda _, name=name: self._finished(name))
             started += 1
         return started
+
+    def _due_heap(self, now: float) -> list[tuple[float, str]] | None:
+        """The heap whose first feed is due, feeds polled before first; None when none is due."""
+        for heap in (self._polled_before, self._never_polled):
+            if heap and heap[0][0] <= now:
+                return heap
+        return None
 
     async def _run_poll(self, state: FeedState) -> None:
         try:

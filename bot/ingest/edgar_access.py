@@ -101,10 +101,15 @@ class EdgarAccess:
         self.headers = {"Accept-Encoding": "gzip, deflate", **({"User-Agent": agent} if agent else {})}
         urls = [config.edgar.base_url, *(feed.url for feed in config.feeds if is_edgar_feed(feed.url))]
         self._hosts = {*SEC_HOSTS, *(urlsplit(url).hostname or "" for url in urls)} - {""}
+        self._answers: dict[str, bool] = {}
 
     def applies_to(self, host: str) -> bool:
-        host = host.lower()
-        return any(host == known or host.endswith("." + known) for known in self._hosts)
+        """Asked on every fetch: the answer is kept per host (until the next configure)."""
+        answer = self._answers.get(host)
+        if answer is None:
+            lowered = host.lower()
+            answer = self._answers[host] = any(lowered == known or lowered.endswith("." + known) for known in self._hosts)
+        return answer
 
     def slot(self) -> contextlib.AbstractAsyncContextManager[None]:
         return self.limiter.slot()
