@@ -178,7 +178,9 @@ async def run(
                 for proc in procs:
                     if proc.returncode is None:
                         proc.send_signal(signal.SIGTERM)
+                claims = Counter()
                 for proc in procs:
+                    claims.update(claim_counts((await proc.stdout.read()).decode()))
                     await proc.wait()
                 posted = Counter(message.title for message in chat.messages)
     finally:
@@ -202,7 +204,17 @@ async def run(
         "farm_cpu": farm_cpu / wall,
         "db_ms_per_poll": 1000 * db_cpu / polls if polls else float("nan"),
         "posted": posted,
+        "claims": claims,
     }
+
+
+def claim_counts(output: str) -> Counter:
+    """The claims a worker won and lost, from the line it prints when it stops (none from a killed worker)."""
+    for line in output.splitlines():
+        if line.startswith("claims won "):
+            _, _, won, _, lost = line.split()
+            return Counter(won=int(won), lost=int(lost))
+    return Counter()
 
 
 def write_floor(url: str, polls: int = 1000) -> float:
@@ -251,7 +263,10 @@ def main() -> int:
         f"one poll's state write from one process: PostgreSQL {pg_ms:.3f} ms, SQLite {sqlite_ms:.3f} ms"
         f" ({pg_ms / sqlite_ms:.1f}x); a single-threaded loop tops out near {1000 / pg_ms:.0f} polls/s on PostgreSQL"
     )
-    print("workers  polls/s    round  gap p50  gap p95  worker CPU  DB CPU  farm CPU  DB ms/poll  alerts posted (after SIGKILL)")
+    print(
+        "workers  polls/s    round  gap p50  gap p95  worker CPU  DB CPU  farm CPU  DB ms/poll  claims lost/won"
+        "  alerts posted (after SIGKILL)"
+    )
     costs = []
     for count in map(int, args.workers.split(",")):
         kill = count > 1
@@ -264,14 +279,16 @@ def main() -> int:
         p50, p95 = (f"{r[key]:6.1f}s" if r[key] is not None else f">{r['window_end']:.0f}s".rjust(7) for key in ("gap_p50", "gap_p95"))
         print(
             f"{count:>7}  {r['polls_per_s']:7.0f}  {r['round_s']:6.0f}s  {p50}  {p95}  {r['worker_cpu']:9.2f}c"
-            f"  {r['db_cpu']:5.2f}c  {r['farm_cpu']:7.2f}c  {r['db_ms_per_poll']:10.3f}  {once}"
+            f"  {r['db_cpu']:5.2f}c  {r['farm_cpu']:7.2f}c  {r['db_ms_per_poll']:10.3f}"
+            f"  {r['claims']['lost']:>7}/{r['claims']['won']:<7}  {once}"
         )
         if kill and (len(r["posted"]) != len(STORIES) or max(r["posted"].values(), default=0) != 1):
             print("an alert was lost or doubled", file=sys.stderr)
             return 1
     print(
         "round = time to poll every feed once at that rate; c = CPU cores in use on average;"
-        " DB ms/poll = PostgreSQL CPU time per poll, all its processes"
+        " DB ms/poll = PostgreSQL CPU time per poll, all its processes; claims lost/won = over the whole run,"
+        " by the workers that stopped cleanly (not the one killed)"
     )
     if costs:
         per_core = args.interval * 1000 / max(costs)

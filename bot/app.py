@@ -26,6 +26,7 @@ from bot.ingest.dispatch import Dispatcher
 from bot.ingest.edgar_access import EdgarAccess
 from bot.ingest.edgar_watchlist import watchlist_feeds
 from bot.ingest.fetch import Fetcher
+from bot.ingest.ownership import FeedOwnership
 from bot.ingest.poller import CycleReport, FeedPoller
 from bot.ops.heartbeat import touch_heartbeat
 from bot.ops.metrics import Metrics
@@ -100,8 +101,14 @@ class CatalystBot:
             notify_ops=self.notify_ops,
             on_queued=self._deliver_soon,
         )
+        # On a shared database each worker polls the feeds that hash to it; the feed's claim is the safety net.
+        self._ownership = FeedOwnership(store, self.worker_id, config.store.feed_lease) if store.shared else None
         self._dispatcher = Dispatcher(
-            self._poll_if_claimed, concurrency=config.poller.concurrency, clock=clock, observe_lag=self.metrics.poll_lag.observe
+            self._poll_if_claimed,
+            concurrency=config.poller.concurrency,
+            clock=clock,
+            observe_lag=self.metrics.poll_lag.observe,
+            owns=self._ownership.owns if self._ownership else lambda name: True,
         )
         self.deliverer = self._make_deliverer(config)
         self._adopt(config, engine, feeds)
@@ -236,6 +243,7 @@ class CatalystBot:
             return await self._poller.poll(state)
         now = self._clock()
         claimed = self.store.claim_feed(state.name, self.worker_id, now, self.config.store.feed_lease)
+        self.metrics.feed_claims.labels("won" if claimed else "lost").inc()
         if claimed is not None:
             return await self._poller.poll(claimed)
         current = self.store.feed(state.name) or state  # polled by another worker, or being polled
@@ -244,8 +252,12 @@ class CatalystBot:
         return replace(current, next_poll_at=now + min(CLAIM_RETRY_SECONDS, current.interval_s))
 
     def renew_claims(self) -> None:
-        """Keep the claims of polls still in flight (a slow feed, EDGAR's Form 4s) past their first lease."""
-        self.store.renew_feed_claims(self.worker_id, self._clock(), self.config.store.feed_lease)
+        """Renew this worker's heartbeat and see which workers are live; keep the claims of polls still in flight
+        (a slow feed, EDGAR's Form 4s) past their first lease."""
+        now = self._clock()
+        if self._ownership is not None:
+            self._ownership.refresh(now)
+        self.store.renew_feed_claims(self.worker_id, now, self.config.store.feed_lease)
 
     def _adopt_reenabled(self) -> None:
         disabled = self._dispatcher.disabled()
@@ -327,6 +339,8 @@ class CatalystBot:
         if reload_if_changed is not None and self.config.daemon.reload_on_change:
             scheduler.add_job(reload_if_changed, "interval", seconds=RELOAD_CHECK_SECONDS, id="reload", **defaults)
         scheduler.start()
+        if self.store.shared:
+            self.renew_claims()  # join the live workers before the first poll
         await self.tick()
         dispatching = asyncio.create_task(self._dispatcher.run())
         try:
@@ -343,6 +357,8 @@ class CatalystBot:
         and send what is due, within the timeout."""
         await self.drain()
         self.store.release_feeds(self.worker_id)  # other workers may poll them at once
+        if self._ownership is not None:
+            self._ownership.leave()
         timeout = self.config.daemon.shutdown_timeout
         try:
             report = await asyncio.wait_for(self.deliverer.deliver_pending(), timeout)

@@ -61,7 +61,8 @@ class Dispatcher:
 
     At most `concurrency` polls run at once; when one ends its slot goes to the next due feed at
     once (no tick, no per-tick cap). `poll` returns the feed's new state (its `next_poll_at`
-    decides when it comes round again; a disabled feed leaves the heap).
+    decides when it comes round again; a disabled feed leaves the heap). A due feed that `owns`
+    says another worker polls takes no slot: it is looked at again one interval later.
 
     Feeds never polled yet (their first poll records a baseline, three times the work of a later
     poll and nothing to alert on) wait in a second heap: when both have feeds due, the feeds polled
@@ -70,9 +71,16 @@ class Dispatcher:
     """
 
     def __init__(
-        self, poll: PollFeed, *, concurrency: int, clock: Clock, observe_lag: Callable[[float], None] = lambda lag: None
+        self,
+        poll: PollFeed,
+        *,
+        concurrency: int,
+        clock: Clock,
+        observe_lag: Callable[[float], None] = lambda lag: None,
+        owns: Callable[[str], bool] = lambda name: True,
     ) -> None:
         self._poll = poll
+        self._owns = owns
         self._observe_lag = observe_lag
         self.concurrency = concurrency
         self._clock = clock
@@ -141,6 +149,9 @@ class Dispatcher:
             state = self._states.get(name)
             if state is None or state.next_poll_at != due or state.disabled_reason or name in self._tasks:
                 continue  # a stale heap entry: the feed was removed, rescheduled or is being polled
+            if not self._owns(name):
+                self._schedule(replace(state, next_poll_at=now + state.interval_s))  # another worker polls it
+                continue
             if heap is self._polled_before:
                 self._lags.append((now - due, state.interval_s))
                 self._observe_lag(now - due)

@@ -63,6 +63,12 @@ class Metrics:
             buckets=_LAG_BUCKETS,
             registry=self.registry,
         )
+        self.feed_claims = Counter(
+            "catalyst_bot_feed_claims",
+            "Claims of due feeds on a shared database, by whether this worker won them",
+            ["result"],
+            registry=self.registry,
+        )
         self.poll_lag_p95 = Gauge(
             "catalyst_bot_poll_lag_p95_seconds", "p95 poll lag over the last check window", registry=self.registry
         )

@@ -550,6 +550,11 @@ class Store:
             ).fetchone()
         return row is not None
 
+    def lease_holders(self, prefix: str, now: float) -> list[str]:
+        """The holders of the leases named `prefix...` that last beyond `now`."""
+        rows = self._db.execute("SELECT holder FROM leases WHERE name LIKE ? AND held_until > ?", (prefix + "%", now))
+        return [row[0] for row in rows]
+
     def release_lease(self, name: str, holder: str) -> None:
         with self.transaction():
             self._db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))

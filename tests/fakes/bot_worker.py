@@ -26,6 +26,8 @@ async def work(config_path: str, chat_url: str) -> None:
         bot = CatalystBot(config, store, engine, {"slack": WebhookReceiver(chat_url, session)}, session)
         print(f"worker {bot.worker_id} ready", flush=True)
         await bot.run_forever(stop)
+        won, lost = (bot.metrics.registry.get_sample_value("catalyst_bot_feed_claims_total", {"result": r}) for r in ("won", "lost"))
+        print(f"claims won {won or 0:.0f} lost {lost or 0:.0f}", flush=True)
     store.close()
 
 

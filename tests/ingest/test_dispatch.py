@@ -64,6 +64,22 @@ async def test_a_slot_goes_to_the_next_due_feed_the_moment_a_poll_ends():
     await asyncio.gather(running, return_exceptions=True)
 
 
+async def test_a_feed_another_worker_owns_takes_no_slot_and_is_looked_at_again_one_interval_later():
+    clock = ManualClock(1000.0)
+    owned = {"a", "c"}
+    poll = Recorder(clock)
+    dispatcher = Dispatcher(poll, concurrency=2, clock=clock, owns=owned.__contains__)
+    dispatcher.set_feeds([feed(name, 1000.0) for name in "abc"], spread=False)
+    assert dispatcher.start_due() == 2  # b is skipped without a slot: a and c both start
+    await dispatcher.drain()
+    owned.add("b")  # b's owner died: it is polled the next time it comes round
+    clock.advance(60)
+    dispatcher.start_due()
+    await dispatcher.drain()
+    assert poll.started == [("a", 1000.0), ("c", 1000.0), ("a", 1060.0), ("b", 1060.0)]
+    assert dispatcher.take_lag_report().samples == 4  # the skip of b was no poll
+
+
 async def test_a_crashing_poll_is_retried_after_its_interval_and_the_others_go_on():
     clock = ManualClock(1000.0)
     started = []
