@@ -384,9 +384,9 @@ class CompiledRule:
     def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
         """The company (or role name) the anchor is about: the nearest mention on the rule's
         side, never a backer; not one after the anchor that the sentence names before it too
-        (a company acting on its own product: the other side, if the rule falls back); after one of the rule's `subject_nouns` ("Stock
-        surges", "The stock ended higher") with no company in its clause, the company the
-        headline names."""
+        (a company acting on its own product: the other side, if the rule falls back); after
+        one of the rule's `subject_nouns` ("Stock surges", "The stock ended higher") with no
+        company in its clause, the company the headline names."""
         start, end = sentence
         mentions = self._candidates(item, start, end)
         if self.noun_keys:
@@ -426,8 +426,8 @@ class CompiledRule:
     ) -> list[Mention] | None:
         """The subject when the anchor's clause names no company before it: after a bare
         subject noun ("Shares jump 8%", "the stock ended 5% higher", "Shares of the pet
-        retailer jumped") the company the headline names; after an unknown capitalised name ("Acme Stock Surges") in a sentence naming no
-        company before it, nobody. None: no subject noun, the usual nearest-mention search.
+        retailer jumped") the company the headline names; after an unknown capitalised name
+        ("Acme Stock Surges") in a sentence naming no company before it, nobody. None: no subject noun, the usual nearest-mention search.
         """
         text = item.text
         clause = _clause_start(text, sentence[0], anchor[0])

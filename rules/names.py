@@ -39,8 +39,9 @@ _SPLIT = re.compile(r"[\s,]+")
 _STRIP = re.compile(r"\([^)]*\)|[/\\]\s*[a-z]{2,3}\s*[/\\]?$")
 
 
-def legal_forms(name: str) -> list[str]:
-    """The registered name without legal suffixes, as (cased) words joined by spaces."""
+@functools.lru_cache(maxsize=16)  # a company's forms, core name and plain forms are asked for in a row
+def legal_forms(name: str) -> tuple[str, ...]:
+    """The registered name without legal suffixes, as (cased) words."""
     text = _STRIP.sub(" ", _CLASS.sub(" ", name.lower()))
     words = [w.strip(".") for w in _SPLIT.split(text) if w.strip(".")]
     cased = _cased_words(name, words)
@@ -50,7 +51,7 @@ def legal_forms(name: str) -> list[str]:
     while words and words[0] == "the":
         words.pop(0)
         cased.pop(0)
-    return cased
+    return tuple(cased)
 
 
 def everyday_names(name: str, ordinary_first: bool = False) -> list[str]:
@@ -64,31 +65,29 @@ def everyday_names(name: str, ordinary_first: bool = False) -> list[str]:
     when its first word is no dictionary word ("Keysight Technologies" -> "Keysight"), or, with
     ``ordinary_first`` (names of well-known companies), even when it is ("Ford Motor" -> "Ford").
     """
-    words = legal_forms(name)
+    registered = words = legal_forms(name)
     if not words:
         return []
     names = [" ".join(words)]
     while len(words) > 1 and (
         words[-1].lower() in _DESCRIPTIVE or (len(words) > 2 and words[-1].lower() in _GENERIC)
     ):
-        words = words[:-1]
-        while len(words) > 1 and (words[-1] in ("&", "and") or words[-1].lower() in _LEGAL):
-            words = words[:-1]
+        words = _without_last(words)
         if sum(c.isalpha() for c in "".join(words)) >= 4:
             names.append(" ".join(words))
     if len(words) == 2 and words[-1].lower() in _GENERIC and (
         ordinary_first or not is_dictionary_word(words[0])
     ):
         names.append(words[0])
-    brand = legal_forms(name)
+    brand = registered[0]
     if (
-        len(brand) > 1
-        and _BRAND.match(brand[0])
-        and sum(c.isalpha() for c in brand[0]) >= 5
-        and _FAMILY.isdisjoint(w.lower() for w in brand)
-        and brand[0] not in names
+        len(registered) > 1
+        and _BRAND.match(brand)
+        and sum(c.isalpha() for c in brand) >= 5
+        and _FAMILY.isdisjoint(w.lower() for w in registered)
+        and brand not in names
     ):
-        names.append(brand[0])
+        names.append(brand)
     return names
 
 
@@ -97,10 +96,16 @@ def core_name(name: str) -> str:
     company goes by ("Affirm Holdings, Inc." -> "Affirm"), which may lead a headline alone."""
     words = legal_forms(name)
     while len(words) > 1 and words[-1].lower() in _SHELL:
-        words = words[:-1]
-        while len(words) > 1 and (words[-1] in ("&", "and") or words[-1].lower() in _LEGAL):
-            words = words[:-1]
+        words = _without_last(words)
     return " ".join(words)
+
+
+def _without_last(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` without its last word and the "&", "and" or legal suffix that then end it."""
+    words = words[:-1]
+    while len(words) > 1 and (words[-1] in ("&", "and") or words[-1].lower() in _LEGAL):
+        words = words[:-1]
+    return words
 
 
 def is_dictionary_word(word: str) -> bool:

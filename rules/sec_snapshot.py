@@ -34,16 +34,20 @@ _US_INDICES = frozenset(("S&P 500", "NASDAQ 100", "DOW JONES", "S&P 100"))
 Row = tuple[str, str, str]  # (ticker, exchange, registered name)
 
 
+def installed_rows() -> list[tuple[str, str, str, str]]:
+    """Today's list, ``(ticker, exchange, registered name, CIK)``, from the installed edgartools."""
+    return _read(_installed_parquet().read_bytes())
+
+
 def rows_from_edgartools() -> list[Row]:
-    """Today's list: ``(ticker, exchange, registered name)`` from the installed edgartools."""
-    return _ordered([(t, e, n) for t, e, n, _cik in _read(_installed_parquet().read_bytes())])
+    """Today's list: ``(ticker, exchange, registered name)``, primary listings first."""
+    return _ordered([(t, e, n) for t, e, n, _cik in installed_rows()])
 
 
-def former_rows(wheels: list[Path]) -> list[Row]:
+def former_rows(wheels: list[Path], current: list[tuple[str, str, str, str]]) -> list[Row]:
     """Companies listed by the ``wheels`` (older edgartools releases) whose CIK and ticker
-    today's list lacks, over-the-counter quotes left out; a ticker listed by several releases
-    keeps its latest row."""
-    current = _read(_installed_parquet().read_bytes())
+    today's list (``current``) lacks, over-the-counter quotes left out; a ticker listed by
+    several releases keeps its latest row."""
     ciks = {cik for *_rest, cik in current}
     tickers = {ticker for ticker, *_rest in current}
     former: dict[str, Row] = {}
@@ -55,14 +59,14 @@ def former_rows(wheels: list[Path]) -> list[Row]:
 
 
 def former_index_rows(wheels: list[Path], sec: list[Row]) -> list[Row]:
-    """US index members of older pytickersymbols releases whose ticker no SEC list (``sec``,
-    today's and former) has, and that share no ISIN or foreign listing with a US stock of
+    """US index members of older pytickersymbols releases whose ticker no SEC list (``sec``:
+    today's and the former companies) has, and that share no ISIN or foreign listing with a US stock of
     today's pytickersymbols (a renamed company is no former one: Facebook is Meta)."""
     from pytickersymbols import PyTickerSymbols
 
     today = {i for stock in PyTickerSymbols().get_all_stocks() if "." not in (stock.get("symbol") or ".")
              for i in _identifiers(stock)}
-    taken = {ticker for ticker, *_rest in sec} | {t for t, *_ in _read(_installed_parquet().read_bytes())}
+    taken = {ticker for ticker, *_rest in sec}
     rows: dict[str, Row] = {}
     renamed: set[str] = set()
     for wheel in wheels:
@@ -150,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     version = metadata.version("edgartools")
     if args.former:
         with tempfile.TemporaryDirectory() as tmp:
-            rows = former_rows(_download("edgartools", FORMER_VERSIONS, Path(tmp)))
-            rows += former_index_rows(_download("pytickersymbols", INDEX_VERSIONS, Path(tmp)), rows)
+            current = installed_rows()
+            rows = former_rows(_download("edgartools", FORMER_VERSIONS, Path(tmp)), current)
+            sec = rows + [(t, e, n) for t, e, n, _cik in current]
+            rows += former_index_rows(_download("pytickersymbols", INDEX_VERSIONS, Path(tmp)), sec)
         out = args.out or FORMER
         header = (f"Former companies, gone from edgartools {version}'s SEC list: SEC companies "
                   f"(US government data) of edgartools {', '.join(FORMER_VERSIONS)}; US index "

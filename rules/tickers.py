@@ -49,7 +49,7 @@ _LEAD_VERBS = frozenset(
     " unveils unveiled launches launched announces announced names appoints agrees agreed signs"
     " signed lands inks files filed prices priced acquires acquired buys bought sells sold"
     " completes expands extends guides forecasts warns delays recalls settles upgraded downgraded"
-    " initiated started plans nears rebounds rebounded extends".split()
+    " initiated started plans nears rebounds rebounded".split()
 )
 # A company named right after these (or right before "-backed") is someone's backer, supplier
 # or partner, not the company the sentence is about.

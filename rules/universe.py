@@ -3,6 +3,7 @@ data directory from a file or the web, which replaces it."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -84,11 +85,12 @@ def load_sec(universe: Universe, data_dir: Path | None) -> LoadedSec:
 def load_universe(aliases: dict[str, list[str]], data_dir: Path | None) -> tuple[Universe, LoadedSec]:
     """The built-in universe with ``aliases``, then the SEC companies (see `load_sec`); from the
     cache while the imported file, the aliases and the code and data they go through are unchanged."""
-    imported = data_dir / IMPORTED_FILE if data_dir is not None else None
-    try:
-        stamp = (str(imported), imported.stat().st_size, imported.stat().st_mtime_ns) if imported else None
-    except OSError:
-        stamp = None
+    stamp = None
+    if data_dir is not None:
+        imported = data_dir / IMPORTED_FILE
+        with contextlib.suppress(OSError):
+            stat = imported.stat()
+            stamp = (str(imported), stat.st_size, stat.st_mtime_ns)
 
     def build() -> tuple[tuple[Universe, LoadedSec], bool]:
         universe = builtin_universe(aliases)
