@@ -5,28 +5,18 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord.receiver import (
-    CatalystClient,
-    DiscordReceiver,
     DiscordWebhookReceiver,
 )
 from bot.alerts.queue import AlertQueue
 from bot.clock import ManualClock
-from bot.commands import CatalystCommands
 from bot.delivery.sender import Deliverer
 from tests.fakes.alertkit import make_alert, make_config
-from tests.fakes.discordfake import FakeDiscord, discord_api  # noqa: F401 - the fixture
+from tests.fakes.discordfake import FakeDiscord, discord_api, discord_bot  # noqa: F401 - the fixtures
 
 CHANNEL = "1200000000000000001"
 WEBHOOK_ID, WEBHOOK_TOKEN = 1200000000000000777, "w" * 68
 T0 = 1_752_560_000.0
 
-
-@pytest.fixture
-async def receiver(discord_api, store):  # noqa: F811 - the fixture
-    commands = CatalystCommands(store=store, clock=ManualClock(), watchlist=[], known_tickers={})
-    receiver = DiscordReceiver(CatalystClient(commands), "bot-token-for-tests")
-    yield receiver
-    await receiver.close()
 
 
 def shown(embed: dict) -> tuple[str, str | None]:
@@ -60,8 +50,8 @@ async def play(store, receivers: dict, route: dict) -> None:
         ),
     ],
 )
-async def test_a_second_outlet_replies_to_or_edits_the_first_alert(discord_api: FakeDiscord, receiver, store, follow_ups, posts, edits):  # noqa: F811
-    await play(store, {"discord": receiver}, {"receiver": f"discord:{CHANNEL}", "follow_ups": follow_ups})
+async def test_a_second_outlet_replies_to_or_edits_the_first_alert(discord_api: FakeDiscord, discord_bot, store, follow_ups, posts, edits):  # noqa: F811
+    await play(store, {"discord": discord_bot}, {"receiver": f"discord:{CHANNEL}", "follow_ups": follow_ups})
     sent = discord_api.called("POST", f"/channels/{CHANNEL}/messages")
     first_id = store.outbox_entries()[0].message_id
     assert [

@@ -5,12 +5,8 @@ from __future__ import annotations
 import logging
 import time
 
-import pytest
-
 from adapters.discord.factory import build_discord_receivers
 from adapters.discord.receiver import (
-    CatalystClient,
-    DiscordReceiver,
     DiscordWebhookReceiver,
 )
 from bot.clock import ManualClock
@@ -19,20 +15,18 @@ from bot.config import DiscordAdapterConfig
 from bot.delivery.receiver import DELIVERY_KEY
 from bot.delivery.sender import Deliverer
 from tests.fakes.alertkit import make_alert
-from tests.fakes.discordfake import WEBHOOK_CHANNEL, FakeDiscord, discord_api  # noqa: F401 - the fixture
+from tests.fakes.discordfake import (  # noqa: F401 - the fixtures
+    WEBHOOK_CHANNEL,
+    FakeDiscord,
+    discord_api,
+    discord_bot,
+)
 
 WEBHOOK_ID, WEBHOOK_TOKEN = 1200000000000000777, "w" * 68
 POSTS = rf"/webhooks/{WEBHOOK_ID}/w+"
 HISTORY = rf"/channels/{WEBHOOK_CHANNEL}/messages"
 ALERT = make_alert("NVDA", title="Nvidia to resume H20 chip shipments to China")
 
-
-@pytest.fixture
-async def bot(discord_api, store):  # noqa: F811 - the fixture
-    commands = CatalystCommands(store=store, clock=ManualClock(), watchlist=[], known_tickers={})
-    receiver = DiscordReceiver(CatalystClient(commands), "bot-token-for-tests")
-    yield receiver
-    await receiver.close()
 
 
 def webhooks(session, bot=None) -> DiscordWebhookReceiver:
@@ -56,10 +50,10 @@ async def crash_after_posting(store, receiver: DiscordWebhookReceiver, clock: Ma
 
 
 async def test_a_post_that_reached_discord_is_found_through_the_bot_and_not_posted_again(
-    discord_api: FakeDiscord, store, http_session, bot  # noqa: F811
+    discord_api: FakeDiscord, store, http_session, discord_bot  # noqa: F811
 ):
     clock = ManualClock(time.time())
-    deliverer, posted = await crash_after_posting(store, webhooks(http_session, bot), clock)
+    deliverer, posted = await crash_after_posting(store, webhooks(http_session, discord_bot), clock)
 
     assert (await deliverer.deliver_pending()).sent == 1
     assert len(discord_api.called("POST", POSTS)) == 1
@@ -70,11 +64,11 @@ async def test_a_post_that_reached_discord_is_found_through_the_bot_and_not_post
     assert footer.startswith("positive · medium severity · rule export_license-rule · ref ")
 
 
-async def test_a_post_lost_in_the_crash_is_looked_for_then_posted_once(discord_api: FakeDiscord, store, http_session, bot):  # noqa: F811
+async def test_a_post_lost_in_the_crash_is_looked_for_then_posted_once(discord_api: FakeDiscord, store, http_session, discord_bot):  # noqa: F811
     clock = ManualClock(time.time())
     with store.transaction():
         store.enqueue(ALERT, "discord-webhook:desk", clock())
-    deliverer = Deliverer(store, {"discord-webhook": webhooks(http_session, bot)}, clock)
+    deliverer = Deliverer(store, {"discord-webhook": webhooks(http_session, discord_bot)}, clock)
     [row] = store.pending_deliveries(clock())
     store.claim(row, clock(), deliverer.lease)  # killed before its post left
     clock.advance(deliverer.lease + 1)
@@ -84,11 +78,11 @@ async def test_a_post_lost_in_the_crash_is_looked_for_then_posted_once(discord_a
     assert len(discord_api.called("GET", HISTORY)) == 1
 
 
-async def test_a_first_attempt_posts_without_looking(discord_api: FakeDiscord, store, http_session, bot):  # noqa: F811
+async def test_a_first_attempt_posts_without_looking(discord_api: FakeDiscord, store, http_session, discord_bot):  # noqa: F811
     clock = ManualClock(time.time())
     with store.transaction():
         store.enqueue(ALERT, "discord-webhook:desk", clock())
-    assert (await Deliverer(store, {"discord-webhook": webhooks(http_session, bot)}, clock).deliver_pending()).sent == 1
+    assert (await Deliverer(store, {"discord-webhook": webhooks(http_session, discord_bot)}, clock).deliver_pending()).sent == 1
     assert discord_api.called("GET", HISTORY) == []
     assert discord_api.called("GET", POSTS) == []
 
@@ -109,10 +103,10 @@ async def test_without_a_bot_the_resend_shows_twice_and_says_so_once(
 
 
 async def test_a_bot_not_allowed_to_read_the_channel_posts_and_warns(
-    discord_api: FakeDiscord, store, http_session, bot, caplog  # noqa: F811
+    discord_api: FakeDiscord, store, http_session, discord_bot, caplog  # noqa: F811
 ):
     clock = ManualClock(time.time())
-    deliverer, _ = await crash_after_posting(store, webhooks(http_session, bot), clock)
+    deliverer, _ = await crash_after_posting(store, webhooks(http_session, discord_bot), clock)
     discord_api.script("GET", HISTORY, 403, {"message": "Missing Access", "code": 50001})
     with caplog.at_level(logging.WARNING):
         assert (await deliverer.deliver_pending()).sent == 1
@@ -121,10 +115,10 @@ async def test_a_bot_not_allowed_to_read_the_channel_posts_and_warns(
 
 
 async def test_a_history_that_fails_for_now_is_retried_later_not_posted_blind(
-    discord_api: FakeDiscord, store, http_session, bot  # noqa: F811
+    discord_api: FakeDiscord, store, http_session, discord_bot  # noqa: F811
 ):
     clock = ManualClock(time.time())
-    deliverer, _ = await crash_after_posting(store, webhooks(http_session, bot), clock)
+    deliverer, _ = await crash_after_posting(store, webhooks(http_session, discord_bot), clock)
     discord_api.script("GET", HISTORY, 503, {"message": "upstream trouble", "code": 0})  # discord.py does not retry a 503
     assert (await deliverer.deliver_pending()).retried == 1
     assert len(discord_api.called("POST", POSTS)) == 1

@@ -15,6 +15,9 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 
+from adapters.discord.receiver import CatalystClient, DiscordReceiver
+from bot.clock import ManualClock
+from bot.commands import CatalystCommands
 from tests.fakes.serving import serve
 
 BOT_ID = "1100000000000000001"
@@ -229,3 +232,12 @@ async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDisc
     async with FakeDiscord() as server:
         monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
         yield server
+
+
+@pytest_asyncio.fixture
+async def discord_bot(discord_api: FakeDiscord, store) -> AsyncIterator[DiscordReceiver]:
+    """The bot receiver (the real discord.py client) logged in to the fake, answering commands from `store`."""
+    commands = CatalystCommands(store=store, clock=ManualClock(), watchlist=[], known_tickers={})
+    receiver = DiscordReceiver(CatalystClient(commands), "bot-token-for-tests")
+    yield receiver
+    await receiver.close()
