@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.alerts.queue import AlertQueue
@@ -11,9 +12,9 @@ from bot.config import BotConfig
 from bot.ingest.normalize import canonical_link, title_key
 from bot.models import Alert, Catalyst, NewsItem
 from bot.store.database import Store
-from rules.engine import RuleEngine
 
 _LOGGER = logging.getLogger(__name__)
+Detect = Callable[[NewsItem], list[Catalyst]]  # the rule engine's detect, or a memo of it
 TITLE_KEY_PREFIX = "title:"
 
 
@@ -59,7 +60,7 @@ def unseen(store: Store, items: list[NewsItem], *, mostly_seen: bool = True) -> 
     return [(item, keys) for item, keys in candidates if not seen.intersection(keys)]
 
 
-def decision_locks(store: Store, engine: RuleEngine, config: BotConfig, items: list[NewsItem], *, alert: bool) -> set[str]:
+def decision_locks(store: Store, detect: Detect, config: BotConfig, items: list[NewsItem], *, alert: bool) -> set[str]:
     """The locks a worker on a shared database holds while it ingests `items`: one per key of each
     unseen item and, if `alert`, one per story (on every route) its alerts could start or join.
 
@@ -73,7 +74,7 @@ def decision_locks(store: Store, engine: RuleEngine, config: BotConfig, items: l
         names.update(f"seen:{key}" for key in keys)
         if not alert:
             continue
-        for catalyst in engine.detect(item):
+        for catalyst in detect(item):
             for ticker in catalyst.tickers:
                 candidate = Alert.from_catalyst(item, catalyst, ticker)
                 names.update(f"story:{story_key(route, candidate)}" for route in routes)
@@ -82,7 +83,7 @@ def decision_locks(store: Store, engine: RuleEngine, config: BotConfig, items: l
 
 def ingest_items(
     store: Store,
-    engine: RuleEngine,
+    detect: Detect,
     config: BotConfig,
     items: list[NewsItem],
     now: float,
@@ -116,7 +117,7 @@ def ingest_items(
     queue = AlertQueue(store, config)
     mutes = store.active_mutes(now)
     for item, _ in new:
-        for catalyst in engine.detect(item):
+        for catalyst in detect(item):
             if not catalyst.tickers:
                 _LOGGER.debug("catalyst %s in %r names no ticker: not alerted", catalyst.rule, item.id)
                 continue

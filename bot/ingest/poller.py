@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 
-from bot.alerts.intake import decision_locks, dedup_keys, ingest_items
+from bot.alerts.intake import Detect, decision_locks, dedup_keys, ingest_items
 from bot.clock import Clock
 from bot.config import BotConfig, FeedConfig
 from bot.ingest.edgar import parse_edgar
@@ -140,9 +140,10 @@ class FeedPoller:
             if unread:  # forget the body so the next poll parses it again and retries those Form 4s
                 fields.update(body_hash=None, etag=None, last_modified=None)
         fields["baseline_done"] = 1
+        detect = _once_per_item(self.engine.detect)  # for the locks (a shared database) and the intake
         self._batcher.add(
-            lambda store: self._ingest(store, state.name, items, fields, baseline, report),
-            locks=lambda store: decision_locks(store, self.engine, self.config, items, alert=not baseline),
+            lambda store: self._ingest(store, state.name, items, fields, baseline, report, detect),
+            locks=lambda store: decision_locks(store, detect, self.config, items, alert=not baseline),
         )
         return replace(state, **{**fields, "baseline_done": True})
 
@@ -188,10 +189,17 @@ class FeedPoller:
         self._notify_ops(self.edgar_blocked, f"edgar-403:{self._clock():.0f}")
 
     def _ingest(
-        self, store: Store, name: str, items: list[NewsItem], fields: dict[str, object], baseline: bool, report: CycleReport
+        self,
+        store: Store,
+        name: str,
+        items: list[NewsItem],
+        fields: dict[str, object],
+        baseline: bool,
+        report: CycleReport,
+        detect: Detect,
     ) -> None:
         now = self._clock()
-        outcome = ingest_items(store, self.engine, self.config, items, now, alert=not baseline)
+        outcome = ingest_items(store, detect, self.config, items, now, alert=not baseline)
         if outcome.new_items:
             fields = {**fields, "last_new_item_at": now}
         store.update_feed(name, **fields)
@@ -257,3 +265,15 @@ class FeedPoller:
         store.update_feed(name, **fields)
         if not queue_ops_notice(store, self.config, notice, f"disabled:{name}:{now:.0f}", now):
             self._on_notice(notice)
+
+
+def _once_per_item(detect: Detect) -> Detect:
+    """``detect``, run once per item of one poll however often it is asked (the items outlive the memo)."""
+    found: dict[int, list] = {}
+
+    def memo(item: NewsItem) -> list:
+        if id(item) not in found:
+            found[id(item)] = detect(item)
+        return found[id(item)]
+
+    return memo

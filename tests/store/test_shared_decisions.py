@@ -28,10 +28,10 @@ def ingest(store: Store, engine: RuleEngine, item: NewsItem, then=lambda: None) 
     """One worker's batch: the item's intake, holding its locks, then `then()` before the transaction ends."""
 
     def write(target: Store) -> None:
-        ingest_items(target, engine, CONFIG, [item], NOW, alert=True)
+        ingest_items(target, engine.detect, CONFIG, [item], NOW, alert=True)
         then()
 
-    WriteBatcher(store).add(write, locks=lambda target: decision_locks(target, engine, CONFIG, [item], alert=True))
+    WriteBatcher(store).add(write, locks=lambda target: decision_locks(target, engine.detect, CONFIG, [item], alert=True))
 
 
 def waiting_for_a_lock(server_url: str, timeout: float = 10) -> bool:
