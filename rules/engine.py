@@ -107,11 +107,16 @@ class RuleEngine:
         prepared, candidates = self._prepare(item)
         if prepared is None:
             return []
-        hits = []
+        hits: list[Hit] = []
+        claimed: dict[str, set[str]] = defaultdict(set)  # by kind: _to_catalysts keeps no more
         for index in sorted(candidates):
             compiled = self._compiled[index]
             if compiled.possible(prepared):
-                hits.extend(compiled.evaluate(prepared))
+                taken = claimed[compiled.rule.kind]
+                found = compiled.evaluate(prepared, settled=taken)
+                for hit in found:
+                    taken.update(hit.tickers)
+                hits.extend(found)
         return _to_catalysts(hits) if hits else []
 
     def trace(self, item: NewsItem) -> tuple[list[Trace], list[Catalyst]]:

@@ -94,6 +94,11 @@ class Prepared:
         return self._linker.link_all(self.text, self.folded, self._name_hits)
 
     @_Lazy
+    def tickers(self) -> frozenset[str]:
+        """Every ticker a rule's subject can be: those of the mentions that are no backer."""
+        return frozenset(m.ticker for m in self.mentions if m.ticker and m.form != "backer")
+
+    @_Lazy
     def sentences(self) -> list[Span]:
         return split_sentences(self.text)
 
@@ -212,9 +217,15 @@ class CompiledRule:
             return True
         return item.has_percent if self.number_unit == "percent" else item.has_rank
 
-    def evaluate(self, item: Prepared, trace: Trace | None = None) -> list[Hit]:
-        """Every hit of this rule in ``item``; reasons for misses go to ``trace``."""
+    def evaluate(
+        self, item: Prepared, trace: Trace | None = None, settled: set[str] | None = None
+    ) -> list[Hit]:
+        """Every hit of this rule in ``item``; reasons for misses go to ``trace``. ``settled``:
+        tickers earlier rules of this kind claimed; once they and this rule's hits claim every
+        company in the item, later anchors could add nothing, and are not evaluated."""
         hits: list[Hit] = []
+        if settled and self.rule.require_ticker and settled >= item.tickers:
+            return hits
         if self.headline_regexes and self._headline_blocked(item, trace):
             return hits
         present = item.occurrences.keys()  # none-of groups with no phrase in the item never block
@@ -229,7 +240,11 @@ class CompiledRule:
             self.number_unit == "percent" and anchors and anchors[0][0] < item.title_end < anchors[-1][0]
         )
         headline: dict[float, Hit] = {}  # the headline's moves, by their number
+        # a restated move can withdraw an earlier hit: then every anchor must be seen
+        claimed = set(settled or ()) if self.rule.require_ticker and not restatable else None
         for anchor in anchors:
+            if claimed and claimed >= item.tickers:
+                break
             in_title = anchor[0] < item.title_end
             value = self._value_at(item, anchor) if restatable and (in_title or headline) else None
             if not in_title and value in headline:
@@ -238,6 +253,8 @@ class CompiledRule:
             hit = self._at_anchor(item, anchor, blockers, trace)
             if hit is not None:
                 hits.append(hit)
+                if claimed is not None:
+                    claimed.update(hit.tickers)
                 if in_title and value is not None:
                     headline[value] = hit
         return hits
