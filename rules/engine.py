@@ -15,14 +15,11 @@ from rules.matcher import CompiledRule, Hit, Prepared, Trace
 from rules.packs import load_rules
 from rules.schema import Rule
 from rules.settings import RulesSettings
-from rules.text import clean, fold
-from rules.tickers import NameHit, TickerLinker
+from rules.text import clean, fold, is_word_char, spaced
+from rules.tickers import TickerLinker
 from rules.universe import load_universe
 
 _LOGGER = logging.getLogger(__name__)
-
-_NO_RULES: frozenset[int] = frozenset()
-
 
 class RuleError(CatalystBotError):
     """The configured rules are invalid; ``errors`` names each file, rule and reason."""
@@ -52,35 +49,42 @@ class RuleEngine:
         for index, compiled in enumerate(self._compiled):
             for key in compiled.trigger_keys:
                 triggers[key.rstrip("*")].add(index)
-        keys: dict[str, list[str]] = defaultdict(list)
+        variants: dict[str, set[str]] = defaultdict(set)
         for compiled in self._compiled:
             for key in compiled.phrase_keys():
-                if key.rstrip("*") and key not in keys[key.rstrip("*")]:
-                    keys[key.rstrip("*")].append(key)
-        # One automaton for rule phrases and company names: a single pass over the text.
-        names = linker.universe.names
+                if key.rstrip("*"):
+                    variants[key.rstrip("*")].add(key)
+        # Every hit this automaton reports counts: it searches the spaced text, " word " for a
+        # whole word, " word" for a word start; "%" and the like are found with str.find.
+        groups: dict[str, dict[tuple[int, str | None], tuple[set[str], set[int]]]] = defaultdict(dict)
+        self._marked: list[tuple[str, tuple[str, ...], tuple[str, ...], frozenset[int]]] = []
+        for base, keys in variants.items():
+            exact = tuple(sorted(k for k in keys if k[-1] != "*"))
+            prefix = tuple(sorted(k for k in keys if k[-1] == "*"))
+            rules = triggers.get(base, set())
+            if not is_word_char(base[0]):
+                self._marked.append((base, exact, prefix, frozenset(rules)))
+                continue
+            stem = spaced(base)[:-1]
+            # a phrase with punctuation is also found where spaced() made the same of other text
+            literal = None if stem[1:] == base else base
+            searches = [(stem, prefix)] if prefix else []
+            if exact:
+                searches.append((stem + " " if is_word_char(base[-1]) else stem, exact))
+                if base[-4:].isalpha():  # a word followed by a version number ("qwen3") is whole
+                    searches.extend((stem + digit, exact) for digit in "0123456789")
+            for search, found in searches:
+                entry = groups[search].setdefault((len(base), literal), (set(), set()))
+                entry[0].update(found)
+                entry[1].update(rules)
         self._automaton = ahocorasick.Automaton()
-        for base, name in names.items():  # a name that is no rule phrase: most of them
-            if base not in keys:
-                self._automaton.add_word(base, _name_entry(base, name))
-        for base in keys:
-            variants = keys[base]
-            exact = tuple(k for k in variants if k[-1] != "*")
-            prefix = tuple(k for k in variants if k[-1] == "*")
-            self._automaton.add_word(
-                base,
-                (
-                    len(base) - 1,
-                    base[0].isalnum(),
-                    base[-1].isalnum(),
-                    base[-1].isalpha(),
-                    exact + prefix if exact else (),  # the keys a whole-word hit counts for
-                    prefix,
-                    frozenset(triggers[base]) if base in triggers else _NO_RULES,
-                    names.get(base),
-                    base[0].isascii() and base[0].isalnum(),
-                ),
+        for search, by_phrase in groups.items():
+            entry = tuple(
+                (size, literal, tuple(sorted(keys)), frozenset(rules))
+                for (size, literal), (keys, rules) in by_phrase.items()
             )
+            # the phrase starts one after the search's leading space: len(search) - 1 before its end
+            self._automaton.add_word(search, (len(search) - 1, entry))
         if len(self._automaton):
             self._automaton.make_automaton()
 
@@ -133,52 +137,42 @@ class RuleEngine:
 
     def _prepare(self, item: NewsItem) -> tuple[Prepared | None, set[int]]:
         candidates: set[int] = set()
-        if not len(self._automaton):
+        if not len(self._automaton) and not self._marked:
             return None, candidates
         text = clean(item.title) + "\n" + clean(item.summary)
         folded = fold(text).replace("-", " ")
+        gaps = spaced(folded)
         occurrences: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        name_hits: list[NameHit] = []
-        size = len(folded)
-        hits = self._automaton.iter(folded)
-        for last, (offset, leading, trailing, alpha, whole, prefix, rules, name, latin) in hits:
-            start = last - offset
-            inside = leading and start and folded[start - 1].isalnum()
-            if name is not None:
-                # a name inside a Latin word ("ses" in "raises") is none; the linker would drop it
-                if not (inside and latin and folded[start - 1].isascii()):
-                    name_hits.append((start, last + 1, name))
-                if not whole and not prefix:
-                    continue
-            if inside:
-                continue
-            end = last + 1
-            # a phrase ends at a word end; a word followed by a version number ("qwen3") counts
-            if whole and (
-                not trailing
-                or end == size
-                or not folded[end].isalnum()
-                or (folded[end].isdigit() and alpha and folded[end - 4 : end].isalpha())
-            ):
-                keys = whole
-            elif prefix:
-                keys = prefix
-            else:
-                continue
-            span = (start, end)
-            for key in keys:
-                occurrences[key].append(span)
-            if rules:
-                candidates.update(rules)
+        for last, (back, phrases) in self._automaton.iter(gaps):
+            start = last - back  # gaps' offsets are one past folded's
+            for size, literal, keys, rules in phrases:
+                if literal is None or folded.startswith(literal, start):
+                    span = (start, start + size)
+                    for key in keys:
+                        occurrences[key].append(span)
+                    if rules:
+                        candidates.update(rules)
+        for base, exact, prefix, rules in self._marked:
+            at = folded.find(base)
+            while at >= 0:
+                end = at + len(base)
+                keys = exact + prefix if exact and _ends_word(folded, base, end) else prefix
+                for key in keys:
+                    occurrences[key].append((at, end))
+                if keys:
+                    candidates.update(rules)
+                at = folded.find(base, at + 1)
         if not candidates:
             return None, candidates
-        return Prepared(text, folded, occurrences, name_hits, self.linker), candidates
+        return Prepared(text, folded, gaps, occurrences, self.linker), candidates
 
 
-def _name_entry(base: str, name: object) -> tuple:
-    """The automaton's entry for a company name that is no rule phrase (see ``RuleEngine.__init__``)."""
-    first = base[0].isalnum()
-    return (len(base) - 1, first, base[-1].isalnum(), base[-1].isalpha(), (), (), _NO_RULES, name, first and base[0].isascii())
+def _ends_word(folded: str, base: str, end: int) -> bool:
+    """Whether ``base``, found in ``folded`` up to ``end``, ends a word there (a word followed
+    by a version number, "qwen3", does)."""
+    if not is_word_char(base[-1]) or end == len(folded) or not is_word_char(folded[end]):
+        return True
+    return folded[end].isdigit() and base[-4:].isalpha()
 
 
 def _to_catalysts(hits: list[Hit]) -> list[Catalyst]:

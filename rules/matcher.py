@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from rules.prefilter import ScoutedRegex, scout
 from rules.schema import NumberCondition, PhraseGroup, Rule
 from rules.text import split_sentences
-from rules.tickers import Mention, NameHit, TickerLinker
+from rules.tickers import Mention, TickerLinker
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -77,21 +77,21 @@ class Prepared:
         self,
         text: str,
         folded: str,
+        gaps: str,
         occurrences: dict[str, list[Span]],
-        name_hits: list[NameHit],
         linker: TickerLinker,
     ) -> None:
         self.text = text
         self.folded = folded
+        self.gaps = gaps
         self.occurrences = occurrences
-        self._name_hits = name_hits
         self._linker = linker
         self._spans: dict[frozenset[str], list[Span]] = {}
 
     @_Lazy
     def mentions(self) -> list[Mention]:
         """Companies and names with a role (private companies, managers, markets)."""
-        return self._linker.link_all(self.text, self.folded, self._name_hits)
+        return self._linker.link_all(self.text, self.folded, self.gaps)
 
     @_Lazy
     def tickers(self) -> frozenset[str]:
@@ -364,13 +364,13 @@ class CompiledRule:
         for span in item.spans_of(keys):
             if span[0] < sentence[0] or span[1] > sentence[1]:
                 continue
-            if skip_mentions and any(
-                m.start < span[1] and span[0] < m.end and m.form in _TICKER_FORMS
-                for m in item.mentions
-            ):
-                continue
             distance = _distance(item, anchor, span, group.side, group.within)
             if distance is not None and (best is None or distance < best[0]):
+                if skip_mentions and any(  # asked last: mentions are found on first use
+                    m.start < span[1] and span[0] < m.end and m.form in _TICKER_FORMS
+                    for m in item.mentions
+                ):
+                    continue
                 best = (distance, span)
             elif span[0] >= anchor[1]:
                 break

@@ -71,6 +71,28 @@ def fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+# Every ASCII character that is no letter or digit, as a space; what else is none: see is_word_char.
+_ASCII_GAPS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+_MAYBE_GAP = re.compile(r"[^a-z0-9 ]")
+
+
+def is_word_char(char: str) -> bool:
+    """Letters and digits, except letters of scripts written without spaces (Chinese, ...)."""
+    return char.isalnum() and (char.isascii() or unicodedata.category(char) != "Lo")
+
+
+def spaced(folded: str) -> str:
+    """``folded`` with a space before and after it and for every character that is no word
+    character (``is_word_char``): a space then stands before every word start, at offset + 1."""
+    if folded.isascii():
+        return f" {folded.translate(_ASCII_GAPS)} "
+    return f" {_MAYBE_GAP.sub(_gap, folded)} "
+
+
+def _gap(match: re.Match[str]) -> str:
+    return match[0] if is_word_char(match[0]) else " "
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` spans of the sentences of ``text``.
 

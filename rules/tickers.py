@@ -16,7 +16,7 @@ from importlib import resources
 import ahocorasick
 
 from rules.names import core_name, everyday_names, is_dictionary_word
-from rules.text import fold
+from rules.text import fold, is_word_char, spaced
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -60,9 +60,10 @@ _BACKER_BEFORE = re.compile(
 _BACKER_AFTER = re.compile(r"^\s?(?:-|\s)?(?:backed|funded|owned|supported)\b")
 _LIST_GAP = re.compile(r"(?:,? and |, | & | \(|\(|/)\s*(?:NYSE|NASDAQ|Nasdaq)?\s*:?\s*$")
 ROLES = ("private", "manager", "market")  # names that are not listed companies
-_UPPER = re.compile(r"[A-Z]")
+# Bytes that are no ASCII capital / no ASCII letter: deleted, what is left is counted.
+_NOT_CAPITAL = bytes(b for b in range(256) if not 65 <= b <= 90)
+_NOT_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 _CAMEL = re.compile(r"[a-z][A-Z]")  # "BlackBerry": written so, it is no ordinary word
-_LETTER = re.compile(r"[A-Za-z]")
 _EXPLICIT = ("cashtag", "exchange", "paren")
 _ACRONYM_WORDS = re.compile(r"[A-Za-z][\w'-]*")
 
@@ -101,9 +102,6 @@ _NEW = object.__new__
 _SET_START, _SET_END, _SET_TICKER, _SET_FORM = (
     Mention.__dict__[f].__set__ for f in ("start", "end", "ticker", "form")
 )
-
-NameHit = tuple[int, int, _Name]  # (start, end, name) of a universe name found in folded text
-
 
 @dataclass
 class Universe:
@@ -234,44 +232,50 @@ class TickerLinker:
         self._universe = universe
 
     @functools.cached_property
-    def _automaton(self) -> ahocorasick.Automaton:
-        """The universe's names, built on first use: the engine finds names with its own automaton."""
+    def _finder(self) -> tuple[ahocorasick.Automaton, list[tuple[str, _Name]], list[tuple[str, _Name]]]:
+        """The universe's names at word starts, built on first use: an automaton over the
+        ``spaced`` text for names that open with a word character; the other few (all, and
+        those ASCII text can hold) to ``find``."""
         automaton = ahocorasick.Automaton()
+        unspaced = []
         for key, name in self._universe.names.items():
-            automaton.add_word(key, (len(key), name))
+            if not is_word_char(key[0]):
+                unspaced.append((key, name))
+                continue
+            search = spaced(key)[:-1]  # " name": at a word start only
+            # a name with punctuation is also found where spaced() made the same of other text
+            known = automaton.get(search, None)
+            entries = (known or ()) + ((len(key), name, None if search[1:] == key else key),)
+            automaton.add_word(search, entries)
         if len(automaton):
             automaton.make_automaton()
-        return automaton
+        return automaton, unspaced, [(key, name) for key, name in unspaced if key.isascii()]
 
     @property
     def universe(self) -> Universe:
         return self._universe
 
-    def link(
-        self, text: str, folded: str | None = None, name_hits: list[NameHit] | None = None
-    ) -> list[Mention]:
+    def link(self, text: str) -> list[Mention]:
         """The company mentions in ``text``, in order of position (see ``link_all``)."""
-        return [m for m in self.link_all(text, folded, name_hits) if m.ticker]
+        return [m for m in self.link_all(text) if m.ticker]
 
     def link_all(
         self,
         text: str,
         folded: str | None = None,
-        name_hits: list[NameHit] | None = None,
+        gaps: str | None = None,
         trace: list[Candidate] | None = None,
     ) -> list[Mention]:
         """All non-overlapping mentions in ``text``, in order of position: companies, and names
         with a role (``ticker`` "", ``form`` the role). A company named as someone's backer has
         ``form`` "backer". Every candidate kept or dropped, and why, goes to ``trace``.
 
-        ``folded`` is ``fold(text)`` with hyphens as spaces, when the caller already has it;
-        ``name_hits`` every occurrence of a universe name in it, when the caller's own automaton
-        (holding ``universe.names``) already found them.
+        ``folded`` is ``fold(text)`` with hyphens as spaces and ``gaps`` is ``spaced(folded)``,
+        when the caller already has them.
         """
         if folded is None:
             folded = fold(text).replace("-", " ")
-        if name_hits is None:
-            name_hits = [(e - n + 1, e + 1, name) for e, (n, name) in self._automaton.iter(folded)]
+        name_hits = self._name_hits(folded, spaced(folded) if gaps is None else gaps)
         found = self._explicit(text, trace)
         taken = [(m.start, m.end) for m in found]
         for mention in self._names(text, folded, name_hits, trace) + self._bare(text, trace):
@@ -286,6 +290,22 @@ class TickerLinker:
             trace.extend(Candidate(m, True, _KEPT[m.form]) for m in found)
             trace.sort(key=lambda c: (c.mention.start, not c.kept))
         return found
+
+    def _name_hits(self, folded: str, gaps: str) -> list[tuple[int, int, _Name]]:
+        """Every universe name in ``folded`` that starts a word there, with its span."""
+        automaton, unspaced, unspaced_ascii = self._finder
+        hits = []
+        for last, entries in automaton.iter(gaps):
+            for size, name, exact in entries:
+                start = last - size  # gaps' offsets are one past folded's
+                if exact is None or folded.startswith(exact, start):
+                    hits.append((start, start + size, name))
+        for key, name in unspaced if not folded.isascii() else unspaced_ascii:
+            at = folded.find(key)
+            while at >= 0:
+                hits.append((at, at + len(key), name))
+                at = folded.find(key, at + 1)
+        return hits
 
     def _explicit(self, text: str, trace: list[Candidate] | None) -> list[Mention]:
         found: list[Mention] = []
@@ -334,7 +354,7 @@ class TickerLinker:
         return mentions
 
     def _names(
-        self, text: str, folded: str, name_hits: list[NameHit], trace: list[Candidate] | None
+        self, text: str, folded: str, name_hits: list[tuple[int, int, _Name]], trace: list[Candidate] | None
     ) -> list[Mention]:
         hits: list[Mention] = []
         for start, end, name in name_hits:
@@ -368,7 +388,7 @@ class TickerLinker:
                     trace.append(Candidate(mention, False, "an abbreviation, not a ticker"))
                 continue
             found.append(mention)
-        if found and len(_UPPER.findall(text)) > 0.6 * len(_LETTER.findall(text)):
+        if found and _all_capitals(text):
             if trace is not None:
                 trace.extend(Candidate(m, False, "an all-capitals headline") for m in found)
             return []  # an all-capitals headline: its words are not tickers
@@ -400,7 +420,7 @@ _KEPT = {
 
 def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str:
     """Why the universe name at ``start:end`` is not a mention ("" when it is)."""
-    if not _bounded(folded, start, end):
+    if not _ends_word(folded, start, end):
         return _INSIDE_WORD
     said = text[start:end]
     if not said[0].isupper() and not any(c.isupper() for c in said[1:]):
@@ -439,18 +459,18 @@ def _spread_backer(text: str, mentions: list[Mention]) -> list[Mention]:
     return spread
 
 
-def _bounded(folded: str, start: int, end: int) -> bool:
-    """True when the match is not part of a longer word (checked for Latin letters/digits)."""
-    if start > 0 and _word_char(folded[start - 1]) and _word_char(folded[start]):
-        return False
-    if end >= len(folded) or not _word_char(folded[end]):
+def _ends_word(folded: str, start: int, end: int) -> bool:
+    """True when the name found at ``start:end`` (a word start) ends a word there."""
+    if end >= len(folded) or not is_word_char(folded[end]):
         return True
     # a product name followed by its version number ("Qwen3", "Llama2") still counts
     return folded[end].isdigit() and folded[end - 1].isalpha() and end - start >= 4
 
 
-def _word_char(char: str) -> bool:
-    return char.isalnum() and (char.isascii() or unicodedata.category(char) != "Lo")
+def _all_capitals(text: str) -> bool:
+    """An all-capitals headline: over 60 % of its ASCII letters are capitals."""
+    raw = text.encode()
+    return len(raw.translate(None, _NOT_CAPITAL)) > 0.6 * len(raw.translate(None, _NOT_LETTER))
 
 
 def _has_cue(text: str, folded: str, start: int, end: int) -> bool:

@@ -58,6 +58,20 @@ def test_names_as_newsrooms_write_them(engine: RuleEngine, text: str, expected: 
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Traders piled into "Nvidia" calls (Micron, too)', ["NVDA", "MU"]),  # after punctuation
+        ("Dialling AT T or booking on Trip com, typed without their marks", []),  # marks are part of a name
+        ("阿里巴巴股价上涨", ["BABA"]),  # a script written without spaces
+        ("据报道Nvidia获得许可", ["NVDA"]),  # a Latin name right after such a script starts a word
+        ("Unveils a new chip; Nvidiaesque hype fades", []),  # a name inside a longer word is none
+    ],
+)
+def test_names_start_words(engine: RuleEngine, text: str, expected: list[str]) -> None:
+    assert tickers(engine, text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "shoppers hunt for a bargain on ebay listings",  # lower case: not the brand

@@ -1,4 +1,4 @@
-"""The fast forms of word counting and sentence splitting agree with their plain definitions."""
+"""The fast forms of word counting, sentence splitting and the spaced text agree with their plain definitions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules.matcher import Prepared
-from rules.text import _SENTENCE_END
+from rules.text import _SENTENCE_END, is_word_char, spaced
 
 # A word: letters and digits, joined by single . , ' ("3.8", "U.S", "don't").
 WORD = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
@@ -22,7 +22,7 @@ def test_words_between_counts_the_words_starting_in_the_gap(text: str, data) -> 
     starts = [m.start() for m in WORD.finditer(text)]
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
-    item = Prepared(text, text.lower(), {}, [], None)
+    item = Prepared(text, text.lower(), spaced(text.lower()), {}, None)
     assert item.words_between(start, end) == sum(start <= s < end for s in starts)
 
 
@@ -32,3 +32,10 @@ def test_sentence_ends_are_found_where_the_plain_pattern_finds_them(text: str) -
     assert [m.span() for m in _SENTENCE_END.finditer(text)] == [
         m.span() for m in SENTENCE_END.finditer(text)
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT)
+def test_spaced_text_has_a_space_for_every_character_that_is_no_word_character(text: str) -> None:
+    folded = text.lower()
+    assert spaced(folded) == " " + "".join(c if is_word_char(c) else " " for c in folded) + " "
