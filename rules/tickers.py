@@ -9,7 +9,6 @@ import functools
 import logging
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 
