@@ -87,6 +87,7 @@ class Prepared:
         self.occurrences = occurrences
         self._linker = linker
         self._spans: dict[frozenset[str], list[Span]] = {}
+        self._numbers: dict[tuple[str, Span], list[tuple[Span, float]]] = {}
 
     @_Lazy
     def mentions(self) -> list[Mention]:
@@ -121,6 +122,20 @@ class Prepared:
     @_Lazy
     def has_rank(self) -> bool:
         return _RANK.search(self.text) is not None
+
+    def numbers(self, unit: str, sentence: Span) -> list[tuple[Span, float]]:
+        """The percentages or ranks in ``sentence``, with their values (remembered: rules ask
+        again per anchor)."""
+        found = self._numbers.get((unit, sentence))
+        if found is None:
+            start, end = sentence
+            pattern = _PERCENT if unit == "percent" else _RANK
+            found = [
+                ((m.start() + start, m.end() + start), _value(m, unit))
+                for m in pattern.finditer(self.text[start:end])
+            ]
+            self._numbers[(unit, sentence)] = found
+        return found
 
     def sentence_of(self, position: int) -> Span:
         index = max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
@@ -220,9 +235,10 @@ class CompiledRule:
     def evaluate(
         self, item: Prepared, trace: Trace | None = None, settled: set[str] | None = None
     ) -> list[Hit]:
-        """Every hit of this rule in ``item``; reasons for misses go to ``trace``. ``settled``:
-        tickers earlier rules of this kind claimed; once they and this rule's hits claim every
-        company in the item, later anchors could add nothing, and are not evaluated."""
+        """The hits of this rule in ``item``: with a ``trace``, every one (and the reasons for
+        misses); without, none after ``settled`` (the tickers earlier rules of this kind
+        claimed) and this rule's own hits claim every company in the item, since the engine
+        keeps one catalyst per kind and ticker."""
         hits: list[Hit] = []
         if settled and self.rule.require_ticker and settled >= item.tickers:
             return hits
@@ -240,8 +256,10 @@ class CompiledRule:
             self.number_unit == "percent" and anchors and anchors[0][0] < item.title_end < anchors[-1][0]
         )
         headline: dict[float, Hit] = {}  # the headline's moves, by their number
-        # a restated move can withdraw an earlier hit: then every anchor must be seen
-        claimed = set(settled or ()) if self.rule.require_ticker and not restatable else None
+        # a trace shows every hit; a restated move can withdraw an earlier hit: then every
+        # anchor must be seen
+        prune = trace is None and self.rule.require_ticker and not restatable
+        claimed = set(settled or ()) if prune else None
         for anchor in anchors:
             if claimed and claimed >= item.tickers:
                 break
@@ -282,8 +300,8 @@ class CompiledRule:
 
     def _value_at(self, item: Prepared, anchor: Span) -> float | None:
         """The number the rule's number condition finds at ``anchor`` (no threshold), if any."""
-        number = self._number(item, anchor, item.sentence_of(anchor[0]), bounded=False)
-        return None if isinstance(number, str) else _value(_PERCENT.match(item.text, *number), "percent")
+        found = self._closest_number(item, anchor, item.sentence_of(anchor[0]))
+        return found[1] if found else None
 
     def _headline_blocked(self, item: Prepared, trace: Trace | None) -> bool:
         for regex in self.headline_regexes:
@@ -376,27 +394,29 @@ class CompiledRule:
                 break
         return best[1] if best else None
 
-    def _number(self, item: Prepared, anchor: Span, sentence: Span, bounded: bool = True) -> Span | str:
+    def _number(self, item: Prepared, anchor: Span, sentence: Span) -> Span | str:
+        """The span of the number the rule's condition asks for at ``anchor``, or why there is none."""
         condition = self.rule.number
         assert condition is not None
-        pattern = _PERCENT if condition.unit == "percent" else _RANK
-        text = item.text[sentence[0] : sentence[1]]
-        candidates = []
-        for match in pattern.finditer(text):
-            span = (match.start() + sentence[0], match.end() + sentence[0])
-            distance = _distance(item, anchor, span, condition.side, condition.within)
-            if distance is not None:
-                candidates.append((distance, span, _value(match, condition.unit)))
-        if not candidates:
+        found = self._closest_number(item, anchor, sentence)
+        if found is None:
             return f"no {condition.unit} within {condition.within} words {condition.side}"
-        _, span, value = min(candidates)
-        if not bounded:
-            return span
+        span, value = found
         if self.number_min is not None and value < self.number_min:
             return f"{value:g} is below the threshold {self.number_min:g}"
         if condition.max is not None and value > condition.max:
             return f"{value:g} is above the maximum {condition.max:g}"
         return span
+
+    def _closest_number(self, item: Prepared, anchor: Span, sentence: Span) -> tuple[Span, float] | None:
+        condition = self.rule.number
+        assert condition is not None
+        candidates = []
+        for span, value in item.numbers(condition.unit, sentence):
+            distance = _distance(item, anchor, span, condition.side, condition.within)
+            if distance is not None:
+                candidates.append((distance, span, value))
+        return min(candidates)[1:] if candidates else None
 
     def _subject(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
         """The company (or role name) the anchor is about: the nearest mention on the rule's
