@@ -190,7 +190,7 @@ def _to_catalysts(hits: list[Hit]) -> list[Catalyst]:
         entry["tickers"].extend(t for t in tickers if t not in entry["tickers"])
         entry["evidence"].extend(e for e in hit.evidence if e not in entry["evidence"])
     return [
-        Catalyst.model_construct(  # every field comes from a validated rule: no checks again
+        Catalyst(
             kind=entry["rule"].kind,
             tickers=tuple(entry["tickers"]),
             rule=rule_id,

@@ -71,8 +71,9 @@ def fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-# Every ASCII character that is no letter or digit, as a space; what else is none: see is_word_char.
-_ASCII_GAPS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+# Every ASCII character that is no letter or digit, as a space, for bytes.translate (much
+# quicker than str.translate); what else is none: see is_word_char.
+_ASCII_GAPS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 _MAYBE_GAP = re.compile(r"[^a-z0-9 ]")
 
 
@@ -85,7 +86,7 @@ def spaced(folded: str) -> str:
     """``folded`` with a space before and after it and for every character that is no word
     character (``is_word_char``): a space then stands before every word start, at offset + 1."""
     if folded.isascii():
-        return f" {folded.translate(_ASCII_GAPS)} "
+        return f" {folded.encode().translate(_ASCII_GAPS).decode()} "
     return f" {_MAYBE_GAP.sub(_gap, folded)} "
 
 
