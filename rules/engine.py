@@ -66,13 +66,14 @@ class RuleEngine:
                 self._marked.append((base, exact, prefix, frozenset(rules)))
                 continue
             stem = spaced(base)[:-1]
-            # a phrase with punctuation is also found where spaced() made the same of other text
+            # a phrase with punctuation or digits is also found where spaced() made the same of
+            # other text
             literal = None if stem[1:] == base else base
             searches = [(stem, prefix)] if prefix else []
             if exact:
                 searches.append((stem + " " if is_word_char(base[-1]) else stem, exact))
                 if base[-4:].isalpha():  # a word followed by a version number ("qwen3") is whole
-                    searches.extend((stem + digit, exact) for digit in "0123456789")
+                    searches.append((stem + "0", exact))
             for search, found in searches:
                 entry = groups[search].setdefault((len(base), literal), (set(), set()))
                 entry[0].update(found)

@@ -71,10 +71,12 @@ def fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-# Every ASCII character that is no letter or digit, as a space, for bytes.translate (much
-# quicker than str.translate); what else is none: see is_word_char.
-_ASCII_GAPS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
-_MAYBE_GAP = re.compile(r"[^a-z0-9 ]")
+# For bytes.translate (much quicker than str.translate): every ASCII digit as "0", every
+# other character that is no letter or digit as a space; for the rest see is_word_char.
+_ASCII_GAPS = bytes(
+    48 if chr(c).isdigit() else c if chr(c).isalnum() else 32 for c in range(128)
+) + bytes(range(128, 256))
+_MAYBE_GAP = re.compile(r"[^a-z0 ]")
 
 
 def is_word_char(char: str) -> bool:
@@ -83,15 +85,17 @@ def is_word_char(char: str) -> bool:
 
 
 def spaced(folded: str) -> str:
-    """``folded`` with a space before and after it and for every character that is no word
-    character (``is_word_char``): a space then stands before every word start, at offset + 1."""
+    """``folded`` between two spaces, with a space for every character that is no word
+    character (``is_word_char``) and "0" for every digit: a space then stands before every
+    word start, at offset + 1, and one search finds a word followed by any number."""
     if folded.isascii():
         return f" {folded.encode().translate(_ASCII_GAPS).decode()} "
     return f" {_MAYBE_GAP.sub(_gap, folded)} "
 
 
 def _gap(match: re.Match[str]) -> str:
-    return match[0] if is_word_char(match[0]) else " "
+    char = match[0]
+    return "0" if char.isdigit() else char if is_word_char(char) else " "
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

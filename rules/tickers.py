@@ -242,7 +242,8 @@ class TickerLinker:
                 unspaced.append((key, name))
                 continue
             search = spaced(key)[:-1]  # " name": at a word start only
-            # a name with punctuation is also found where spaced() made the same of other text
+            # a name with punctuation or digits is also found where spaced() made the same of
+            # other text
             known = automaton.get(search, None)
             entries = (known or ()) + ((len(key), name, None if search[1:] == key else key),)
             automaton.add_word(search, entries)
