@@ -13,25 +13,27 @@ _TAG = re.compile(r"<[^<>]{0,300}>")
 _SPACE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Text without these has nothing for _SPACE to change (its matches are single plain spaces).
 _ODD_SPACE = re.compile(r"[\t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]|  ")
-_TRANSLATE = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": " - ",
-        "\u2212": "-",
-        "\uff05": "%",
-    }
-)
+# Typographic punctuation, as written on a keyboard.
+_PLAIN_PUNCTUATION = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": " - ",
+    "\u2212": "-",
+    "\uff05": "%",
+}
+# Substituted by a regex (which skips the other characters in C): str.translate of non-ASCII
+# text looks every character up in a dict.
+_TYPOGRAPHIC = re.compile("[" + "".join(_PLAIN_PUNCTUATION) + "]")
 # `[.!?]+["')\]]*\s+|\n+`, written to start with one character set, which the regex engine
 # scans for quickly instead of trying every position.
 _SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)\n*|(?<=[.!?])[.!?]*[\"')\]]*\s+)")
@@ -49,22 +51,22 @@ def clean(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     if "<" in text:
         text = _TAG.sub(" ", text)
-    if not text.isascii():  # every character _TRANSLATE maps is outside ASCII
-        text = text.translate(_TRANSLATE)
+    if not text.isascii():  # every character _PLAIN_PUNCTUATION maps is outside ASCII
+        text = _TYPOGRAPHIC.sub(_plain_punctuation, text)
     # every character _ODD_SPACE looks for is unprintable: printable text needs only the "  " test
     if "  " in text or (not text.isprintable() and _ODD_SPACE.search(text)):
         text = _SPACE.sub(" ", text)
     return text.strip()
 
 
-# The letters a case-insensitive regex takes for "i" that lower-casing does not make one.
-_DOTTED_I = str.maketrans("\u0130\u0131", "ii")
+def _plain_punctuation(match: re.Match[str]) -> str:
+    return _PLAIN_PUNCTUATION[match[0]]
 
 
 def fold(text: str) -> str:
     """Lower-case ``text`` without changing its length, so offsets stay valid."""
-    if not text.isascii():
-        text = text.translate(_DOTTED_I)
+    if not text.isascii():  # the dotted and dotless i a case-insensitive regex takes for "i"
+        text = text.replace("\u0130", "i").replace("\u0131", "i")
     folded = text.lower()
     if len(folded) == len(text):
         return folded
