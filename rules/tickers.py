@@ -235,7 +235,7 @@ class TickerLinker:
         """The universe's names at word starts, built on first use: an automaton over the
         ``spaced`` text for names that open with a word character; the other few (all, and
         those ASCII text can hold) to ``find``."""
-        automaton = ahocorasick.Automaton()
+        searches: dict[str, list[tuple[int, _Name, str | None]]] = {}
         unspaced = []
         for key, name in self._universe.names.items():
             if not is_word_char(key[0]):
@@ -243,10 +243,15 @@ class TickerLinker:
                 continue
             search = spaced(key)[:-1]  # " name": at a word start only
             # a name with punctuation or digits is also found where spaced() made the same of
-            # other text
-            known = automaton.get(search, None)
-            entries = (known or ()) + ((len(key), name, None if search[1:] == key else key),)
-            automaton.add_word(search, entries)
+            # other text: those are checked against the text
+            entry = (len(key), name, None if search[1:] == key else key)
+            if search in searches:
+                searches[search].append(entry)
+            else:
+                searches[search] = [entry]
+        automaton = ahocorasick.Automaton()
+        for search, entries in searches.items():
+            automaton.add_word(search, tuple(entries))
         if len(automaton):
             automaton.make_automaton()
         return automaton, unspaced, [(key, name) for key, name in unspaced if key.isascii()]
