@@ -326,6 +326,11 @@ class CompiledRule:
         sentence = item.sentence_of(anchor[0])
         said = item.text[anchor[0] : anchor[1]]
         matched: list[Span] = [anchor]
+        if self.rule.number is not None:  # first: cheap (numbers are found once a sentence) and selective
+            number = self._number(item, anchor, sentence)
+            if isinstance(number, str):
+                return _miss(trace, f"{said!r}: {number}")
+            matched.append(number)
         for group, keys in self.all_groups:
             span = self._nearest(item, keys, anchor, sentence, group)
             if span is None:
@@ -341,11 +346,6 @@ class CompiledRule:
         for regex in self.none_regexes:
             if _search(item, regex, *sentence):
                 return _miss(trace, f"{said!r}: blocked by none_regex {regex.pattern!r}")
-        if self.rule.number is not None:
-            number = self._number(item, anchor, sentence)
-            if isinstance(number, str):
-                return _miss(trace, f"{said!r}: {number}")
-            matched.append(number)
         subject = self._subject(item, anchor, sentence)
         if subject and not subject[0].ticker:
             role = subject[0]
