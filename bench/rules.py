@@ -1,12 +1,17 @@
 """Rule-engine throughput on one core: built-in packs, then 10x the rules, full default universe
-(with the packaged SEC list); in the same run, as peers, the index-only universe and
-feedparser parsing the same items from one RSS document."""
+(with the packaged SEC list); in the same run, as peers, the index-only universe, feedparser
+parsing the same items from one RSS document and, with --compare, another checkout's own bench
+run in turns with this engine."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
+import re
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -98,10 +103,37 @@ def rss(items: list[NewsItem]) -> bytes:
     return f"<?xml version='1.0'?><rss version='2.0'><channel><title>bench</title>{entries}</channel></rss>".encode()
 
 
+def other_checkout(directory: Path, items: Path, seconds: float) -> float:
+    """Items/s of the built-in packs as ``directory``'s own bench/rules.py measures them."""
+    run = subprocess.run(
+        [sys.executable, "bench/rules.py", "--items", str(items.resolve()), "--seconds", str(seconds)],
+        cwd=directory, env={**os.environ, "PYTHONPATH": str(directory.resolve())},
+        check=True, capture_output=True, text=True,
+    )
+    found = re.search(r"built-in packs \(\d+ rules\): ([\d,]+) items/s", run.stdout)
+    if found is None:
+        sys.exit(f"{directory}/bench/rules.py printed no 'built-in packs' line:\n{run.stdout}")
+    return float(found[1].replace(",", ""))
+
+
+def compare(engine: RuleEngine, items: list[NewsItem], args: argparse.Namespace) -> None:
+    """This engine and ``args.compare``'s in turns, three rounds each: the medians and their ratio."""
+    ours, theirs = [], []
+    for _ in range(3):
+        ours.append(items_per_second(engine, items, args.seconds)[0])
+        theirs.append(other_checkout(args.compare, args.items, args.seconds))
+    mine, other = statistics.median(ours), statistics.median(theirs)
+    print(
+        f"in turns with {args.compare}: {mine:,.0f} items/s here, {other:,.0f} there (medians of 3);"
+        f" {mine / other:.2f}x its rate"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=Path, default=SHARED / "eval" / "dev_curated.jsonl")
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--compare", type=Path, help="another checkout of the bot (an older commit, say)")
     args = parser.parse_args()
     items = load_items(args.items)
     settings = RulesSettings()
@@ -122,6 +154,8 @@ def main() -> None:
         f"built-in packs ({len(rules)} rules): {base:,.0f} items/s (mean {base_mean:,.0f});"
         f" {base / parsed:.1f}x feedparser's rate; {peer / base:.2f}x the index-only time"
     )
+    if args.compare:
+        compare(RuleEngine(rules, linker, 5.0), items, args)
     many = multiply(rules, 10)
     scaled, scaled_mean = items_per_second(RuleEngine(many, linker, 5.0), items, args.seconds)
     print(

@@ -428,7 +428,7 @@ def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str
     if not _ends_word(folded, start, end):
         return _INSIDE_WORD
     said = text[start:end]
-    if not said[0].isupper() and not any(c.isupper() for c in said[1:]):
+    if said == said.lower() if said.isascii() else not any(map(str.isupper, said)):
         # "eBay" passes (brand style); "ebay" or "apple" is an ordinary word
         if any(c.isupper() for c in name.cased):
             return "written in lower case: an ordinary word"
@@ -480,7 +480,7 @@ def _all_capitals(text: str) -> bool:
 
 def _has_cue(text: str, folded: str, start: int, end: int) -> bool:
     after = folded[end : end + 16].lstrip()
-    if any(after.startswith(cue) for cue in _CUES):
+    if after.startswith(_CUES):
         return True
     return folded[max(0, start - 12) : start].rstrip().endswith(_CUES_BEFORE)
 
