@@ -153,6 +153,7 @@ TRAPS = [
     ("Meta stock is poised to set a new high", "", "52_week_high"),
     ("S&P 500 closes at a record as Apple gains", "", "52_week_high"),
     ("Tesla sets a new record for deliveries", "", "52_week_high"),
+    ("Nvidia hits a 12-week high", "", "52_week_high"),  # a phrase's own number, not any number
 ]
 
 
