@@ -21,6 +21,7 @@ from rules.universe import load_universe
 
 _LOGGER = logging.getLogger(__name__)
 
+
 class RuleError(CatalystBotError):
     """The configured rules are invalid; ``errors`` names each file, rule and reason."""
 
@@ -56,6 +57,7 @@ class RuleEngine:
                     variants[key.rstrip("*")].add(key)
         # Every hit this automaton reports counts: it searches the spaced text, " word " for a
         # whole word, " word" for a word start; "%" and the like are found with str.find.
+        # search -> (phrase length, the phrase when spaced() changed it) -> (keys, rule indexes)
         groups: dict[str, dict[tuple[int, str | None], tuple[set[str], set[int]]]] = defaultdict(dict)
         self._marked: list[tuple[str, tuple[str, ...], tuple[str, ...], frozenset[int]]] = []
         for base, keys in variants.items():
@@ -144,7 +146,7 @@ class RuleEngine:
         folded = fold(text).replace("-", " ")
         gaps = spaced(folded)
         occurrences: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for last, (back, phrases) in self._automaton.iter(gaps):
+        for last, (back, phrases) in self._automaton.iter(gaps) if len(self._automaton) else ():
             start = last - back  # gaps' offsets are one past folded's
             for size, literal, keys, rules in phrases:
                 if literal is None or folded.startswith(literal, start):

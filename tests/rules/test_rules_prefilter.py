@@ -13,7 +13,9 @@ import rules.matcher
 from bot.models import NewsItem
 from rules.engine import RuleEngine
 from rules.prefilter import ScoutedRegex, scout
+from rules.schema import Rule
 from rules.settings import RulesSettings
+from rules.tickers import builtin_universe
 
 
 def test_words_after_a_word_boundary_are_the_openings() -> None:
@@ -74,3 +76,9 @@ def test_trying_a_regex_only_at_its_openings_decides_as_scanning_does(title: str
     scanning_traces, scanning = SCANNING.trace(item)
     assert scouted == scanning
     assert [t.notes for t in scouted_traces] == [t.notes for t in scanning_traces]
+
+
+def test_a_rule_whose_only_phrase_opens_with_punctuation_fires() -> None:
+    rule = Rule.model_validate({"id": "x.percent", "kind": "price_move", "any": ["%"], "require_ticker": False})
+    engine = RuleEngine([rule], builtin_universe().linker(), 5.0)
+    assert [c.evidence for c in engine.detect(NewsItem(id="x", title="Up 5% at the open"))] == [("%",)]
