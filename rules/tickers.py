@@ -1,6 +1,6 @@
 """The ticker universe and linking of cashtags, exchange forms and company names in text.
 
-Over ~400 lines because the universe and the linker share one automaton and its name table.
+Over ~400 lines because the universe and the linker share its name table.
 """
 
 from __future__ import annotations
@@ -300,7 +300,7 @@ class TickerLinker:
         """Every universe name in ``folded`` that starts a word there, with its span."""
         automaton, unspaced, unspaced_ascii = self._finder
         hits = []
-        for last, entries in automaton.iter(gaps):
+        for last, entries in automaton.iter(gaps) if len(automaton) else ():
             for size, name, exact in entries:
                 start = last - size  # gaps' offsets are one past folded's
                 if exact is None or folded.startswith(exact, start):

@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 
 from rules.text import clean
-from rules.tickers import builtin_universe
+from rules.tickers import Universe, builtin_universe
 from rules.universe import IMPORTED_FILE, import_sec, load_sec, update
 from tests.paths import SHARED
 
@@ -154,3 +154,8 @@ async def _in_thread(func, *args):
     import asyncio
 
     return await asyncio.to_thread(func, *args)
+
+
+def test_a_universe_without_names_still_links_cashtags() -> None:
+    mentions = Universe().linker().link_all("$ACME rises 5% as Acme Corp wins a contract")
+    assert [(m.ticker, m.form) for m in mentions] == [("ACME", "cashtag")]
