@@ -407,13 +407,19 @@ class Store:
         return [records.delivery(row) for row in rows]
 
     def claim(self, delivery: Delivery, now: float, lease: float) -> Delivery | None:
-        """Take a due row for sending until `now + lease`; None if another sender took it first."""
+        """Take a due row for sending until `now + lease`; None if another sender took it first,
+        or changed it since `delivery` was read (its attempts and reclaimed flag would be stale,
+        and a resend must know the message may exist)."""
         token = uuid.uuid4().hex
+        if delivery.reclaimed:
+            state, values = "status = 'sending' AND claimed_until <= ?", (now,)
+        else:
+            state, values = "status = 'pending'", ()
         with self.transaction():
             cursor = self._db.execute(
                 "UPDATE outbox SET status = 'sending', claim_token = ?, claimed_until = ? WHERE id = ?"
-                " AND (status = 'pending' OR (status = 'sending' AND claimed_until <= ?))",
-                (token, now + lease, delivery.id, now),
+                f" AND attempts = ? AND {state}",
+                (token, now + lease, delivery.id, delivery.attempts, *values),
             )
         if cursor.rowcount != 1:
             return None
