@@ -109,17 +109,6 @@ async def test_a_claimed_row_is_not_sent_by_another_sender_until_its_lease_runs_
     assert store.outbox_entries()[0].status == "sent", "a sender whose claim was taken over changes nothing"
 
 
-async def test_a_sender_holding_an_old_read_of_a_row_does_not_claim_it_once_another_tried_it(store):
-    clock = ManualClock()
-    queue(store, clock, "#a")
-    (read_early,) = store.pending_deliveries(clock())
-    other = store.claim(read_early, clock(), 30)
-    store.mark_retry(read_early.id, "HTTP 502 after the post may have landed", clock(), other.claim)
-    assert store.claim(read_early, clock(), 30) is None, "its attempts say 0: a resend would not check"
-    (fresh,) = store.pending_deliveries(clock())
-    assert fresh.attempts == 1 and store.claim(fresh, clock(), 30) is not None
-
-
 async def test_text_notices_need_a_receiver_that_posts_text(store):
     class AlertsOnly:
         platform = "discord"

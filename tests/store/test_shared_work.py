@@ -52,6 +52,18 @@ def test_a_worker_renews_the_claims_of_its_polls_in_flight_but_not_those_it_alre
     assert first.claim_feed("a", "w1", NOW + 60, lease=30) is None
 
 
+def test_a_sender_holding_an_old_read_of_an_alert_does_not_claim_it_once_another_tried_it(open_store):
+    first, second = open_store(), open_store()
+    with first.transaction():
+        first.enqueue(make_alert(), "slack:#desk", NOW)
+    (read_early,) = first.pending_deliveries(NOW)
+    taken = second.claim(read_early, NOW, 30)
+    second.mark_retry(read_early.id, "HTTP 502 after the post may have landed", NOW, taken.claim)
+    assert first.claim(read_early, NOW, 30) is None, "its attempts say 0: its resend would not check"
+    (fresh,) = first.pending_deliveries(NOW)
+    assert fresh.attempts == 1 and first.claim(fresh, NOW, 30) is not None
+
+
 def test_a_job_lease_has_one_holder_until_it_expires(open_store):
     first, second = open_store(), open_store()
     assert first.acquire_lease("digests", "w1", NOW, ttl=90)
