@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections import Counter
 
 from bot.config import load_config
 from bot.errors import CatalystBotError, StoreError
+from bot.ingest.ownership import HEARTBEAT_PREFIX, owner
 from bot.store.database import Store
 from bot.store.migrations import ID_TABLES, MIGRATIONS, TABLES
 
@@ -45,12 +47,31 @@ def _status(store: Store) -> int:
         print(f"  {table}: {count} row(s)")
     outbox = ", ".join(f"{status} {count}" for status, count in sorted(store.outbox_counts().items()))
     print(f"outbox by status: {outbox or 'empty'}")
-    gauges = store.cluster_gauges(time.time())
+    now = time.time()
+    gauges = store.cluster_gauges(now)
     print(
         f"feeds due now: {gauges['due_feeds']} ({gauges['claimed_feeds']} claimed by a worker),"
         f" oldest due for {gauges['poll_lag_seconds']:.0f}s"
     )
+    leases = store.live_leases(now)
+    if store.shared:
+        _workers([holder for name, holder, _ in leases if name.startswith(HEARTBEAT_PREFIX)], store)
+    for name, holder, until in leases:
+        if not name.startswith(HEARTBEAT_PREFIX):
+            print(f"{name}: held by {holder} for {until - now:.0f}s more")
     return 0
+
+
+def _workers(workers: list[str], store: Store) -> None:
+    """The live workers of a shared database, and how many of the enabled feeds hash to each."""
+    if not workers:
+        print("live workers: none (no worker renewed its heartbeat within [store] feed_lease)")
+        return
+    feeds = [feed.name for feed in store.feeds() if feed.disabled_reason is None]
+    polls = Counter(owner(feed, workers) for feed in feeds)
+    print(f"live workers: {len(workers)}")
+    for worker in workers:
+        print(f"  {worker}: polls {polls[worker]} of {len(feeds)} enabled feeds")
 
 
 def _copy(source_url: str, target_url: str, password_env: str | None) -> int:

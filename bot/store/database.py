@@ -561,6 +561,11 @@ class Store:
         rows = self._db.execute("SELECT holder FROM leases WHERE name LIKE ? AND held_until > ?", (prefix + "%", now))
         return [row[0] for row in rows]
 
+    def live_leases(self, now: float) -> list[tuple[str, str, float]]:
+        """Every lease that lasts beyond `now`: (name, holder, held until), by name."""
+        rows = self._db.execute("SELECT name, holder, held_until FROM leases WHERE held_until > ? ORDER BY name", (now,))
+        return [(row[0], row[1], row[2]) for row in rows]
+
     def release_lease(self, name: str, holder: str) -> None:
         with self.transaction():
             self._db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 
 from bot.cli.main import main
@@ -34,6 +37,27 @@ def test_db_migrate_is_idempotent_and_status_shows_version_and_counts(store_url,
     assert f"schema version: {len(MIGRATIONS)} of {len(MIGRATIONS)}" in out
     assert "  feeds: 1 row(s)" in out and "outbox by status: empty" in out
     assert "feeds due now: 1 (0 claimed by a worker)" in out
+
+
+def test_db_status_names_the_live_workers_their_share_of_the_feeds_and_who_holds_each_duty(
+    store_url, tmp_path, capsys
+):
+    config = write_config(tmp_path, store_url)
+    store = Store(store_url)
+    store.sync_feeds([(f"feed{n}", f"https://x/{n}", 60) for n in range(40)], NOW)
+    now = time.time()
+    for worker in ("w-a", "w-b"):
+        store.acquire_lease(f"worker:{worker}", worker, now, 30)
+    store.acquire_lease("worker:w-gone", "w-gone", now - 60, 30)  # its heartbeat ran out
+    store.acquire_lease("scheduled-jobs", "w-b", now, 90)
+    shared = store.shared
+    store.close()
+    assert main(["db", "status", "-c", config]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^scheduled-jobs: held by w-b for (89|90)s more$", out, re.MULTILINE)
+    polls = [int(n) for n in re.findall(r"^  w-[ab]: polls (\d+) of 40 enabled feeds$", out, re.MULTILINE)]
+    assert ("live workers: 2" in out, sum(polls), len(polls)) == ((True, 40, 2) if shared else (False, 0, 0))
+    assert "w-gone" not in out
 
 
 def test_no_store_section_keeps_the_sqlite_file_in_the_data_dir(tmp_path):
