@@ -256,7 +256,10 @@ class CatalystBot:
         (a slow feed, EDGAR's Form 4s) past their first lease."""
         now = self._clock()
         if self._ownership is not None:
+            before = self._ownership.workers
             self._ownership.refresh(now)
+            if self._ownership.workers != before:
+                self._dispatcher.owners_changed({state.name: state for state in self.store.feeds()})
         self.store.renew_feed_claims(self.worker_id, now, self.config.store.feed_lease)
 
     def _adopt_reenabled(self) -> None:

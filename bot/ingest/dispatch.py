@@ -62,7 +62,8 @@ class Dispatcher:
     At most `concurrency` polls run at once; when one ends its slot goes to the next due feed at
     once (no tick, no per-tick cap). `poll` returns the feed's new state (its `next_poll_at`
     decides when it comes round again; a disabled feed leaves the heap). A due feed that `owns`
-    says another worker polls takes no slot: it is looked at again one interval later.
+    says another worker polls takes no slot: it is looked at again one interval later, or as soon
+    as the stored schedule says once `owners_changed` hands it to this worker.
 
     Feeds never polled yet (their first poll records a baseline, three times the work of a later
     poll and nothing to alert on) wait in a second heap: when both have feeds due, the feeds polled
@@ -88,6 +89,7 @@ class Dispatcher:
         self._polled_before: list[tuple[float, str]] = []
         self._never_polled: list[tuple[float, str]] = []
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._elsewhere: set[str] = set()  # feeds passed over as another worker's
         self._wake: asyncio.Event | None = None
         self._lags: deque[tuple[float, float]] = deque(maxlen=_LAG_WINDOW)
         self._saturated_starts = 0
@@ -122,6 +124,18 @@ class Dispatcher:
             self._schedule(replace(state, next_poll_at=now + state.interval_s * position / len(overdue)))
         self._nudge()
 
+    def owners_changed(self, stored: dict[str, FeedState]) -> int:
+        """The live workers changed: feeds passed over as another's that are now this worker's are
+        due when their `stored` rows say (the last owner's schedule), not an interval after they
+        were passed over. Returns how many were rescheduled."""
+        moved = [name for name in self._elsewhere if self._owns(name) and name in stored and name in self._states]
+        for name in moved:
+            self._elsewhere.discard(name)
+            if name not in self._tasks:
+                self._schedule(replace(self._states[name], next_poll_at=stored[name].next_poll_at))
+        self._nudge()
+        return len(moved)
+
     def disabled(self) -> list[str]:
         return [name for name, state in self._states.items() if state.disabled_reason is not None]
 
@@ -151,7 +165,9 @@ class Dispatcher:
                 continue  # a stale heap entry: the feed was removed, rescheduled or is being polled
             if not self._owns(name):
                 self._schedule(replace(state, next_poll_at=now + state.interval_s))  # another worker polls it
+                self._elsewhere.add(name)
                 continue
+            self._elsewhere.discard(name)
             if heap is self._polled_before:
                 self._lags.append((now - due, state.interval_s))
                 self._observe_lag(now - due)

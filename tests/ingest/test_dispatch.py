@@ -80,6 +80,23 @@ async def test_a_feed_another_worker_owns_takes_no_slot_and_is_looked_at_again_o
     assert dispatcher.take_lag_report().samples == 4  # the skip of b was no poll
 
 
+async def test_a_feed_handed_over_by_a_worker_that_left_is_due_when_its_last_owner_would_have_polled_it():
+    clock = ManualClock(1000.0)
+    owned = {"a"}
+    poll = Recorder(clock)
+    dispatcher = Dispatcher(poll, concurrency=2, clock=clock, owns=owned.__contains__)
+    dispatcher.set_feeds([feed(name, 1000.0) for name in "ab"], spread=False)
+    dispatcher.start_due()
+    await dispatcher.drain()  # b is passed over until 1060; its owner polls it and stores 1045 next
+    clock.advance(20)
+    owned.add("b")  # its owner's heartbeat ran out
+    assert dispatcher.owners_changed({"a": feed("a", 1060.0), "b": feed("b", 1045.0)}) == 1
+    clock.advance(25)
+    dispatcher.start_due()
+    await dispatcher.drain()
+    assert poll.started == [("a", 1000.0), ("b", 1045.0)]
+
+
 async def test_a_crashing_poll_is_retried_after_its_interval_and_the_others_go_on():
     clock = ManualClock(1000.0)
     started = []
