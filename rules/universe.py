@@ -3,7 +3,6 @@ data directory from a file or the web, which replaces it."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -13,8 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
+from rules.cache import cached
 from rules.tickers import Universe, builtin_universe
-from rules.universe_cache import cached
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -85,20 +84,32 @@ def load_sec(universe: Universe, data_dir: Path | None) -> LoadedSec:
 def load_universe(aliases: dict[str, list[str]], data_dir: Path | None) -> tuple[Universe, LoadedSec]:
     """The built-in universe with ``aliases``, then the SEC companies (see `load_sec`); from the
     cache while the imported file, the aliases and the code and data they go through are unchanged."""
-    stamp = None
-    if data_dir is not None:
-        imported = data_dir / IMPORTED_FILE
-        with contextlib.suppress(OSError):
-            stat = imported.stat()
-            stamp = (str(imported), stat.st_size, stat.st_mtime_ns)
+    stamp = imported_stamp(data_dir)
 
     def build() -> tuple[tuple[Universe, LoadedSec], bool]:
         universe = builtin_universe(aliases)
         sec = load_sec(universe, data_dir)
-        # An imported file that could not be read gave no CIKs: build again, and warn again, next time.
-        return (universe, sec), stamp is None or bool(sec.ciks)
+        return (universe, sec), not fell_back(stamp, sec.ciks)
 
-    return cached(build, (sorted(aliases.items()), stamp))
+    return cached("universe", build, (sorted(aliases.items()), stamp))
+
+
+def imported_stamp(data_dir: Path | None) -> tuple[str, int, int] | None:
+    """The imported SEC file's path, size and modification time; None when there is none."""
+    if data_dir is None:
+        return None
+    imported = data_dir / IMPORTED_FILE
+    try:
+        stat = imported.stat()
+    except OSError:
+        return None
+    return str(imported), stat.st_size, stat.st_mtime_ns
+
+
+def fell_back(stamp: tuple[str, int, int] | None, ciks: dict[str, str]) -> bool:
+    """Whether an imported file was there but gave no CIKs (it could not be read): what was built
+    from the snapshot instead is not cached, so it is built, and warned about, again next time."""
+    return stamp is not None and not ciks
 
 
 def read_ciks(data_dir: Path) -> dict[str, str]:

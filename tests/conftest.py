@@ -13,8 +13,8 @@ from bot.app import CatalystBot
 from bot.clock import ManualClock
 from bot.config import BotConfig
 from bot.store.database import Store
+from rules.cache import CACHE_DIR_ENV
 from rules.engine import RuleEngine
-from rules.universe_cache import CACHE_DIR_ENV
 from tests.fakes.alertkit import RecordingReceiver
 from tests.fakes.feedserver import FeedServer
 from tests.fakes.slackfake import FakeSlack

@@ -9,14 +9,14 @@ from bot.cli.rules import item_from_args
 from bot.config import load_config
 from bot.models import Alert
 from bot.ops.logs import tell
-from rules.engine import RuleEngine
+from rules.engine_cache import load_engine
 
 
 def render(args: argparse.Namespace) -> int:
     """Print each alert the rules make of the item, as each chosen surface gets it; 1 if there is none."""
     item = item_from_args(args, "render")
     config = load_config(args.config)
-    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    engine = load_engine(config.rules, config.resolved_data_dir())
     alerts = [Alert.from_catalyst(item, c, ticker) for c in engine.detect(item) for ticker in c.tickers]
     if not alerts:
         tell("render: the rules find no catalyst in this item, so nothing would be posted")

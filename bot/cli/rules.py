@@ -13,13 +13,14 @@ from bot.config import load_config
 from bot.errors import CatalystBotError
 from bot.models import NewsItem
 from rules.engine import RuleEngine
+from rules.engine_cache import load_engine
 
 ScanInput = tuple[str | None, NewsItem | None, str | None]  # (id, item, error)
 
 
 def scan(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    engine = load_engine(config.rules, config.resolved_data_dir())
     for path in args.paths:
         write_scan(path, engine, sys.stdout)
     return 0
@@ -27,7 +28,7 @@ def scan(args: argparse.Namespace) -> int:
 
 def backtest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    engine = load_engine(config.rules, config.resolved_data_dir())
     from rules.backtest import (
         run_backtest,  # each offline command loads only what it uses
     )
@@ -38,7 +39,7 @@ def backtest(args: argparse.Namespace) -> int:
 def explain(args: argparse.Namespace) -> int:
     item = item_from_args(args, "explain")
     config = load_config(args.config)
-    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    engine = load_engine(config.rules, config.resolved_data_dir())
     from rules.explain import explain as explain_item
 
     return explain_item(item, engine, sys.stdout)
@@ -64,7 +65,7 @@ def item_from_args(args: argparse.Namespace, command: str) -> NewsItem:
 
 def link(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+    engine = load_engine(config.rules, config.resolved_data_dir())
     from rules.explain import explain_links
     from rules.text import clean
 

@@ -33,6 +33,7 @@ from bot.store.database import Store
 from bot.store.records import OutboxEntry
 from bot.validation import validate_config
 from rules.engine import RuleEngine
+from rules.engine_cache import load_engine
 
 _LOGGER = logging.getLogger(__name__)
 EXIT_INCOMPLETE = 1  # `--once` could not do all of its job: a feed failed or an alert is undelivered
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     console_receiver = ConsoleReceiver()
     store = Store.from_config(config)
     try:
-        engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+        engine = load_engine(config.rules, config.resolved_data_dir())
         commands = CatalystCommands.for_bot(config, store, engine, system_clock)
         receivers = build_receivers(config, console_receiver, commands)
         return asyncio.run(

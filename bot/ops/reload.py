@@ -10,6 +10,7 @@ from bot.config import BotConfig, load_config
 from bot.errors import CatalystBotError
 from bot.validation import validate_config
 from rules.engine import RuleEngine
+from rules.engine_cache import load_engine
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class ConfigReloader:
         try:
             config = load_config(self._path)
             validate_config(config).raise_for_run(config.source)
-            engine = RuleEngine.from_settings(config.rules, config.resolved_data_dir())
+            engine = load_engine(config.rules, config.resolved_data_dir())
         except CatalystBotError as exc:
             problems = "; ".join(getattr(exc, "errors", None) or [str(exc)])
             message = f"config reload refused, still running the previous config: {problems}"

@@ -8,10 +8,10 @@ import pytest
 
 import rules.universe
 from bot.models import NewsItem
+from rules.cache import CACHE_DIR_ENV
 from rules.engine import RuleEngine
 from rules.settings import RulesSettings
 from rules.universe import IMPORTED_FILE
-from rules.universe_cache import CACHE_DIR_ENV
 
 ROCKETS = RulesSettings(aliases={"ACME": ["Acme Rockets"]})
 
