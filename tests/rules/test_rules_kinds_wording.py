@@ -35,6 +35,8 @@ POSITIVES = [
     ("Tesla upgraded at Barclays, stock surges 7%", "", "price_move", "TSLA", "positive"),
     ("Jabil agrees to sell a unit to Apple, shares jump 8%", "", "price_move", "JBL", "positive"),
     ("Adobe beats on digital media", "The stock ended 5% higher in New York.", "price_move", "ADBE", "positive"),
+    ("Nike shares drop 8% to their lowest level since 2018", "", "price_move", "NKE", "negative"),
+    ("Oracle (NYSE:ORCL) Shares Up 7.4% - Time to Buy?", "", "price_move", "ORCL", "positive"),  # a news API's tag line
     # analyst_upgrade
     ("Jefferies raises PT on Starbucks to $120", "", "analyst_upgrade", "SBUX", "positive"),
     ("BofA raises PO on Caterpillar, sees more upside", "", "analyst_upgrade", "CAT", "positive"),
@@ -114,6 +116,9 @@ TRAPS = [
     ("Nike gained 65.3% in September, its best month in years", "", "price_move"),
     ("JPMorgan ups recession odds to 40%, up from 30%", "", "price_move"),
     ("Acme Stock Surges 9% After Jefferies Upgrade", "", "price_move"),
+    ("Morgan Stanley says Micron stock could jump 30%", "", "price_move"),  # predicted, not made
+    ("Here's why Snap shares may fall another 25%", "", "price_move"),
+    ("Palantir is up 60% since its March low", "", "price_move"),
     ("Citi lowers price target on Nike to $70", "", "analyst_upgrade"),
     ("Microsoft's price target cut to $400 at UBS", "", "analyst_upgrade"),
     ("Mizuho initiates Tesla at Underperform", "", "analyst_upgrade"),
