@@ -73,6 +73,12 @@ POSITIVES = [
     ("Mariner Wealth Advisors LLC acquires 2,000 shares of Apple Inc. $AAPL", "", "fund_position", "AAPL", "positive"),
     ("Brightline Capital Partners LP increases its holdings in Microsoft (NASDAQ:MSFT)", "", "fund_position", "MSFT", "positive"),
     ("Starbucks (NASDAQ:SBUX) position trimmed by Summit Financial Group Inc.", "", "fund_position", "SBUX", "negative"),
+    # automated holdings items of any institution, named by its legal form
+    ("Harbor Lane Corp Takes Position in Uber Technologies (NYSE:UBER)", "", "fund_position", "UBER", "positive"),
+    ("Bayview Bank of Ohio Grows Stake in Costco Wholesale (NASDAQ:COST)", "", "fund_position", "COST", "positive"),
+    ("Keller Group AG Decreases Stock Position in Moderna, Inc. (NASDAQ:MRNA)", "", "fund_position", "MRNA", "negative"),
+    ("Dunmore Holdings Inc. Invests $4 Million in Airbnb, Inc. (NASDAQ:ABNB)", "", "fund_position", "ABNB", "positive"),
+    ("Intel Co. (NASDAQ:INTC) Shares Sold by Redwater Financial Inc.", "", "fund_position", "INTC", "negative"),
     # export_license: permissions, restrictions, enforcement
     ("US begins approving licences for Nvidia H20 sales to China", "", "export_license", "NVDA", "positive"),
     ("Commerce lets AMD sell MI308 chips to vetted Chinese buyers", "", "export_license", "AMD", "positive"),
@@ -138,6 +144,9 @@ TRAPS = [
     ("Should Berkshire buy more Apple shares?", "", "fund_position"),
     ("Prediction: Buffett's next move", "Berkshire sold Apple stock last quarter.", "fund_position"),
     ("Hedge fund managers keep buying", "They bought shares of the Invesco QQQ Trust, an index fund with Apple and Microsoft.", "fund_position"),
+    ("Apple Inc. Buys Back $25 Billion of Its Shares", "", "fund_position"),  # its own shares
+    ("Acme Corp Sells 5 Million Shares in a Public Offering", "", "fund_position"),
+    ("Tesla Inc. Cuts Prices in China; Shares of Nio Fall", "", "fund_position"),
     ("Qualcomm signs a patent licensing deal with a phone maker", "", "export_license"),
     ("FDA approves Eli Lilly drug sales in China", "", "export_license"),
     ("Intel allowed to sell its stake in Mobileye", "", "export_license"),
