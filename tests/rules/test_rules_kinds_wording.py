@@ -35,6 +35,8 @@ POSITIVES = [
     ("Tesla upgraded at Barclays, stock surges 7%", "", "price_move", "TSLA", "positive"),
     ("Jabil agrees to sell a unit to Apple, shares jump 8%", "", "price_move", "JBL", "positive"),
     ("Adobe beats on digital media", "The stock ended 5% higher in New York.", "price_move", "ADBE", "positive"),
+    ("Nike shares drop 8% to their lowest level since 2018", "", "price_move", "NKE", "negative"),
+    ("Oracle (NYSE:ORCL) Shares Up 7.4% - Time to Buy?", "", "price_move", "ORCL", "positive"),  # a news API's tag line
     # analyst_upgrade
     ("Jefferies raises PT on Starbucks to $120", "", "analyst_upgrade", "SBUX", "positive"),
     ("BofA raises PO on Caterpillar, sees more upside", "", "analyst_upgrade", "CAT", "positive"),
@@ -71,6 +73,12 @@ POSITIVES = [
     ("Mariner Wealth Advisors LLC acquires 2,000 shares of Apple Inc. $AAPL", "", "fund_position", "AAPL", "positive"),
     ("Brightline Capital Partners LP increases its holdings in Microsoft (NASDAQ:MSFT)", "", "fund_position", "MSFT", "positive"),
     ("Starbucks (NASDAQ:SBUX) position trimmed by Summit Financial Group Inc.", "", "fund_position", "SBUX", "negative"),
+    # automated holdings items of any institution, named by its legal form
+    ("Harbor Lane Corp Takes Position in Uber Technologies (NYSE:UBER)", "", "fund_position", "UBER", "positive"),
+    ("Bayview Bank of Ohio Grows Stake in Costco Wholesale (NASDAQ:COST)", "", "fund_position", "COST", "positive"),
+    ("Keller Group AG Decreases Stock Position in Moderna, Inc. (NASDAQ:MRNA)", "", "fund_position", "MRNA", "negative"),
+    ("Dunmore Holdings Inc. Invests $4 Million in Airbnb, Inc. (NASDAQ:ABNB)", "", "fund_position", "ABNB", "positive"),
+    ("Intel Co. (NASDAQ:INTC) Shares Sold by Redwater Financial Inc.", "", "fund_position", "INTC", "negative"),
     # export_license: permissions, restrictions, enforcement
     ("US begins approving licences for Nvidia H20 sales to China", "", "export_license", "NVDA", "positive"),
     ("Commerce lets AMD sell MI308 chips to vetted Chinese buyers", "", "export_license", "AMD", "positive"),
@@ -114,6 +122,9 @@ TRAPS = [
     ("Nike gained 65.3% in September, its best month in years", "", "price_move"),
     ("JPMorgan ups recession odds to 40%, up from 30%", "", "price_move"),
     ("Acme Stock Surges 9% After Jefferies Upgrade", "", "price_move"),
+    ("Morgan Stanley says Micron stock could jump 30%", "", "price_move"),  # predicted, not made
+    ("Here's why Snap shares may fall another 25%", "", "price_move"),
+    ("Palantir is up 60% since its March low", "", "price_move"),
     ("Citi lowers price target on Nike to $70", "", "analyst_upgrade"),
     ("Microsoft's price target cut to $400 at UBS", "", "analyst_upgrade"),
     ("Mizuho initiates Tesla at Underperform", "", "analyst_upgrade"),
@@ -133,6 +144,9 @@ TRAPS = [
     ("Should Berkshire buy more Apple shares?", "", "fund_position"),
     ("Prediction: Buffett's next move", "Berkshire sold Apple stock last quarter.", "fund_position"),
     ("Hedge fund managers keep buying", "They bought shares of the Invesco QQQ Trust, an index fund with Apple and Microsoft.", "fund_position"),
+    ("Apple Inc. Buys Back $25 Billion of Its Shares", "", "fund_position"),  # its own shares
+    ("Acme Corp Sells 5 Million Shares in a Public Offering", "", "fund_position"),
+    ("Tesla Inc. Cuts Prices in China; Shares of Nio Fall", "", "fund_position"),
     ("Qualcomm signs a patent licensing deal with a phone maker", "", "export_license"),
     ("FDA approves Eli Lilly drug sales in China", "", "export_license"),
     ("Intel allowed to sell its stake in Mobileye", "", "export_license"),
