@@ -108,6 +108,8 @@ POSITIVES = [
     ("Amazon stock rallies to records after upbeat outlook", "", "52_week_high", "AMZN", "positive"),
     ("Apple tops $4 trillion", "The stock hit an all-time high on Tuesday.", "52_week_high", "AAPL", "positive"),
     ("JPMorgan Chase stock hits a record high", "", "52_week_high", "JPM", "positive"),
+    ("Oracle (ORCL) Hits 52-Week High: What's Next for the Stock?", "", "52_week_high", "ORCL", "positive"),  # a question after the high
+    ("Micron (MU) Upgraded to Strong Buy: What Does It Mean for Investors?", "", "analyst_upgrade", "MU", "positive"),
 ]
 
 # (title, summary, kind that must not fire)
@@ -167,6 +169,10 @@ TRAPS = [
     ("Meta stock is poised to set a new high", "", "52_week_high"),
     ("S&P 500 closes at a record as Apple gains", "", "52_week_high"),
     ("Tesla sets a new record for deliveries", "", "52_week_high"),
+    ("Can Oracle stock reach a new all-time high before earnings?", "", "52_week_high"),  # a question about the high
+    ("Costco is within 3% of its record high", "", "52_week_high"),
+    ("Netflix's subscriber count reaches an all-time high", "", "52_week_high"),
+    ("Micron (MU) Upgraded to Buy? Not So Fast", "", "analyst_upgrade"),
 ]
 
 
