@@ -110,6 +110,7 @@ POSITIVES = [
     ("JPMorgan Chase stock hits a record high", "", "52_week_high", "JPM", "positive"),
     ("Oracle (ORCL) Hits 52-Week High: What's Next for the Stock?", "", "52_week_high", "ORCL", "positive"),  # a question after the high
     ("Micron (MU) Upgraded to Strong Buy: What Does It Mean for Investors?", "", "analyst_upgrade", "MU", "positive"),
+    ("Costco (COST) Upgraded to Buy: Here's Why", "", "analyst_upgrade", "COST", "positive"),  # not "Here Group"
 ]
 
 # (title, summary, kind that must not fire)
