@@ -89,6 +89,11 @@ POSITIVES = [
     ("Qualcomm gets U.S. nod to export chips to Huawei", "", "export_license", "QCOM", "positive"),
     ("Micron banned from selling chips in China", "", "export_license", "MU", "negative"),
     ("U.S. to allow Nvidia to sell H20 chips in China again", "", "export_license", "NVDA", "positive"),
+    ("Broadcom books a charge as the US restricts its chip sales to China", "", "export_license", "AVGO", "negative"),
+    ("Washington curbs AMD's accelerator exports to the Gulf", "", "export_license", "AMD", "negative"),
+    ("US eases chip curbs on Micron memory sales to China", "", "export_license", "MU", "positive"),
+    ("Lam Research gets a subpoena over shipments to SMIC", "", "export_license", "LRCX", "negative"),
+    ("Applied Materials pleads guilty to exporting tools to China", "", "export_license", "AMAT", "negative"),
     # ai_model: models, chips, assistants
     ("Alibaba open-sources its Qwen3 family of models", "", "ai_model", "BABA", "positive"),
     ("Nvidia launches Blackwell Ultra AI chip", "", "ai_model", "NVDA", "positive"),
@@ -155,6 +160,8 @@ TRAPS = [
     ("Intel allowed to sell its stake in Mobileye", "", "export_license"),
     ("Apple fined over App Store rules in the EU", "", "export_license"),
     ("Pfizer gets FDA nod to sell its RSV shot in China", "", "export_license"),
+    ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
+    ("Regulators probe Nike sales to resellers", "", "export_license"),
     ("US won't let Nvidia sell its top chips to China", "", "ai_model"),
     ("Nvidia says AI demand remains strong", "", "ai_model"),
     ("Google plans to release Gemini 3 next year", "", "ai_model"),
