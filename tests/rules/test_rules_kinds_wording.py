@@ -107,6 +107,11 @@ POSITIVES = [
     ("Amazon's Nova scores highest on the MMLU benchmark", "", "leaderboard", "AMZN", "positive"),
     ("Spotify takes the top spot in Apple's app chart", "", "leaderboard", "SPOT", "positive"),
     ("Baidu's Ernie ranks first on a Chinese reasoning benchmark", "", "leaderboard", "BIDU", "positive"),
+    ("Intel's Gaudi posts top results on MLPerf inference", "", "leaderboard", "INTC", "positive"),
+    ("Nvidia sweeps the MLPerf training benchmarks", "", "leaderboard", "NVDA", "positive"),
+    ("Duolingo tops Apple's App Store education chart", "", "leaderboard", "DUOL", "positive"),
+    ("Oracle launches AI agents for hospital records", "", "ai_model", "ORCL", "positive"),
+    ("Marvell unveils accelerators for AI training clusters", "", "ai_model", "MRVL", "positive"),
     # 52_week_high: any verb form, the stock's own record
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
@@ -169,6 +174,8 @@ TRAPS = [
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
     ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
+    ("A chat app from a startup hits No. 1 on Apple's App Store", "", "leaderboard"),  # the store's owner
+    ("Nvidia sweeps aside worries with record revenue", "", "leaderboard"),
     ("Ford launches a new F-150 model", "", "ai_model"),
     ("Stocks hit records on Nvidia earnings", "", "52_week_high"),
     ("Wall Street marks new highs as Tesla tumbles", "", "52_week_high"),
