@@ -15,7 +15,7 @@ _LEGAL = frozenset(
 )
 _DESCRIPTIVE = frozenset(
     "holding holdings group technologies platforms international worldwide global systems"
-    " enterprises industries brands entertainment".split()
+    " enterprises industries brands entertainment ai".split()
 )
 # Trailing words newsrooms drop from names of three words or more ("Advanced Micro Devices" is
 # "Advanced Micro"), and from two-word names whose first word is no dictionary word
@@ -24,8 +24,10 @@ _GENERIC = _DESCRIPTIVE | frozenset(
     "devices instruments pharmaceuticals pharmaceutical therapeutics biotherapeutics sciences"
     " biosciences technology solutions networks software semiconductor semiconductors labs"
     " laboratories communications motors motor corporation company incorporated markets interactive"
-    " automotive".split()
+    " automotive computer computers health airways airlines".split()
 )
+# Words that open sentences ("Here's why", "That's") and are never a company's name alone.
+_FUNCTION_WORDS = frozenset("here there what that this these those who how why when where it let now then".split())
 # A first word written with an inner capital ("MasterCraft", "eBay") is a brand newsrooms use
 # on its own; not for fund and blank-cheque families that share a manager's brand.
 _BRAND = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])[\w.]*$")
@@ -88,7 +90,7 @@ def everyday_names(name: str, ordinary_first: bool = False) -> list[str]:
         and brand not in names
     ):
         names.append(brand)
-    return names
+    return [n for n in names if n.lower() not in _FUNCTION_WORDS]
 
 
 def core_name(name: str) -> str:

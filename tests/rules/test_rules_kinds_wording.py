@@ -89,6 +89,11 @@ POSITIVES = [
     ("Qualcomm gets U.S. nod to export chips to Huawei", "", "export_license", "QCOM", "positive"),
     ("Micron banned from selling chips in China", "", "export_license", "MU", "negative"),
     ("U.S. to allow Nvidia to sell H20 chips in China again", "", "export_license", "NVDA", "positive"),
+    ("Broadcom books a charge as the US restricts its chip sales to China", "", "export_license", "AVGO", "negative"),
+    ("Washington curbs AMD's accelerator exports to the Gulf", "", "export_license", "AMD", "negative"),
+    ("US eases chip curbs on Micron memory sales to China", "", "export_license", "MU", "positive"),
+    ("Lam Research gets a subpoena over shipments to SMIC", "", "export_license", "LRCX", "negative"),
+    ("Applied Materials pleads guilty to exporting tools to China", "", "export_license", "AMAT", "negative"),
     # ai_model: models, chips, assistants
     ("Alibaba open-sources its Qwen3 family of models", "", "ai_model", "BABA", "positive"),
     ("Nvidia launches Blackwell Ultra AI chip", "", "ai_model", "NVDA", "positive"),
@@ -102,12 +107,20 @@ POSITIVES = [
     ("Amazon's Nova scores highest on the MMLU benchmark", "", "leaderboard", "AMZN", "positive"),
     ("Spotify takes the top spot in Apple's app chart", "", "leaderboard", "SPOT", "positive"),
     ("Baidu's Ernie ranks first on a Chinese reasoning benchmark", "", "leaderboard", "BIDU", "positive"),
+    ("Intel's Gaudi posts top results on MLPerf inference", "", "leaderboard", "INTC", "positive"),
+    ("Nvidia sweeps the MLPerf training benchmarks", "", "leaderboard", "NVDA", "positive"),
+    ("Duolingo tops Apple's App Store education chart", "", "leaderboard", "DUOL", "positive"),
+    ("Oracle launches AI agents for hospital records", "", "ai_model", "ORCL", "positive"),
+    ("Marvell unveils accelerators for AI training clusters", "", "ai_model", "MRVL", "positive"),
     # 52_week_high: any verb form, the stock's own record
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
     ("Amazon stock rallies to records after upbeat outlook", "", "52_week_high", "AMZN", "positive"),
     ("Apple tops $4 trillion", "The stock hit an all-time high on Tuesday.", "52_week_high", "AAPL", "positive"),
     ("JPMorgan Chase stock hits a record high", "", "52_week_high", "JPM", "positive"),
+    ("Oracle (ORCL) Hits 52-Week High: What's Next for the Stock?", "", "52_week_high", "ORCL", "positive"),  # a question after the high
+    ("Micron (MU) Upgraded to Strong Buy: What Does It Mean for Investors?", "", "analyst_upgrade", "MU", "positive"),
+    ("Costco (COST) Upgraded to Buy: Here's Why", "", "analyst_upgrade", "COST", "positive"),  # not "Here Group"
 ]
 
 # (title, summary, kind that must not fire)
@@ -152,6 +165,8 @@ TRAPS = [
     ("Intel allowed to sell its stake in Mobileye", "", "export_license"),
     ("Apple fined over App Store rules in the EU", "", "export_license"),
     ("Pfizer gets FDA nod to sell its RSV shot in China", "", "export_license"),
+    ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
+    ("Regulators probe Nike sales to resellers", "", "export_license"),
     ("US won't let Nvidia sell its top chips to China", "", "ai_model"),
     ("Nvidia says AI demand remains strong", "", "ai_model"),
     ("Google plans to release Gemini 3 next year", "", "ai_model"),
@@ -159,6 +174,8 @@ TRAPS = [
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
     ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
+    ("A chat app from a startup hits No. 1 on Apple's App Store", "", "leaderboard"),  # the store's owner
+    ("Nvidia sweeps aside worries with record revenue", "", "leaderboard"),
     ("Ford launches a new F-150 model", "", "ai_model"),
     ("Stocks hit records on Nvidia earnings", "", "52_week_high"),
     ("Wall Street marks new highs as Tesla tumbles", "", "52_week_high"),
@@ -168,6 +185,10 @@ TRAPS = [
     ("S&P 500 closes at a record as Apple gains", "", "52_week_high"),
     ("Tesla sets a new record for deliveries", "", "52_week_high"),
     ("Nvidia hits a 12-week high", "", "52_week_high"),  # a phrase's own number, not any number
+    ("Can Oracle stock reach a new all-time high before earnings?", "", "52_week_high"),  # a question about the high
+    ("Costco is within 3% of its record high", "", "52_week_high"),
+    ("Netflix's subscriber count reaches an all-time high", "", "52_week_high"),
+    ("Micron (MU) Upgraded to Buy? Not So Fast", "", "analyst_upgrade"),
 ]
 
 
