@@ -46,8 +46,14 @@ def main() -> None:
     item = work / "item.jsonl"
     item.write_text(ITEM, encoding="utf-8")
     cache = work / "cache"
-    env = {**os.environ, "CATALYST_BOT_DATA_DIR": str(work / "data"), "CATALYST_BOT_CACHE_DIR": str(cache)}
-    env.pop("CATALYST_BOT_CONFIG", None)
+    # Bytecode as an installed package has it (pip and the Dockerfile compile it): written on the
+    # first run into a folder of the bench's own, read by the others.
+    env = {
+        **os.environ, "CATALYST_BOT_DATA_DIR": str(work / "data"), "CATALYST_BOT_CACHE_DIR": str(cache),
+        "PYTHONPYCACHEPREFIX": str(work / "bytecode"),
+    }
+    for name in ("CATALYST_BOT_CONFIG", "PYTHONDONTWRITEBYTECODE"):
+        env.pop(name, None)
     scan = [sys.executable, "-m", "bot", "scan", str(item)]
 
     def clear_cache() -> None:

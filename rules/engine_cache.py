@@ -21,6 +21,7 @@ def load_engine(settings: RulesSettings, data_dir: Path | None = None) -> RuleEn
 
     def build() -> tuple[RuleEngine, bool]:
         engine = RuleEngine.from_settings(settings, data_dir)
+        engine.linker.group_names()
         # Stored only when it was built from what the key names (no file changed meanwhile).
         unchanged = (repr(settings), _pack_texts(settings), imported_stamp(data_dir)) == inputs
         return engine, unchanged and not fell_back(inputs[2], engine.ciks)

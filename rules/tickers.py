@@ -230,11 +230,18 @@ class TickerLinker:
     def __init__(self, universe: Universe) -> None:
         self._universe = universe
 
+    def group_names(self) -> None:
+        """Group the names for the finder now, so that a stored copy of the linker has them grouped."""
+        self._grouped_names  # noqa: B018 - the cached value is the point
+
+    def __getstate__(self) -> dict[str, object]:
+        # Without the automaton, which loads no faster than it builds from the grouped names.
+        return {key: value for key, value in self.__dict__.items() if key != "_finder"}
+
     @functools.cached_property
-    def _finder(self) -> tuple[ahocorasick.Automaton, list[tuple[str, _Name]], list[tuple[str, _Name]]]:
-        """The universe's names at word starts, built on first use: an automaton over the
-        ``spaced`` text for names that open with a word character; the other few (all, and
-        those ASCII text can hold) to ``find``."""
+    def _grouped_names(self) -> tuple[list[tuple[str, tuple[tuple[int, _Name, str | None], ...]]], list[tuple[str, _Name]]]:
+        """The universe's names by how the finder looks for them: at word starts, in the
+        ``spaced`` text, for names that open with a word character; the others few, as they are."""
         searches: dict[str, list[tuple[int, _Name, str | None]]] = {}
         unspaced = []
         for key, name in self._universe.names.items():
@@ -249,9 +256,16 @@ class TickerLinker:
                 searches[search].append(entry)
             else:
                 searches[search] = [entry]
+        return [(search, tuple(entries)) for search, entries in searches.items()], unspaced
+
+    @functools.cached_property
+    def _finder(self) -> tuple[ahocorasick.Automaton, list[tuple[str, _Name]], list[tuple[str, _Name]]]:
+        """The names at word starts, built on first use: an automaton over the ``spaced`` text,
+        and the names to ``find`` (all, and those ASCII text can hold)."""
+        searches, unspaced = self._grouped_names
         automaton = ahocorasick.Automaton()
-        for search, entries in searches.items():
-            automaton.add_word(search, tuple(entries))
+        for search, entries in searches:
+            automaton.add_word(search, entries)
         if len(automaton):
             automaton.make_automaton()
         return automaton, unspaced, [(key, name) for key, name in unspaced if key.isascii()]

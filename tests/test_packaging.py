@@ -25,3 +25,11 @@ def test_the_image_installs_the_runtime_only_and_ci_adds_the_test_extras(tmp_pat
     assert any(line.startswith(".ci/install test") for line in ci.splitlines())
     assert install_args(tmp_path) == "-m pip install --quiet --no-cache-dir -e .\n"
     assert install_args(tmp_path, "test") == "-m pip install --quiet --no-cache-dir -e .[test]\n"
+
+
+def test_the_image_compiles_the_bytecode_of_every_package_it_copies():
+    lines = (REPO / "Dockerfile").read_text().splitlines()
+    copied = {line.split()[1] for line in lines if line.startswith("COPY ") and (REPO / line.split()[1] / "__init__.py").exists()}
+    compiled = [line.split()[5:] for line in lines if line.startswith("RUN python -m compileall -q ")]
+    assert copied == {"bot", "adapters", "rules"}
+    assert len(compiled) == 1 and set(compiled[0]) == copied
