@@ -63,6 +63,11 @@ POSITIVES = [
     ("Target upgraded to Buy at Jefferies", "", "analyst_upgrade", "TGT", "positive"),  # a name, not a price target
     ("Advanced Micro Devices (NASDAQ:AMD) stock rating upgraded by Wall Street Zen", "", "analyst_upgrade", "AMD", "positive"),
     ("Snowflake soars 20% on AI demand", "", "price_move", "SNOW", "positive"),
+    # price_move: base forms and retail verbs ('pop', 'rip', 'vault', 'hammered')
+    ("Lyft shares pop 11% on a profit beat", "", "price_move", "LYFT", "positive"),
+    ("Coinbase shares rip 14% higher as crypto volumes swell", "", "price_move", "COIN", "positive"),
+    ("Wolfspeed shares vault 30% after a supply deal", "", "price_move", "WOLF", "positive"),
+    ("Peloton stock hammered 14% after a guidance cut", "", "price_move", "PTON", "negative"),
     # fund_position: filings, news and automated holdings items; exits negative
     ("Berkshire Hathaway trims its Apple stake again, 13F shows", "", "fund_position", "AAPL", "negative"),
     ("Pershing Square names Alphabet its largest position", "", "fund_position", "GOOGL", "positive"),
@@ -138,6 +143,8 @@ TRAPS = [
     ("Morgan Stanley says Micron stock could jump 30%", "", "price_move"),  # predicted, not made
     ("Here's why Snap shares may fall another 25%", "", "price_move"),
     ("Palantir is up 60% since its March low", "", "price_move"),
+    ("Zoom Video Stock Has Lost 85% of Its Value", "", "price_move"),  # a drawdown
+    ("Snap shares have shed 70% of their value since the peak", "", "price_move"),
     ("Citi lowers price target on Nike to $70", "", "analyst_upgrade"),
     ("Microsoft's price target cut to $400 at UBS", "", "analyst_upgrade"),
     ("Mizuho initiates Tesla at Underperform", "", "analyst_upgrade"),
