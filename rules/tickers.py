@@ -35,7 +35,13 @@ _CUES = (
     "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
     "(", "group", "holdings", "investors", "shareholders", "executives", "chief", "adr", "ads",
 )
-_CUES_BEFORE = ("shares of", "stake in", "stock of", "shares in")
+# Before a name: its shares, a stake in it, or a broker's call on it ("raises PT on Roku",
+# "turns bullish on Ford", "upgrades Etsy").
+_CUES_BEFORE = (
+    "shares of", "stake in", "stock of", "shares in", "position in", "holdings in", "pt on",
+    "po on", "target on", "bullish on", "bearish on", "coverage on", "coverage of", "upgrades",
+    "downgrades",
+)
 # Verbs that, right after a name opening a headline or summary, make it the company acting
 # ("Snowflake soars", "Affirm beats"): a word that names a company by its core name needs no
 # other cue there.
@@ -48,8 +54,12 @@ _LEAD_VERBS = frozenset(
     " unveils unveiled launches launched announces announced names appoints agrees agreed signs"
     " signed lands inks files filed prices priced acquires acquired buys bought sells sold"
     " completes expands extends guides forecasts warns delays recalls settles upgraded downgraded"
-    " initiated started plans nears rebounds rebounded".split()
+    " initiated started plans nears rebounds rebounded up down to rips vaults hits notches sets"
+    " reaches touches gets wins receives pays pleads faces releases debuts introduces rolls"
+    " opens closes ends trades exits adds takes trims".split()
 )
+# A signed move right after the name ("Snap +19% after hours") is the company acting too.
+_SIGNED_MOVE = re.compile(r"[+-]\d")
 # A company named right after these (or right before "-backed") is someone's backer, supplier
 # or partner, not the company the sentence is about.
 _BACKER_BEFORE = re.compile(
@@ -491,7 +501,12 @@ def _leads_with_verb(text: str, start: int, end: int) -> bool:
     if (start and text[start - 1] != "\n") or not text[start].isupper():
         return False
     after = text[end : end + 16].split(maxsplit=1)
-    return end < len(text) and text[end] == " " and bool(after) and after[0].lower() in _LEAD_VERBS
+    return (
+        end < len(text)
+        and text[end] == " "
+        and bool(after)
+        and (after[0].lower() in _LEAD_VERBS or _SIGNED_MOVE.match(after[0]) is not None)
+    )
 
 
 def _defines_acronym(before: str, symbol: str) -> bool:

@@ -105,6 +105,10 @@ def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
         ("Box Stock Drops 12% on weak guidance", ["BOX"]),
         ("Elastic Shares Jump 20% after results", ["ESTC"]),
         ("Gap Inc beats estimates", ["GAP"]),
+        ("Wedbush raises PT on Roku, sees more upside", ["ROKU"]),  # a broker's call on it
+        ("Bernstein turns bullish on Ford after the cost plan", ["F"]),
+        ("Citi upgrades Etsy as marketplace sales steady", ["C", "ETSY"]),
+        ("A hedge fund builds a position in Snap", ["SNAP"]),
     ],
 )
 def test_ordinary_word_names_link_with_a_company_cue(engine, text, expected) -> None:
@@ -125,6 +129,11 @@ def test_a_short_form_that_is_an_ordinary_word_still_needs_a_cue_mid_sentence(en
         ("Roku slides on a weak outlook", ["ROKU"]),
         ("Target upgraded to Buy at Jefferies", ["TGT"]),
         ("Chip stocks slip.\nLemonade rallies after results.", ["LMND"]),  # the summary's start
+        ("Etsy Up 13% in Premarket Trade", ["ETSY"]),  # a move's shorthand is its verb
+        ("Snap +19% after hours on ad demand", ["SNAP"]),
+        ("Affirm -14% as loan volumes slow", ["AFRM"]),
+        ("Seagate to pay a $300 million penalty", ["STX"]),
+        ("Target of the probe is a supplier", []),  # a noun after it, not a verb
         ("Lithium rallies as EV demand recovers", []),  # a generic word: the metal
         ("Gold jumps as the dollar weakens", []),
         ("Target practice begins for rookies", []),  # a noun after it, not a verb
