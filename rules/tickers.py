@@ -141,7 +141,7 @@ class Universe:
         if not ticker:
             return
         self.tickers.setdefault(ticker, names[0] if names else ticker)
-        for name in names:
+        for name in [n for name in names for n in (name, undotted(name)) if n]:
             key = fold(name).replace("-", " ").strip()
             if len(key) < 2:
                 continue
@@ -194,6 +194,19 @@ class Universe:
     def linker(self) -> TickerLinker:
         """Compile the names into a linker (an Aho-Corasick automaton)."""
         return TickerLinker(self)
+
+
+_INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_WORD_PERIOD = re.compile(r"(?<=[A-Za-z])\.(?=\s|$)")
+
+
+def undotted(name: str) -> str:
+    """A name of several words as written without its abbreviations' periods ("Warner Bros
+    Discovery", "US Bancorp", "Nasdaq Inc"), or "" when it has none to drop."""
+    if " " not in name or "." not in name:
+        return ""
+    plain = _WORD_PERIOD.sub("", _INITIALS.sub(lambda m: m[0].replace(".", ""), name))
+    return plain if plain != name else ""
 
 
 def normalise_ticker(symbol: str) -> str:

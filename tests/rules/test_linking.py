@@ -58,6 +58,12 @@ def found(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[str, s
         ("Super Micro delays its annual report again", ["SMCI"]),  # two dictionary words: curated
         ("Exxon and Chipotle report on Tuesday", ["XOM", "CMG"]),
         ("Zoom Video beats on enterprise seats", ["ZM"]),  # the name before a rename
+        ("Warner Bros. Discovery cuts cable jobs", ["WBD"]),  # an abbreviation's period kept
+        ("Warner Bros Discovery cuts cable jobs", ["WBD"]),  # or dropped, as wires write it
+        ("T. Rowe Price reports fund outflows", ["TROW"]),
+        ("J.M. Smucker trims its coffee outlook", ["SJM"]),
+        ("U.S. Bancorp lifts its payout", ["USB"]),  # not The Bancorp
+        ("Dow Inc shares slide on a dividend cut", ["DOW"]),  # the company, not the average
         ("Marathon Digital adds bitcoin miners in Texas", ["MARA"]),
     ],
 )
