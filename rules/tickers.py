@@ -34,6 +34,9 @@ _BARE = re.compile(r"([A-Z](?<![\w$.&-][A-Z])[A-Z]{2,5}(?:[.-][A-Z]{1,2})?)(?![\
 _CUES = (
     "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
     "(", "group", "holdings", "investors", "shareholders", "executives", "chief", "adr", "ads",
+    # a rating given to it ("upgrades Visa to Outperform")
+    "to buy", "to outperform", "to overweight", "to strong buy", "to neutral", "to hold",
+    "to equal weight", "to market perform", "to sell", "to underweight", "to underperform",
 )
 # Before a name: its shares, a stake in it, or a broker's call on it ("raises PT on Roku",
 # "turns bullish on Ford", "upgrades Etsy").

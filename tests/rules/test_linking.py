@@ -115,6 +115,7 @@ def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
         ("Bernstein turns bullish on Ford after the cost plan", ["F"]),
         ("Citi upgrades Etsy as marketplace sales steady", ["C", "ETSY"]),
         ("A hedge fund builds a position in Snap", ["SNAP"]),
+        ("Evercore moves Visa to Outperform", ["EVR", "V"]),  # a rating given to it
     ],
 )
 def test_ordinary_word_names_link_with_a_company_cue(engine, text, expected) -> None:

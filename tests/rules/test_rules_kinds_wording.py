@@ -62,6 +62,12 @@ POSITIVES = [
     ("Nike shares rise after a pair of upgrades", "", "analyst_upgrade", "NKE", "positive"),
     ("Target upgraded to Buy at Jefferies", "", "analyst_upgrade", "TGT", "positive"),  # a name, not a price target
     ("Advanced Micro Devices (NASDAQ:AMD) stock rating upgraded by Wall Street Zen", "", "analyst_upgrade", "AMD", "positive"),
+    # the company between the broker's verb and the rating is the one raised
+    ("Oppenheimer moves Lowe's to Outperform", "", "analyst_upgrade", "LOW", "positive"),
+    ("Evercore raised Visa to Outperform from In Line", "", "analyst_upgrade", "V", "positive"),
+    ("Adobe Analysts Boost Their Forecasts After a Strong Quarter", "", "analyst_upgrade", "ADBE", "positive"),
+    # a rating 'to Buy' is no pitch to buy the stock
+    ("Why Lyft Stock Jumped Today", "Shares of Lyft rose 8% after Bernstein upgraded the stock to Buy.", "price_move", "LYFT", "positive"),
     ("Snowflake soars 20% on AI demand", "", "price_move", "SNOW", "positive"),
     # price_move: base forms and retail verbs ('pop', 'rip', 'vault', 'hammered')
     ("Lyft shares pop 11% on a profit beat", "", "price_move", "LYFT", "positive"),
