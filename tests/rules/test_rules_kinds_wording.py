@@ -130,6 +130,12 @@ POSITIVES = [
     ("Apple tops $4 trillion", "The stock hit an all-time high on Tuesday.", "52_week_high", "AAPL", "positive"),
     ("JPMorgan Chase stock hits a record high", "", "52_week_high", "JPM", "positive"),
     ("Oracle (ORCL) Hits 52-Week High: What's Next for the Stock?", "", "52_week_high", "ORCL", "positive"),  # a question after the high
+    ("Cintas (CTAS) Rallies to 52-Week High, Still Time to Buy?", "", "52_week_high", "CTAS", "positive"),  # a tag line after a comma
+    ("Visa shares close at a record after strong holiday spending", "", "52_week_high", "V", "positive"),
+    ("Morgan Stanley shares hit a record as trading revenue jumps", "", "52_week_high", "MS", "positive"),
+    ("Costco Stock Hits Record on Membership Growth", "", "52_week_high", "COST", "positive"),
+    ("Walmart stock climbs to its highest level ever", "", "52_week_high", "WMT", "positive"),
+    ("Netflix stock trades at its highest price in history", "", "52_week_high", "NFLX", "positive"),
     ("Micron (MU) Upgraded to Strong Buy: What Does It Mean for Investors?", "", "analyst_upgrade", "MU", "positive"),
     ("Costco (COST) Upgraded to Buy: Here's Why", "", "analyst_upgrade", "COST", "positive"),  # not "Here Group"
 ]
@@ -201,6 +207,11 @@ TRAPS = [
     ("Can Oracle stock reach a new all-time high before earnings?", "", "52_week_high"),  # a question about the high
     ("Costco is within 3% of its record high", "", "52_week_high"),
     ("Netflix's subscriber count reaches an all-time high", "", "52_week_high"),
+    ("Will Nvidia set a new high, or is the rally over?", "", "52_week_high"),  # a question about the high
+    ("Tesla stock sets a new record for quarterly deliveries", "", "52_week_high"),
+    ("Apple's cash pile hits a record $200 billion", "", "52_week_high"),
+    ("Nvidia revenue reaches its highest level ever", "", "52_week_high"),
+    ("Could Walmart stock reach its highest level ever this year?", "", "52_week_high"),
     ("Micron (MU) Upgraded to Buy? Not So Fast", "", "analyst_upgrade"),
 ]
 
