@@ -90,6 +90,13 @@ POSITIVES = [
     ("Keller Group AG Decreases Stock Position in Moderna, Inc. (NASDAQ:MRNA)", "", "fund_position", "MRNA", "negative"),
     ("Dunmore Holdings Inc. Invests $4 Million in Airbnb, Inc. (NASDAQ:ABNB)", "", "fund_position", "ABNB", "positive"),
     ("Intel Co. (NASDAQ:INTC) Shares Sold by Redwater Financial Inc.", "", "fund_position", "INTC", "negative"),
+    # holders named by their trade name ('... Wealth Management', '... Capital') or as a trust company
+    ("Pine Hill Wealth Management Invests $1.8 Million in Costco Wholesale (NASDAQ:COST)", "", "fund_position", "COST", "positive"),
+    ("Blue Fern Capital Exits Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "negative"),
+    ("Microsoft Co. (NASDAQ:MSFT) Stake Lowered by Lakeview Trust Co.", "", "fund_position", "MSFT", "negative"),
+    # one fund's further trades, each opening a clause of its own
+    ("Third Point buys Uber, exits Disney", "", "fund_position", "DIS", "negative"),
+    ("Ark Invest Trims Tesla, Adds Palantir", "", "fund_position", "PLTR", "positive"),
     # export_license: permissions, restrictions, enforcement
     ("US begins approving licences for Nvidia H20 sales to China", "", "export_license", "NVDA", "positive"),
     ("Commerce lets AMD sell MI308 chips to vetted Chinese buyers", "", "export_license", "AMD", "positive"),
@@ -179,6 +186,9 @@ TRAPS = [
     ("Apple Inc. Buys Back $25 Billion of Its Shares", "", "fund_position"),  # its own shares
     ("Acme Corp Sells 5 Million Shares in a Public Offering", "", "fund_position"),
     ("Tesla Inc. Cuts Prices in China; Shares of Nio Fall", "", "fund_position"),
+    ("Capital spending boosts Nvidia shares", "", "fund_position"),  # the company's shares, no stake of them
+    ("Grayscale Bitcoin Trust stake raised by Oak Hill Advisors", "", "fund_position"),
+    ("Elliott raises its fund target, adds a Boeing veteran to its board", "", "fund_position"),  # no trade before
     ("Qualcomm signs a patent licensing deal with a phone maker", "", "export_license"),
     ("FDA approves Eli Lilly drug sales in China", "", "export_license"),
     ("Intel allowed to sell its stake in Mobileye", "", "export_license"),
