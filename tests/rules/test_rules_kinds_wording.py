@@ -128,6 +128,7 @@ POSITIVES = [
     ("Intel's Gaudi posts top results on MLPerf inference", "", "leaderboard", "INTC", "positive"),
     ("Nvidia sweeps the MLPerf training benchmarks", "", "leaderboard", "NVDA", "positive"),
     ("Duolingo tops Apple's App Store education chart", "", "leaderboard", "DUOL", "positive"),
+    ("Warner Bros. Discovery's 'Dune' leads the weekend box office", "", "leaderboard", "WBD", "positive"),  # 'Bros.' ends no sentence
     ("Oracle launches AI agents for hospital records", "", "ai_model", "ORCL", "positive"),
     ("Marvell unveils accelerators for AI training clusters", "", "ai_model", "MRVL", "positive"),
     # 52_week_high: any verb form, the stock's own record
@@ -204,6 +205,7 @@ TRAPS = [
     ("Walmart tops earnings estimates", "", "leaderboard"),
     ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
     ("A chat app from a startup hits No. 1 on Apple's App Store", "", "leaderboard"),  # the store's owner
+    ("A startup's drama returns to No. 1 on Nielsen's streaming ranking", "", "leaderboard"),  # the chart's owner
     ("Nvidia sweeps aside worries with record revenue", "", "leaderboard"),
     ("Ford launches a new F-150 model", "", "ai_model"),
     ("Stocks hit records on Nvidia earnings", "", "52_week_high"),
