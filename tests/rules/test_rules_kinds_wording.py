@@ -131,6 +131,8 @@ POSITIVES = [
     ("Warner Bros. Discovery's 'Dune' leads the weekend box office", "", "leaderboard", "WBD", "positive"),  # 'Bros.' ends no sentence
     ("Oracle launches AI agents for hospital records", "", "ai_model", "ORCL", "positive"),
     ("Marvell unveils accelerators for AI training clusters", "", "ai_model", "MRVL", "positive"),
+    ("Broadcom unveils custom accelerator chips for data center inference", "", "ai_model", "AVGO", "positive"),
+    ("Snowflake releases Polar, an open reasoning model", "", "ai_model", "SNOW", "positive"),  # an appositive is no clause break
     # 52_week_high: any verb form, the stock's own record
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
@@ -201,6 +203,7 @@ TRAPS = [
     ("Nvidia says AI demand remains strong", "", "ai_model"),
     ("Google plans to release Gemini 3 next year", "", "ai_model"),
     ("Intel unveils new laptop processors", "", "ai_model"),
+    ("AMD launches new gaming processors, a boost for its PC unit", "", "ai_model"),
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
     ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
