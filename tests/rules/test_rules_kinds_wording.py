@@ -74,6 +74,10 @@ POSITIVES = [
     ("Coinbase shares rip 14% higher as crypto volumes swell", "", "price_move", "COIN", "positive"),
     ("Wolfspeed shares vault 30% after a supply deal", "", "price_move", "WOLF", "positive"),
     ("Peloton stock hammered 14% after a guidance cut", "", "price_move", "PTON", "negative"),
+    # news moving the shares: the cause is no share price, the company after the verb moves
+    ("Copper's rally lifts Freeport-McMoRan shares 7%", "", "price_move", "FCX", "positive"),
+    ("Cloud demand sends Oracle shares 11% higher", "", "price_move", "ORCL", "positive"),
+    ("A recall knocked 9% off Ford's shares", "", "price_move", "F", "negative"),
     # fund_position: filings, news and automated holdings items; exits negative
     ("Berkshire Hathaway trims its Apple stake again, 13F shows", "", "fund_position", "AAPL", "negative"),
     ("Pershing Square names Alphabet its largest position", "", "fund_position", "GOOGL", "positive"),
@@ -166,6 +170,9 @@ TRAPS = [
     ("Here's why Snap shares may fall another 25%", "", "price_move"),
     ("Palantir is up 60% since its March low", "", "price_move"),
     ("Zoom Video Stock Has Lost 85% of Its Value", "", "price_move"),  # a drawdown
+    ("Buybacks lifted Apple shares 40% over the past year", "", "price_move"),
+    ("A deal could send Intel shares 20% higher", "", "price_move"),
+    ("Ark boosts its Tesla shares holding by 10%", "", "price_move"),
     ("Snap shares have shed 70% of their value since the peak", "", "price_move"),
     ("Citi lowers price target on Nike to $70", "", "analyst_upgrade"),
     ("Microsoft's price target cut to $400 at UBS", "", "analyst_upgrade"),
