@@ -34,7 +34,8 @@ _BARE = re.compile(r"([A-Z](?<![\w$.&-][A-Z])[A-Z]{2,5}(?:[.-][A-Z]{1,2})?)(?![\
 _CUES = (
     "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
     "(", "group", "holdings", "investors", "shareholders", "executives", "chief", "adr", "ads",
-    # a rating given to it ("upgrades Visa to Outperform")
+    # a rating or target given to it ("upgrades Visa to Outperform", "lifts Snowflake price target")
+    "price target", "price objective", "target price",
     "to buy", "to outperform", "to overweight", "to strong buy", "to neutral", "to hold",
     "to equal weight", "to market perform", "to sell", "to underweight", "to underperform",
 )
