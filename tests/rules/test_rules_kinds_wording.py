@@ -77,6 +77,7 @@ POSITIVES = [
     # news moving the shares: the cause is no share price, the company after the verb moves
     ("Copper's rally lifts Freeport-McMoRan shares 7%", "", "price_move", "FCX", "positive"),
     ("Cloud demand sends Oracle shares 11% higher", "", "price_move", "ORCL", "positive"),
+    ("Apple falls 8% after fourth-quarter results", "", "price_move", "AAPL", "negative"),  # the quarter's results, not its span
     ("A recall knocked 9% off Ford's shares", "", "price_move", "F", "negative"),
     # fund_position: filings, news and automated holdings items; exits negative
     ("Berkshire Hathaway trims its Apple stake again, 13F shows", "", "fund_position", "AAPL", "negative"),
@@ -97,6 +98,7 @@ POSITIVES = [
     # holders named by their trade name ('... Wealth Management', '... Capital') or as a trust company
     ("Pine Hill Wealth Management Invests $1.8 Million in Costco Wholesale (NASDAQ:COST)", "", "fund_position", "COST", "positive"),
     ("Blue Fern Capital Exits Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "negative"),
+    ("Harbor Point Financial Has $2.4 Million Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "positive"),
     ("Microsoft Co. (NASDAQ:MSFT) Stake Lowered by Lakeview Trust Co.", "", "fund_position", "MSFT", "negative"),
     # one fund's further trades, each opening a clause of its own
     ("Third Point buys Uber, exits Disney", "", "fund_position", "DIS", "negative"),
@@ -137,6 +139,10 @@ POSITIVES = [
     ("Marvell unveils accelerators for AI training clusters", "", "ai_model", "MRVL", "positive"),
     ("Broadcom unveils custom accelerator chips for data center inference", "", "ai_model", "AVGO", "positive"),
     ("Snowflake releases Polar, an open reasoning model", "", "ai_model", "SNOW", "positive"),  # an appositive is no clause break
+    ("Google DeepMind releases a new world model for robots", "", "ai_model", "GOOGL", "positive"),
+    ("Snap launches an AI app for creators", "", "ai_model", "SNAP", "positive"),
+    ("Nvidia introduces an AI platform for humanoid robots", "", "ai_model", "NVDA", "positive"),
+    ("Microsoft unveils Fara, its first agentic model for PCs", "", "ai_model", "MSFT", "positive"),
     # 52_week_high: any verb form, the stock's own record
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
@@ -150,6 +156,8 @@ POSITIVES = [
     ("Costco Stock Hits Record on Membership Growth", "", "52_week_high", "COST", "positive"),
     ("Walmart stock climbs to its highest level ever", "", "52_week_high", "WMT", "positive"),
     ("Netflix stock trades at its highest price in history", "", "52_week_high", "NFLX", "positive"),
+    ("Abbott stock touches record after a device approval", "", "52_week_high", "ABT", "positive"),  # the shares set it
+    ("Amgen shares set a new record on obesity data", "", "52_week_high", "AMGN", "positive"),
     ("Micron (MU) Upgraded to Strong Buy: What Does It Mean for Investors?", "", "analyst_upgrade", "MU", "positive"),
     ("Costco (COST) Upgraded to Buy: Here's Why", "", "analyst_upgrade", "COST", "positive"),  # not "Here Group"
 ]
@@ -173,6 +181,7 @@ TRAPS = [
     ("Buybacks lifted Apple shares 40% over the past year", "", "price_move"),
     ("A deal could send Intel shares 20% higher", "", "price_move"),
     ("Ark boosts its Tesla shares holding by 10%", "", "price_move"),
+    ("Intel Stock Fell 11% in the Second Quarter", "", "price_move"),  # a quarter's move
     ("Snap shares have shed 70% of their value since the peak", "", "price_move"),
     ("Citi lowers price target on Nike to $70", "", "analyst_upgrade"),
     ("Microsoft's price target cut to $400 at UBS", "", "analyst_upgrade"),
@@ -197,6 +206,7 @@ TRAPS = [
     ("Acme Corp Sells 5 Million Shares in a Public Offering", "", "fund_position"),
     ("Tesla Inc. Cuts Prices in China; Shares of Nio Fall", "", "fund_position"),
     ("Capital spending boosts Nvidia shares", "", "fund_position"),  # the company's shares, no stake of them
+    ("Nvidia Corp has a dominant position in AI chips", "", "fund_position"),
     ("Grayscale Bitcoin Trust stake raised by Oak Hill Advisors", "", "fund_position"),
     ("Elliott raises its fund target, adds a Boeing veteran to its board", "", "fund_position"),  # no trade before
     ("Qualcomm signs a patent licensing deal with a phone maker", "", "export_license"),
@@ -211,6 +221,8 @@ TRAPS = [
     ("Google plans to release Gemini 3 next year", "", "ai_model"),
     ("Intel unveils new laptop processors", "", "ai_model"),
     ("AMD launches new gaming processors, a boost for its PC unit", "", "ai_model"),
+    ("Meta is testing its first in-house AI training chip", "", "ai_model"),  # in the making
+    ("Apple is developing its own AI chips", "", "ai_model"),
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
     ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
@@ -234,6 +246,7 @@ TRAPS = [
     ("Apple's cash pile hits a record $200 billion", "", "52_week_high"),
     ("Nvidia revenue reaches its highest level ever", "", "52_week_high"),
     ("Could Walmart stock reach its highest level ever this year?", "", "52_week_high"),
+    ("Apple hits a record with its $110 billion buyback", "", "52_week_high"),  # the company's record, not its shares'
     ("Micron (MU) Upgraded to Buy? Not So Fast", "", "analyst_upgrade"),
 ]
 
