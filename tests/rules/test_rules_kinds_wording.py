@@ -66,6 +66,8 @@ POSITIVES = [
     ("Oppenheimer moves Lowe's to Outperform", "", "analyst_upgrade", "LOW", "positive"),
     ("Evercore raised Visa to Outperform from In Line", "", "analyst_upgrade", "V", "positive"),
     ("Adobe Analysts Boost Their Forecasts After a Strong Quarter", "", "analyst_upgrade", "ADBE", "positive"),
+    ("Lumentum jumps as Barclays upgrades to Overweight", "", "analyst_upgrade", "LITE", "positive"),  # the rating alone after the verb
+    ("Ciena rises after Citi upgrades the stock to Buy", "", "analyst_upgrade", "CIEN", "positive"),
     # a rating 'to Buy' is no pitch to buy the stock
     ("Why Lyft Stock Jumped Today", "Shares of Lyft rose 8% after Bernstein upgraded the stock to Buy.", "price_move", "LYFT", "positive"),
     ("Snowflake soars 20% on AI demand", "", "price_move", "SNOW", "positive"),
@@ -133,6 +135,7 @@ POSITIVES = [
     ("Baidu's Ernie ranks first on a Chinese reasoning benchmark", "", "leaderboard", "BIDU", "positive"),
     ("Intel's Gaudi posts top results on MLPerf inference", "", "leaderboard", "INTC", "positive"),
     ("Nvidia sweeps the MLPerf training benchmarks", "", "leaderboard", "NVDA", "positive"),
+    ("AMD's MI355X posts top MLPerf inference scores", "", "leaderboard", "AMD", "positive"),
     ("Duolingo tops Apple's App Store education chart", "", "leaderboard", "DUOL", "positive"),
     ("Warner Bros. Discovery's 'Dune' leads the weekend box office", "", "leaderboard", "WBD", "positive"),  # 'Bros.' ends no sentence
     ("Oracle launches AI agents for hospital records", "", "ai_model", "ORCL", "positive"),
@@ -143,6 +146,8 @@ POSITIVES = [
     ("Snap launches an AI app for creators", "", "ai_model", "SNAP", "positive"),
     ("Nvidia introduces an AI platform for humanoid robots", "", "ai_model", "NVDA", "positive"),
     ("Microsoft unveils Fara, its first agentic model for PCs", "", "ai_model", "MSFT", "positive"),
+    ("Google debuts Gemma 3 open models for phones", "", "ai_model", "GOOGL", "positive"),  # a named model family
+    ("Amazon unveils Trainium 3 chips at re:Invent", "", "ai_model", "AMZN", "positive"),  # a named AI accelerator family
     # 52_week_high: any verb form, the stock's own record
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
@@ -158,6 +163,8 @@ POSITIVES = [
     ("Netflix stock trades at its highest price in history", "", "52_week_high", "NFLX", "positive"),
     ("Abbott stock touches record after a device approval", "", "52_week_high", "ABT", "positive"),  # the shares set it
     ("Amgen shares set a new record on obesity data", "", "52_week_high", "AMGN", "positive"),
+    ("Intel (NASDAQ:INTC) Hits New 1-Year High - Time to Buy?", "", "52_week_high", "INTC", "positive"),  # 'year' inside the anchor
+    ("Starbucks stock hits a one-year high", "", "52_week_high", "SBUX", "positive"),
     ("Micron (MU) Upgraded to Strong Buy: What Does It Mean for Investors?", "", "analyst_upgrade", "MU", "positive"),
     ("Costco (COST) Upgraded to Buy: Here's Why", "", "analyst_upgrade", "COST", "positive"),  # not "Here Group"
 ]
@@ -190,6 +197,7 @@ TRAPS = [
     ("Amazon (NASDAQ:AMZN) earns Buy rating reiterated at Needham", "", "analyst_upgrade"),
     ("Apple needs a rating upgrade to rally", "", "analyst_upgrade"),
     ("Apple upgrades its Photos app with new editing tools", "", "analyst_upgrade"),
+    ("Apple upgrades to a new modem supplier", "", "analyst_upgrade"),
     ("Tesla upgrades Model Y interiors in China", "", "analyst_upgrade"),
     ("Meta upgrades Instagram for teen users", "", "analyst_upgrade"),  # its own product
     ("Google upgrades the Gemini app for paid users", "", "analyst_upgrade"),
@@ -214,6 +222,8 @@ TRAPS = [
     ("Intel allowed to sell its stake in Mobileye", "", "export_license"),
     ("Apple fined over App Store rules in the EU", "", "export_license"),
     ("Pfizer gets FDA nod to sell its RSV shot in China", "", "export_license"),
+    ("Tesla wins approval to sell Full Self-Driving in China", "", "export_license"),  # a product's market approval
+    ("Uber gets approval to sell robotaxi rides in Saudi Arabia", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
     ("Regulators probe Nike sales to resellers", "", "export_license"),
     ("US won't let Nvidia sell its top chips to China", "", "ai_model"),
@@ -223,6 +233,7 @@ TRAPS = [
     ("AMD launches new gaming processors, a boost for its PC unit", "", "ai_model"),
     ("Meta is testing its first in-house AI training chip", "", "ai_model"),  # in the making
     ("Apple is developing its own AI chips", "", "ai_model"),
+    ("Nvidia delays Rubin GPUs to next year", "", "ai_model"),
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
     ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
@@ -247,6 +258,7 @@ TRAPS = [
     ("Nvidia revenue reaches its highest level ever", "", "52_week_high"),
     ("Could Walmart stock reach its highest level ever this year?", "", "52_week_high"),
     ("Apple hits a record with its $110 billion buyback", "", "52_week_high"),  # the company's record, not its shares'
+    ("Apple stock posts a new record year for buybacks", "", "52_week_high"),
     ("Micron (MU) Upgraded to Buy? Not So Fast", "", "analyst_upgrade"),
 ]
 
