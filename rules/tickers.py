@@ -64,11 +64,14 @@ _LEAD_VERBS = frozenset(
 )
 # A signed move right after the name ("Snap +19% after hours") is the company acting too.
 _SIGNED_MOVE = re.compile(r"[+-]\d")
-# A company named right after these (or right before "-backed") is someone's backer, supplier
-# or partner, not the company the sentence is about.
+# A company named right after these (or right before "-backed") is someone's backer, supplier,
+# partner or the rival it is measured against ("to rival Nvidia"), not the company the sentence
+# is about.
 _BACKER_BEFORE = re.compile(
     r"(?:backed by|funded by|investors?(?: such as| including)?|backers?(?: such as| including)?"
-    r"|supported by|owned by|stake from|investment from|funding from|supplier|chipmaker)\s*$"
+    r"|supported by|owned by|stake from|investment from|funding from|supplier|chipmaker"
+    r"|to rival|rivaling|rivalling|to challenge|challenging|to take on|taking on|to compete with"
+    r"|competing with)\s*$"
 )
 _BACKER_AFTER = re.compile(r"^\s?(?:-|\s)?(?:backed|funded|owned|supported)\b")
 _LIST_GAP = re.compile(r"(?:,? and |, | & | \(|\(|/)\s*(?:NYSE|NASDAQ|Nasdaq)?\s*:?\s*$")
@@ -443,7 +446,7 @@ _KEPT = {
     "paren": "ticker in brackets",
     "symbol": "a bare ticker symbol",
     "name": "company name",
-    "backer": "company name, but named as a backer, supplier or owner: never the subject",
+    "backer": "company name, but named as a backer, supplier, owner or rival: never the subject",
     "private": "a private company: the subject, with no ticker (not its investors)",
     "manager": "a fund manager: the subject, with no ticker (not its funds)",
     "market": "a market or index: the subject, with no ticker (not its members)",

@@ -176,6 +176,9 @@ def test_a_name_listed_several_ways_links_to_its_primary_us_listing(engine) -> N
         ("OpenAI, backed by Microsoft, releases a new model", None, ("ai_model", "MSFT")),
         ("Amazon-backed Anthropic unveils Claude 5", None, ("ai_model", "AMZN")),
         ("Amazon unveils Nova 2, its new language model", ("ai_model", "AMZN"), None),
+        ("Huawei unveils Ascend AI chips to rival Nvidia", None, ("ai_model", "NVDA")),  # a rival is no subject
+        ("A startup launches an AI chip to challenge AMD", None, ("ai_model", "AMD")),
+        ("Intel launches Gaudi 4 AI chips to take on Nvidia", ("ai_model", "INTC"), ("ai_model", "NVDA")),
     ],
 )
 def test_private_companies_are_not_their_investors(engine, title, wanted, unwanted) -> None:
