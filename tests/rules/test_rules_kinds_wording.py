@@ -189,6 +189,8 @@ TRAPS = [
     ("A deal could send Intel shares 20% higher", "", "price_move"),
     ("Ark boosts its Tesla shares holding by 10%", "", "price_move"),
     ("Intel Stock Fell 11% in the Second Quarter", "", "price_move"),  # a quarter's move
+    ("Netflix price rise takes effect, basic plan up 12%", "", "price_move"),  # what customers pay
+    ("Delta says summer fares up 8% on strong demand", "", "price_move"),
     ("Snap shares have shed 70% of their value since the peak", "", "price_move"),
     ("Citi lowers price target on Nike to $70", "", "analyst_upgrade"),
     ("Microsoft's price target cut to $400 at UBS", "", "analyst_upgrade"),
@@ -198,6 +200,7 @@ TRAPS = [
     ("Apple needs a rating upgrade to rally", "", "analyst_upgrade"),
     ("Apple upgrades its Photos app with new editing tools", "", "analyst_upgrade"),
     ("Apple upgrades to a new modem supplier", "", "analyst_upgrade"),
+    ("Nvidia: Buy The Dip Before Earnings (Rating Upgrade)", "", "analyst_upgrade"),  # a contributor's own rating
     ("Tesla upgrades Model Y interiors in China", "", "analyst_upgrade"),
     ("Meta upgrades Instagram for teen users", "", "analyst_upgrade"),  # its own product
     ("Google upgrades the Gemini app for paid users", "", "analyst_upgrade"),
