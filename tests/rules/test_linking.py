@@ -117,6 +117,7 @@ def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
         ("A hedge fund builds a position in Snap", ["SNAP"]),
         ("Evercore moves Visa to Outperform", ["EVR", "V"]),  # a rating given to it
         ("Needham lifts Snowflake price target ahead of earnings", ["SNOW"]),  # a target for it
+        ("Rocket Companies stock soars on lower mortgage rates", ["RKT"]),  # its legal form as written
     ],
 )
 def test_ordinary_word_names_link_with_a_company_cue(engine, text, expected) -> None:
