@@ -190,6 +190,7 @@ TRAPS = [
     ("Ark boosts its Tesla shares holding by 10%", "", "price_move"),
     ("Intel Stock Fell 11% in the Second Quarter", "", "price_move"),  # a quarter's move
     ("Netflix price rise takes effect, basic plan up 12%", "", "price_move"),  # what customers pay
+    ("Walgreens to cut up to 15% of its stores", "", "price_move"),  # a bound, not a move
     ("Delta says summer fares up 8% on strong demand", "", "price_move"),
     ("Snap shares have shed 70% of their value since the peak", "", "price_move"),
     ("Citi lowers price target on Nike to $70", "", "analyst_upgrade"),
