@@ -56,6 +56,7 @@ def found(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[str, s
         ("JetBlue trims its summer schedule", ["JBLU"]),  # "... Airways" dropped
         ("Teladoc narrows its annual outlook", ["TDOC"]),
         ("Super Micro delays its annual report again", ["SMCI"]),  # two dictionary words: curated
+        ("SoFi rallies as member growth beats", ["SOFI"]),  # a short brand that is a dictionary word: curated
         ("Exxon and Chipotle report on Tuesday", ["XOM", "CMG"]),
         ("Zoom Video beats on enterprise seats", ["ZM"]),  # the name before a rename
         ("Warner Bros. Discovery cuts cable jobs", ["WBD"]),  # an abbreviation's period kept
