@@ -45,7 +45,7 @@ _CUES = (
 _CUES_BEFORE = (
     "shares of", "stake in", "stock of", "shares in", "position in", "holdings in", "pt on",
     "po on", "target on", "bullish on", "bearish on", "coverage on", "coverage of", "upgrades",
-    "downgrades",
+    "downgrades", "% of",
 )
 # Verbs that, right after a name opening a headline or summary, make it the company acting
 # ("Snowflake soars", "Affirm beats"): a word that names a company by its core name needs no

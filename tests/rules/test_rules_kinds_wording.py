@@ -101,6 +101,7 @@ POSITIVES = [
     ("Pine Hill Wealth Management Invests $1.8 Million in Costco Wholesale (NASDAQ:COST)", "", "fund_position", "COST", "positive"),
     ("Blue Fern Capital Exits Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "negative"),
     ("Harbor Point Financial Has $2.4 Million Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "positive"),
+    ("Vanguard now owns 9.2% of Ford, a filing shows", "", "fund_position", "F", "positive"),  # a disclosed share
     ("Microsoft Co. (NASDAQ:MSFT) Stake Lowered by Lakeview Trust Co.", "", "fund_position", "MSFT", "negative"),
     # one fund's further trades, each opening a clause of its own
     ("Third Point buys Uber, exits Disney", "", "fund_position", "DIS", "negative"),
@@ -219,6 +220,8 @@ TRAPS = [
     ("Tesla Inc. Cuts Prices in China; Shares of Nio Fall", "", "fund_position"),
     ("Capital spending boosts Nvidia shares", "", "fund_position"),  # the company's shares, no stake of them
     ("Nvidia Corp has a dominant position in AI chips", "", "fund_position"),
+    ("The fund holds 3% of its assets in cash", "", "fund_position"),
+    ("Apple holds 20% of the smartphone market", "", "fund_position"),
     ("Grayscale Bitcoin Trust stake raised by Oak Hill Advisors", "", "fund_position"),
     ("Elliott raises its fund target, adds a Boeing veteran to its board", "", "fund_position"),  # no trade before
     ("Qualcomm signs a patent licensing deal with a phone maker", "", "export_license"),
