@@ -393,8 +393,11 @@ class TickerLinker:
         self, text: str, folded: str, name_hits: list[tuple[int, int, _Name]], trace: list[Candidate] | None
     ) -> list[Mention]:
         hits: list[Mention] = []
+        listed: list[tuple[int, int, _Name]] = []  # dropped for want of a cue: kept in a list of companies
         for start, end, name in name_hits:
             why = _name_drop(text, folded, start, end, name)
+            if why is _NO_CUE:
+                listed.append((start, end, name))
             if why:
                 if trace is not None and why is not _INSIDE_WORD:
                     trace.append(Candidate(_mention(start, end, name.ticker, name.role or "name"),
@@ -409,7 +412,8 @@ class TickerLinker:
             else:
                 form = "name"
             hits.append(_mention(start, end, name.ticker, form))
-        return _longest_first(hits, trace)
+        kept = _longest_first(hits, trace)
+        return kept + _listed(text, kept, listed) if listed and kept else kept
 
     def _bare(self, text: str, trace: list[Candidate] | None) -> list[Mention]:
         found = []
@@ -441,6 +445,9 @@ class Candidate:
 
 
 _INSIDE_WORD = "part of a longer word"  # not worth showing: "nve" in "unveils"
+_NO_CUE = "an ordinary word with no company cue (Inc, shares, stock, ...) next to it"
+# Between two companies of a list ("Synopsys and Cadence", "Lam, KLA, Cadence")
+_LIST_JOIN = re.compile(r"\s*(?:,|,?\s+and|\s&)\s+")
 _KEPT = {
     "cashtag": "cashtag",
     "exchange": "exchange and ticker",
@@ -467,8 +474,18 @@ def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str
         # written in brand style, as the company writes it or when its register gives no casing
         _CAMEL.search(said) and (said == name.cased or name.cased.isupper())
     ) and not (name.lead and _leads_with_verb(text, start, end)):
-        return "an ordinary word with no company cue (Inc, shares, stock, ...) next to it"
+        return _NO_CUE
     return ""
+
+
+def _listed(text: str, kept: list[Mention], listed: list[tuple[int, int, _Name]]) -> list[Mention]:
+    """Names that lacked a cue but follow a company named just before them in a list
+    ("Synopsys and Cadence", "Lam Research, KLA and Cadence")."""
+    found: list[Mention] = []
+    for start, end, name in listed:
+        if any(m.ticker and m.end <= start and _LIST_JOIN.fullmatch(text, m.end, start) for m in kept + found):
+            found.append(_mention(start, end, name.ticker, "name"))
+    return found
 
 
 def _adopt_explicit(text: str, mentions: list[Mention]) -> list[Mention]:

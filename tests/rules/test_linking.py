@@ -100,6 +100,7 @@ def test_names_start_words(engine: RuleEngine, text: str, expected: list[str]) -
         "DoubleLine sees value in mortgage bonds",  # a fund family's brand is not one fund
         "Here's what traders watch this week",  # "Here Group" is no company called "Here"
         "Charles and Martin open a bakery",  # first names of Charles Schwab, Lockheed Martin
+        "Cadence of Fed cuts worries traders",  # a curated short form that is an ordinary word
     ],
 )
 def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
@@ -119,6 +120,8 @@ def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
         ("Evercore moves Visa to Outperform", ["EVR", "V"]),  # a rating given to it
         ("Needham lifts Snowflake price target ahead of earnings", ["SNOW"]),  # a target for it
         ("Rocket Companies stock soars on lower mortgage rates", ["RKT"]),  # its legal form as written
+        ("Walmart and Target report on Tuesday", ["WMT", "TGT"]),  # a list with a company
+        ("Synopsys, KLA and Cadence slip", ["SNPS", "KLAC", "CDNS"]),
     ],
 )
 def test_ordinary_word_names_link_with_a_company_cue(engine, text, expected) -> None:
