@@ -121,6 +121,10 @@ POSITIVES = [
     ("US eases chip curbs on Micron memory sales to China", "", "export_license", "MU", "positive"),
     ("Lam Research gets a subpoena over shipments to SMIC", "", "export_license", "LRCX", "negative"),
     ("Applied Materials pleads guilty to exporting tools to China", "", "export_license", "AMAT", "negative"),
+    ("Lam Research slides as Commerce widens China chip equipment curbs", "", "export_license", "LRCX", "negative"),  # Washington's curbs on its goods
+    ("Marvell faces stricter U.S. rules on AI chip exports to the Gulf", "", "export_license", "MRVL", "negative"),
+    ("Washington blocks Micron from supplying Huawei", "", "export_license", "MU", "negative"),
+    ("AMD's China-bound MI309 chip awaits Commerce approval", "", "export_license", "AMD", "positive"),
     # ai_model: models, chips, assistants
     ("Alibaba open-sources its Qwen3 family of models", "", "ai_model", "BABA", "positive"),
     ("Nvidia launches Blackwell Ultra AI chip", "", "ai_model", "NVDA", "positive"),
@@ -137,6 +141,8 @@ POSITIVES = [
     ("Intel's Gaudi posts top results on MLPerf inference", "", "leaderboard", "INTC", "positive"),
     ("Nvidia sweeps the MLPerf training benchmarks", "", "leaderboard", "NVDA", "positive"),
     ("AMD's MI355X posts top MLPerf inference scores", "", "leaderboard", "AMD", "positive"),
+    ("Microsoft's Copilot app climbs into the App Store's top five", "", "leaderboard", "MSFT", "positive"),
+    ("Amazon's Nova models score best on a cost benchmark", "", "leaderboard", "AMZN", "positive"),
     ("Duolingo tops Apple's App Store education chart", "", "leaderboard", "DUOL", "positive"),
     ("Warner Bros. Discovery's 'Dune' leads the weekend box office", "", "leaderboard", "WBD", "positive"),  # 'Bros.' ends no sentence
     ("Oracle launches AI agents for hospital records", "", "ai_model", "ORCL", "positive"),
@@ -149,6 +155,7 @@ POSITIVES = [
     ("Microsoft unveils Fara, its first agentic model for PCs", "", "ai_model", "MSFT", "positive"),
     ("Google debuts Gemma 3 open models for phones", "", "ai_model", "GOOGL", "positive"),  # a named model family
     ("Amazon unveils Trainium 3 chips at re:Invent", "", "ai_model", "AMZN", "positive"),  # a named AI accelerator family
+    ("Dell debuts an AI supercomputer for the desk", "", "ai_model", "DELL", "positive"),
     # 52_week_high: any verb form, the stock's own record
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
@@ -231,6 +238,8 @@ TRAPS = [
     ("Pfizer gets FDA nod to sell its RSV shot in China", "", "export_license"),
     ("Tesla wins approval to sell Full Self-Driving in China", "", "export_license"),  # a product's market approval
     ("Uber gets approval to sell robotaxi rides in Saudi Arabia", "", "export_license"),
+    ("Ford falls as China curbs rare earth exports", "", "export_license"),  # Beijing's controls on what it buys
+    ("Intel gains as U.S. rules on chip subsidies are finalized", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
     ("Regulators probe Nike sales to resellers", "", "export_license"),
     ("US won't let Nvidia sell its top chips to China", "", "ai_model"),
@@ -242,6 +251,7 @@ TRAPS = [
     ("Apple is developing its own AI chips", "", "ai_model"),
     ("Nvidia delays Rubin GPUs to next year", "", "ai_model"),
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
+    ("Nvidia is among the top five S&P 500 performers", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
     ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
     ("A chat app from a startup hits No. 1 on Apple's App Store", "", "leaderboard"),  # the store's owner
