@@ -19,7 +19,8 @@ from rules.tickers import Mention, TickerLinker
 _LOGGER = logging.getLogger(__name__)
 
 Span = tuple[int, int]
-_BREAK = re.compile(r"[;,:]\s| - ")
+# A clause break; a comma before an appositive ("Arctic, an open model") is none.
+_BREAK = re.compile(r"[;:]\s| - |,\s(?!an? )")
 _GROUP_GAP = re.compile(r"^\s*(?:,|&|/|and|or|, and|\(|\))?\s*$", re.IGNORECASE)
 _PERCENT = re.compile(
     r"(?<![\w.])(?:[~≈+-]\s?)?(\d{1,4}(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|pct\b)", re.I

@@ -45,15 +45,23 @@ _STRIP = re.compile(r"\([^)]*\)|[/\\]\s*[a-z]{2,3}\s*[/\\]?$")
 def legal_forms(name: str) -> tuple[str, ...]:
     """The registered name without legal suffixes, as (cased) words."""
     text = _STRIP.sub(" ", _CLASS.sub(" ", name.lower()))
-    words = [w.strip(".") for w in _SPLIT.split(text) if w.strip(".")]
+    words = [w.lstrip(".") for w in _SPLIT.split(text) if w.strip(".")]
     cased = _cased_words(name, words)
-    while words and (words[-1] in _LEGAL or words[-1] in ("&", "and")):
+    while words and (words[-1].rstrip(".") in _LEGAL or words[-1] in ("&", "and")):
         words.pop()
         cased.pop()
     while words and words[0] == "the":
         words.pop(0)
         cased.pop(0)
-    return tuple(cased)
+    return _last_undotted(tuple(cased))
+
+
+def _last_undotted(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Inner words keep the period of an abbreviation ("Warner Bros. Discovery", "T. Rowe
+    Price"), as newsrooms write them; the last word of a name loses it."""
+    if words and words[-1].endswith("."):
+        return (*words[:-1], words[-1].rstrip("."))
+    return words
 
 
 def everyday_names(name: str, ordinary_first: bool = False) -> list[str]:
@@ -105,9 +113,9 @@ def core_name(name: str) -> str:
 def _without_last(words: tuple[str, ...]) -> tuple[str, ...]:
     """``words`` without its last word and the "&", "and" or legal suffix that then end it."""
     words = words[:-1]
-    while len(words) > 1 and (words[-1] in ("&", "and") or words[-1].lower() in _LEGAL):
+    while len(words) > 1 and (words[-1] in ("&", "and") or words[-1].lower().rstrip(".") in _LEGAL):
         words = words[:-1]
-    return words
+    return _last_undotted(words)
 
 
 def is_dictionary_word(word: str) -> bool:
@@ -128,6 +136,6 @@ def _dictionary() -> frozenset[str]:
 def _cased_words(name: str, lowered: list[str]) -> list[str]:
     """Recover the original casing of ``lowered`` words; all-caps names become Title case."""
     source = name if not name.isupper() else name.title()
-    found = [w.strip(".") for w in _SPLIT.split(_STRIP.sub(" ", source)) if w.strip(".")]
+    found = [w.lstrip(".") for w in _SPLIT.split(_STRIP.sub(" ", source)) if w.strip(".")]
     by_lower = {w.lower(): w for w in found}
     return [by_lower.get(w, w) for w in lowered]

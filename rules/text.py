@@ -39,7 +39,7 @@ _TYPOGRAPHIC = re.compile("[" + "".join(_PLAIN_PUNCTUATION) + "]")
 _SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)\n*|(?<=[.!?])[.!?]*[\"')\]]*\s+)")
 _ABBREVIATIONS = frozenset(
     "inc corp co ltd plc no nos vs mr mrs ms dr st jr sr u.s u.k jan feb mar apr jun jul aug sep"
-    " sept oct nov dec est approx dept gov sen rep adj fig e.g i.e etc al".split()
+    " sept oct nov dec est approx dept gov sen rep adj fig e.g i.e etc al bros cos intl hldgs mfg natl".split()
 )
 
 

@@ -33,9 +33,20 @@ _PAREN = re.compile(rf"\(\s*({_SYMBOL}(?:\s*[,/;]\s*{_SYMBOL})*)\s*\)")
 _BARE = re.compile(r"([A-Z](?<![\w$.&-][A-Z])[A-Z]{2,5}(?:[.-][A-Z]{1,2})?)(?![\w&]|\.\w)")
 _CUES = (
     "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
+    "companies", "company", "incorporated", "limited", "llc",
     "(", "group", "holdings", "investors", "shareholders", "executives", "chief", "adr", "ads",
+    # a rating or target given to it ("upgrades Visa to Outperform", "lifts Snowflake price target")
+    "price target", "price objective", "target price",
+    "to buy", "to outperform", "to overweight", "to strong buy", "to neutral", "to hold",
+    "to equal weight", "to market perform", "to sell", "to underweight", "to underperform",
 )
-_CUES_BEFORE = ("shares of", "stake in", "stock of", "shares in")
+# Before a name: its shares, a stake in it, or a broker's call on it ("raises PT on Roku",
+# "turns bullish on Ford", "upgrades Etsy").
+_CUES_BEFORE = (
+    "shares of", "stake in", "stock of", "shares in", "position in", "holdings in", "pt on",
+    "po on", "target on", "bullish on", "bearish on", "coverage on", "coverage of", "upgrades",
+    "downgrades", "% of",
+)
 # Verbs that, right after a name opening a headline or summary, make it the company acting
 # ("Snowflake soars", "Affirm beats"): a word that names a company by its core name needs no
 # other cue there.
@@ -48,13 +59,20 @@ _LEAD_VERBS = frozenset(
     " unveils unveiled launches launched announces announced names appoints agrees agreed signs"
     " signed lands inks files filed prices priced acquires acquired buys bought sells sold"
     " completes expands extends guides forecasts warns delays recalls settles upgraded downgraded"
-    " initiated started plans nears rebounds rebounded".split()
+    " initiated started plans nears rebounds rebounded up down to rips vaults hits notches sets"
+    " reaches touches gets wins receives pays pleads faces releases debuts introduces rolls"
+    " opens closes ends trades exits adds takes trims".split()
 )
-# A company named right after these (or right before "-backed") is someone's backer, supplier
-# or partner, not the company the sentence is about.
+# A signed move right after the name ("Snap +19% after hours") is the company acting too.
+_SIGNED_MOVE = re.compile(r"[+-]\d")
+# A company named right after these (or right before "-backed") is someone's backer, supplier,
+# partner or the rival it is measured against ("to rival Nvidia"), not the company the sentence
+# is about.
 _BACKER_BEFORE = re.compile(
     r"(?:backed by|funded by|investors?(?: such as| including)?|backers?(?: such as| including)?"
-    r"|supported by|owned by|stake from|investment from|funding from|supplier|chipmaker)\s*$"
+    r"|supported by|owned by|stake from|investment from|funding from|supplier|chipmaker"
+    r"|to rival|rivaling|rivalling|to challenge|challenging|to take on|taking on|to compete with"
+    r"|competing with)\s*$"
 )
 _BACKER_AFTER = re.compile(r"^\s?(?:-|\s)?(?:backed|funded|owned|supported)\b")
 _LIST_GAP = re.compile(r"(?:,? and |, | & | \(|\(|/)\s*(?:NYSE|NASDAQ|Nasdaq)?\s*:?\s*$")
@@ -131,7 +149,7 @@ class Universe:
         if not ticker:
             return
         self.tickers.setdefault(ticker, names[0] if names else ticker)
-        for name in names:
+        for name in [n for name in names for n in (name, undotted(name)) if n]:
             key = fold(name).replace("-", " ").strip()
             if len(key) < 2:
                 continue
@@ -184,6 +202,19 @@ class Universe:
     def linker(self) -> TickerLinker:
         """Compile the names into a linker (an Aho-Corasick automaton)."""
         return TickerLinker(self)
+
+
+_INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_WORD_PERIOD = re.compile(r"(?<=[A-Za-z])\.(?=\s|$)")
+
+
+def undotted(name: str) -> str:
+    """A name of several words as written without its abbreviations' periods ("Warner Bros
+    Discovery", "US Bancorp", "Nasdaq Inc"), or "" when it has none to drop."""
+    if " " not in name or "." not in name:
+        return ""
+    plain = _WORD_PERIOD.sub("", _INITIALS.sub(lambda m: m[0].replace(".", ""), name))
+    return plain if plain != name else ""
 
 
 def normalise_ticker(symbol: str) -> str:
@@ -376,8 +407,11 @@ class TickerLinker:
         self, text: str, folded: str, name_hits: list[tuple[int, int, _Name]], trace: list[Candidate] | None
     ) -> list[Mention]:
         hits: list[Mention] = []
+        listed: list[tuple[int, int, _Name]] = []  # dropped for want of a cue: kept in a list of companies
         for start, end, name in name_hits:
             why = _name_drop(text, folded, start, end, name)
+            if why is _NO_CUE:
+                listed.append((start, end, name))
             if why:
                 if trace is not None and why is not _INSIDE_WORD:
                     trace.append(Candidate(_mention(start, end, name.ticker, name.role or "name"),
@@ -392,7 +426,8 @@ class TickerLinker:
             else:
                 form = "name"
             hits.append(_mention(start, end, name.ticker, form))
-        return _longest_first(hits, trace)
+        kept = _longest_first(hits, trace)
+        return kept + _listed(text, kept, listed) if listed and kept else kept
 
     def _bare(self, text: str, trace: list[Candidate] | None) -> list[Mention]:
         found = []
@@ -424,13 +459,16 @@ class Candidate:
 
 
 _INSIDE_WORD = "part of a longer word"  # not worth showing: "nve" in "unveils"
+_NO_CUE = "an ordinary word with no company cue (Inc, shares, stock, ...) next to it"
+# Between two companies of a list ("Synopsys and Cadence", "Lam, KLA, Cadence")
+_LIST_JOIN = re.compile(r"\s*(?:,|,?\s+and|\s&)\s+")
 _KEPT = {
     "cashtag": "cashtag",
     "exchange": "exchange and ticker",
     "paren": "ticker in brackets",
     "symbol": "a bare ticker symbol",
     "name": "company name",
-    "backer": "company name, but named as a backer, supplier or owner: never the subject",
+    "backer": "company name, but named as a backer, supplier, owner or rival: never the subject",
     "private": "a private company: the subject, with no ticker (not its investors)",
     "manager": "a fund manager: the subject, with no ticker (not its funds)",
     "market": "a market or index: the subject, with no ticker (not its members)",
@@ -450,8 +488,18 @@ def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str
         # written in brand style, as the company writes it or when its register gives no casing
         _CAMEL.search(said) and (said == name.cased or name.cased.isupper())
     ) and not (name.lead and _leads_with_verb(text, start, end)):
-        return "an ordinary word with no company cue (Inc, shares, stock, ...) next to it"
+        return _NO_CUE
     return ""
+
+
+def _listed(text: str, kept: list[Mention], listed: list[tuple[int, int, _Name]]) -> list[Mention]:
+    """Names that lacked a cue but follow a company named just before them in a list
+    ("Synopsys and Cadence", "Lam Research, KLA and Cadence")."""
+    found: list[Mention] = []
+    for start, end, name in listed:
+        if any(m.ticker and m.end <= start and _LIST_JOIN.fullmatch(text, m.end, start) for m in kept + found):
+            found.append(_mention(start, end, name.ticker, "name"))
+    return found
 
 
 def _adopt_explicit(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -505,7 +553,12 @@ def _leads_with_verb(text: str, start: int, end: int) -> bool:
     if (start and text[start - 1] != "\n") or not text[start].isupper():
         return False
     after = text[end : end + 16].split(maxsplit=1)
-    return end < len(text) and text[end] == " " and bool(after) and after[0].lower() in _LEAD_VERBS
+    return (
+        end < len(text)
+        and text[end] == " "
+        and bool(after)
+        and (after[0].lower() in _LEAD_VERBS or _SIGNED_MOVE.match(after[0]) is not None)
+    )
 
 
 def _defines_acronym(before: str, symbol: str) -> bool:

@@ -62,7 +62,25 @@ POSITIVES = [
     ("Nike shares rise after a pair of upgrades", "", "analyst_upgrade", "NKE", "positive"),
     ("Target upgraded to Buy at Jefferies", "", "analyst_upgrade", "TGT", "positive"),  # a name, not a price target
     ("Advanced Micro Devices (NASDAQ:AMD) stock rating upgraded by Wall Street Zen", "", "analyst_upgrade", "AMD", "positive"),
+    # the company between the broker's verb and the rating is the one raised
+    ("Oppenheimer moves Lowe's to Outperform", "", "analyst_upgrade", "LOW", "positive"),
+    ("Evercore raised Visa to Outperform from In Line", "", "analyst_upgrade", "V", "positive"),
+    ("Adobe Analysts Boost Their Forecasts After a Strong Quarter", "", "analyst_upgrade", "ADBE", "positive"),
+    ("Lumentum jumps as Barclays upgrades to Overweight", "", "analyst_upgrade", "LITE", "positive"),  # the rating alone after the verb
+    ("Ciena rises after Citi upgrades the stock to Buy", "", "analyst_upgrade", "CIEN", "positive"),
+    # a rating 'to Buy' is no pitch to buy the stock
+    ("Why Lyft Stock Jumped Today", "Shares of Lyft rose 8% after Bernstein upgraded the stock to Buy.", "price_move", "LYFT", "positive"),
     ("Snowflake soars 20% on AI demand", "", "price_move", "SNOW", "positive"),
+    # price_move: base forms and retail verbs ('pop', 'rip', 'vault', 'hammered')
+    ("Lyft shares pop 11% on a profit beat", "", "price_move", "LYFT", "positive"),
+    ("Coinbase shares rip 14% higher as crypto volumes swell", "", "price_move", "COIN", "positive"),
+    ("Wolfspeed shares vault 30% after a supply deal", "", "price_move", "WOLF", "positive"),
+    ("Peloton stock hammered 14% after a guidance cut", "", "price_move", "PTON", "negative"),
+    # news moving the shares: the cause is no share price, the company after the verb moves
+    ("Copper's rally lifts Freeport-McMoRan shares 7%", "", "price_move", "FCX", "positive"),
+    ("Cloud demand sends Oracle shares 11% higher", "", "price_move", "ORCL", "positive"),
+    ("Apple falls 8% after fourth-quarter results", "", "price_move", "AAPL", "negative"),  # the quarter's results, not its span
+    ("A recall knocked 9% off Ford's shares", "", "price_move", "F", "negative"),
     # fund_position: filings, news and automated holdings items; exits negative
     ("Berkshire Hathaway trims its Apple stake again, 13F shows", "", "fund_position", "AAPL", "negative"),
     ("Pershing Square names Alphabet its largest position", "", "fund_position", "GOOGL", "positive"),
@@ -79,6 +97,15 @@ POSITIVES = [
     ("Keller Group AG Decreases Stock Position in Moderna, Inc. (NASDAQ:MRNA)", "", "fund_position", "MRNA", "negative"),
     ("Dunmore Holdings Inc. Invests $4 Million in Airbnb, Inc. (NASDAQ:ABNB)", "", "fund_position", "ABNB", "positive"),
     ("Intel Co. (NASDAQ:INTC) Shares Sold by Redwater Financial Inc.", "", "fund_position", "INTC", "negative"),
+    # holders named by their trade name ('... Wealth Management', '... Capital') or as a trust company
+    ("Pine Hill Wealth Management Invests $1.8 Million in Costco Wholesale (NASDAQ:COST)", "", "fund_position", "COST", "positive"),
+    ("Blue Fern Capital Exits Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "negative"),
+    ("Harbor Point Financial Has $2.4 Million Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "positive"),
+    ("Vanguard now owns 9.2% of Ford, a filing shows", "", "fund_position", "F", "positive"),  # a disclosed share
+    ("Microsoft Co. (NASDAQ:MSFT) Stake Lowered by Lakeview Trust Co.", "", "fund_position", "MSFT", "negative"),
+    # one fund's further trades, each opening a clause of its own
+    ("Third Point buys Uber, exits Disney", "", "fund_position", "DIS", "negative"),
+    ("Ark Invest Trims Tesla, Adds Palantir", "", "fund_position", "PLTR", "positive"),
     # export_license: permissions, restrictions, enforcement
     ("US begins approving licences for Nvidia H20 sales to China", "", "export_license", "NVDA", "positive"),
     ("Commerce lets AMD sell MI308 chips to vetted Chinese buyers", "", "export_license", "AMD", "positive"),
@@ -94,6 +121,10 @@ POSITIVES = [
     ("US eases chip curbs on Micron memory sales to China", "", "export_license", "MU", "positive"),
     ("Lam Research gets a subpoena over shipments to SMIC", "", "export_license", "LRCX", "negative"),
     ("Applied Materials pleads guilty to exporting tools to China", "", "export_license", "AMAT", "negative"),
+    ("Lam Research slides as Commerce widens China chip equipment curbs", "", "export_license", "LRCX", "negative"),  # Washington's curbs on its goods
+    ("Marvell faces stricter U.S. rules on AI chip exports to the Gulf", "", "export_license", "MRVL", "negative"),
+    ("Washington blocks Micron from supplying Huawei", "", "export_license", "MU", "negative"),
+    ("AMD's China-bound MI309 chip awaits Commerce approval", "", "export_license", "AMD", "positive"),
     # ai_model: models, chips, assistants
     ("Alibaba open-sources its Qwen3 family of models", "", "ai_model", "BABA", "positive"),
     ("Nvidia launches Blackwell Ultra AI chip", "", "ai_model", "NVDA", "positive"),
@@ -109,9 +140,22 @@ POSITIVES = [
     ("Baidu's Ernie ranks first on a Chinese reasoning benchmark", "", "leaderboard", "BIDU", "positive"),
     ("Intel's Gaudi posts top results on MLPerf inference", "", "leaderboard", "INTC", "positive"),
     ("Nvidia sweeps the MLPerf training benchmarks", "", "leaderboard", "NVDA", "positive"),
+    ("AMD's MI355X posts top MLPerf inference scores", "", "leaderboard", "AMD", "positive"),
+    ("Microsoft's Copilot app climbs into the App Store's top five", "", "leaderboard", "MSFT", "positive"),
+    ("Amazon's Nova models score best on a cost benchmark", "", "leaderboard", "AMZN", "positive"),
     ("Duolingo tops Apple's App Store education chart", "", "leaderboard", "DUOL", "positive"),
+    ("Warner Bros. Discovery's 'Dune' leads the weekend box office", "", "leaderboard", "WBD", "positive"),  # 'Bros.' ends no sentence
     ("Oracle launches AI agents for hospital records", "", "ai_model", "ORCL", "positive"),
     ("Marvell unveils accelerators for AI training clusters", "", "ai_model", "MRVL", "positive"),
+    ("Broadcom unveils custom accelerator chips for data center inference", "", "ai_model", "AVGO", "positive"),
+    ("Snowflake releases Polar, an open reasoning model", "", "ai_model", "SNOW", "positive"),  # an appositive is no clause break
+    ("Google DeepMind releases a new world model for robots", "", "ai_model", "GOOGL", "positive"),
+    ("Snap launches an AI app for creators", "", "ai_model", "SNAP", "positive"),
+    ("Nvidia introduces an AI platform for humanoid robots", "", "ai_model", "NVDA", "positive"),
+    ("Microsoft unveils Fara, its first agentic model for PCs", "", "ai_model", "MSFT", "positive"),
+    ("Google debuts Gemma 3 open models for phones", "", "ai_model", "GOOGL", "positive"),  # a named model family
+    ("Amazon unveils Trainium 3 chips at re:Invent", "", "ai_model", "AMZN", "positive"),  # a named AI accelerator family
+    ("Dell debuts an AI supercomputer for the desk", "", "ai_model", "DELL", "positive"),
     # 52_week_high: any verb form, the stock's own record
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
@@ -119,6 +163,16 @@ POSITIVES = [
     ("Apple tops $4 trillion", "The stock hit an all-time high on Tuesday.", "52_week_high", "AAPL", "positive"),
     ("JPMorgan Chase stock hits a record high", "", "52_week_high", "JPM", "positive"),
     ("Oracle (ORCL) Hits 52-Week High: What's Next for the Stock?", "", "52_week_high", "ORCL", "positive"),  # a question after the high
+    ("Cintas (CTAS) Rallies to 52-Week High, Still Time to Buy?", "", "52_week_high", "CTAS", "positive"),  # a tag line after a comma
+    ("Visa shares close at a record after strong holiday spending", "", "52_week_high", "V", "positive"),
+    ("Morgan Stanley shares hit a record as trading revenue jumps", "", "52_week_high", "MS", "positive"),
+    ("Costco Stock Hits Record on Membership Growth", "", "52_week_high", "COST", "positive"),
+    ("Walmart stock climbs to its highest level ever", "", "52_week_high", "WMT", "positive"),
+    ("Netflix stock trades at its highest price in history", "", "52_week_high", "NFLX", "positive"),
+    ("Abbott stock touches record after a device approval", "", "52_week_high", "ABT", "positive"),  # the shares set it
+    ("Amgen shares set a new record on obesity data", "", "52_week_high", "AMGN", "positive"),
+    ("Intel (NASDAQ:INTC) Hits New 1-Year High - Time to Buy?", "", "52_week_high", "INTC", "positive"),  # 'year' inside the anchor
+    ("Starbucks stock hits a one-year high", "", "52_week_high", "SBUX", "positive"),
     ("Micron (MU) Upgraded to Strong Buy: What Does It Mean for Investors?", "", "analyst_upgrade", "MU", "positive"),
     ("Costco (COST) Upgraded to Buy: Here's Why", "", "analyst_upgrade", "COST", "positive"),  # not "Here Group"
 ]
@@ -138,6 +192,15 @@ TRAPS = [
     ("Morgan Stanley says Micron stock could jump 30%", "", "price_move"),  # predicted, not made
     ("Here's why Snap shares may fall another 25%", "", "price_move"),
     ("Palantir is up 60% since its March low", "", "price_move"),
+    ("Zoom Video Stock Has Lost 85% of Its Value", "", "price_move"),  # a drawdown
+    ("Buybacks lifted Apple shares 40% over the past year", "", "price_move"),
+    ("A deal could send Intel shares 20% higher", "", "price_move"),
+    ("Ark boosts its Tesla shares holding by 10%", "", "price_move"),
+    ("Intel Stock Fell 11% in the Second Quarter", "", "price_move"),  # a quarter's move
+    ("Netflix price rise takes effect, basic plan up 12%", "", "price_move"),  # what customers pay
+    ("Walgreens to cut up to 15% of its stores", "", "price_move"),  # a bound, not a move
+    ("Delta says summer fares up 8% on strong demand", "", "price_move"),
+    ("Snap shares have shed 70% of their value since the peak", "", "price_move"),
     ("Citi lowers price target on Nike to $70", "", "analyst_upgrade"),
     ("Microsoft's price target cut to $400 at UBS", "", "analyst_upgrade"),
     ("Mizuho initiates Tesla at Underperform", "", "analyst_upgrade"),
@@ -145,6 +208,8 @@ TRAPS = [
     ("Amazon (NASDAQ:AMZN) earns Buy rating reiterated at Needham", "", "analyst_upgrade"),
     ("Apple needs a rating upgrade to rally", "", "analyst_upgrade"),
     ("Apple upgrades its Photos app with new editing tools", "", "analyst_upgrade"),
+    ("Apple upgrades to a new modem supplier", "", "analyst_upgrade"),
+    ("Nvidia: Buy The Dip Before Earnings (Rating Upgrade)", "", "analyst_upgrade"),  # a contributor's own rating
     ("Tesla upgrades Model Y interiors in China", "", "analyst_upgrade"),
     ("Meta upgrades Instagram for teen users", "", "analyst_upgrade"),  # its own product
     ("Google upgrades the Gemini app for paid users", "", "analyst_upgrade"),
@@ -160,21 +225,37 @@ TRAPS = [
     ("Apple Inc. Buys Back $25 Billion of Its Shares", "", "fund_position"),  # its own shares
     ("Acme Corp Sells 5 Million Shares in a Public Offering", "", "fund_position"),
     ("Tesla Inc. Cuts Prices in China; Shares of Nio Fall", "", "fund_position"),
+    ("Capital spending boosts Nvidia shares", "", "fund_position"),  # the company's shares, no stake of them
+    ("Nvidia Corp has a dominant position in AI chips", "", "fund_position"),
+    ("The fund holds 3% of its assets in cash", "", "fund_position"),
+    ("Apple holds 20% of the smartphone market", "", "fund_position"),
+    ("Grayscale Bitcoin Trust stake raised by Oak Hill Advisors", "", "fund_position"),
+    ("Elliott raises its fund target, adds a Boeing veteran to its board", "", "fund_position"),  # no trade before
     ("Qualcomm signs a patent licensing deal with a phone maker", "", "export_license"),
     ("FDA approves Eli Lilly drug sales in China", "", "export_license"),
     ("Intel allowed to sell its stake in Mobileye", "", "export_license"),
     ("Apple fined over App Store rules in the EU", "", "export_license"),
     ("Pfizer gets FDA nod to sell its RSV shot in China", "", "export_license"),
+    ("Tesla wins approval to sell Full Self-Driving in China", "", "export_license"),  # a product's market approval
+    ("Uber gets approval to sell robotaxi rides in Saudi Arabia", "", "export_license"),
+    ("Ford falls as China curbs rare earth exports", "", "export_license"),  # Beijing's controls on what it buys
+    ("Intel gains as U.S. rules on chip subsidies are finalized", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
     ("Regulators probe Nike sales to resellers", "", "export_license"),
     ("US won't let Nvidia sell its top chips to China", "", "ai_model"),
     ("Nvidia says AI demand remains strong", "", "ai_model"),
     ("Google plans to release Gemini 3 next year", "", "ai_model"),
     ("Intel unveils new laptop processors", "", "ai_model"),
+    ("AMD launches new gaming processors, a boost for its PC unit", "", "ai_model"),
+    ("Meta is testing its first in-house AI training chip", "", "ai_model"),  # in the making
+    ("Apple is developing its own AI chips", "", "ai_model"),
+    ("Nvidia delays Rubin GPUs to next year", "", "ai_model"),
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
+    ("Nvidia is among the top five S&P 500 performers", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
     ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
     ("A chat app from a startup hits No. 1 on Apple's App Store", "", "leaderboard"),  # the store's owner
+    ("A startup's drama returns to No. 1 on Nielsen's streaming ranking", "", "leaderboard"),  # the chart's owner
     ("Nvidia sweeps aside worries with record revenue", "", "leaderboard"),
     ("Ford launches a new F-150 model", "", "ai_model"),
     ("Stocks hit records on Nvidia earnings", "", "52_week_high"),
@@ -188,6 +269,13 @@ TRAPS = [
     ("Can Oracle stock reach a new all-time high before earnings?", "", "52_week_high"),  # a question about the high
     ("Costco is within 3% of its record high", "", "52_week_high"),
     ("Netflix's subscriber count reaches an all-time high", "", "52_week_high"),
+    ("Will Nvidia set a new high, or is the rally over?", "", "52_week_high"),  # a question about the high
+    ("Tesla stock sets a new record for quarterly deliveries", "", "52_week_high"),
+    ("Apple's cash pile hits a record $200 billion", "", "52_week_high"),
+    ("Nvidia revenue reaches its highest level ever", "", "52_week_high"),
+    ("Could Walmart stock reach its highest level ever this year?", "", "52_week_high"),
+    ("Apple hits a record with its $110 billion buyback", "", "52_week_high"),  # the company's record, not its shares'
+    ("Apple stock posts a new record year for buybacks", "", "52_week_high"),
     ("Micron (MU) Upgraded to Buy? Not So Fast", "", "analyst_upgrade"),
 ]
 
