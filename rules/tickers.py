@@ -232,7 +232,7 @@ class TickerLinker:
 
     @functools.cached_property
     def _finder(self) -> tuple[ahocorasick.Automaton, list[tuple[str, _Name]], list[tuple[str, _Name]]]:
-        """The universe's names at word starts, built on first use: an automaton over the
+        """The universe's names as whole words, built on first use: an automaton over the
         ``spaced`` text for names that open with a word character; the other few (all, and
         those ASCII text can hold) to ``find``."""
         searches: dict[str, list[tuple[int, _Name, str | None]]] = {}
@@ -241,14 +241,15 @@ class TickerLinker:
             if not is_word_char(key[0]):
                 unspaced.append((key, name))
                 continue
-            search = spaced(key)[:-1]  # " name": at a word start only
+            whole = spaced(key)  # " name ": at a word start, and ending a word (see _ends_word)
             # a name with punctuation or digits is also found where spaced() made the same of
             # other text: those are checked against the text
-            entry = (len(key), name, None if search[1:] == key else key)
-            if search in searches:
-                searches[search].append(entry)
-            else:
-                searches[search] = [entry]
+            entry = (len(key), name, None if whole[1:-1] == key else key)
+            for search in [whole, whole[:-1] + "0"] if key[-1].isalpha() and len(key) >= 4 else [whole]:
+                if search in searches:
+                    searches[search].append(entry)
+                else:
+                    searches[search] = [entry]
         automaton = ahocorasick.Automaton()
         for search, entries in searches.items():
             automaton.add_word(search, tuple(entries))
@@ -297,18 +298,19 @@ class TickerLinker:
         return found
 
     def _name_hits(self, folded: str, gaps: str) -> list[tuple[int, int, _Name]]:
-        """Every universe name in ``folded`` that starts a word there, with its span."""
+        """Every universe name in ``folded`` that is a whole word there, with its span."""
         automaton, unspaced, unspaced_ascii = self._finder
         hits = []
         for last, entries in automaton.iter(gaps) if len(automaton) else ():
             for size, name, exact in entries:
-                start = last - size  # gaps' offsets are one past folded's
+                start = last - size - 1  # gaps' offsets are one past folded's; one past the name
                 if exact is None or folded.startswith(exact, start):
                     hits.append((start, start + size, name))
         for key, name in unspaced if not folded.isascii() else unspaced_ascii:
             at = folded.find(key)
             while at >= 0:
-                hits.append((at, at + len(key), name))
+                if _ends_word(folded, at, at + len(key)):
+                    hits.append((at, at + len(key), name))
                 at = folded.find(key, at + 1)
         return hits
 
@@ -365,7 +367,7 @@ class TickerLinker:
         for start, end, name in name_hits:
             why = _name_drop(text, folded, start, end, name)
             if why:
-                if trace is not None and why is not _INSIDE_WORD:
+                if trace is not None:
                     trace.append(Candidate(_mention(start, end, name.ticker, name.role or "name"),
                                            False, why))
                 continue
@@ -409,7 +411,6 @@ class Candidate:
     reason: str
 
 
-_INSIDE_WORD = "part of a longer word"  # not worth showing: "nve" in "unveils"
 _KEPT = {
     "cashtag": "cashtag",
     "exchange": "exchange and ticker",
@@ -425,8 +426,6 @@ _KEPT = {
 
 def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str:
     """Why the universe name at ``start:end`` is not a mention ("" when it is)."""
-    if not _ends_word(folded, start, end):
-        return _INSIDE_WORD
     said = text[start:end]
     if said == said.lower() if said.isascii() else not any(map(str.isupper, said)):
         # "eBay" passes (brand style); "ebay" or "apple" is an ordinary word
