@@ -57,6 +57,8 @@ _BACKER_BEFORE = re.compile(
     r"|supported by|owned by|stake from|investment from|funding from|supplier|chipmaker)\s*$"
 )
 _BACKER_AFTER = re.compile(r"^\s?(?:-|\s)?(?:backed|funded|owned|supported)\b")
+# Text with none of these has no backer for the two patterns above to find.
+_BACKER_HINT = re.compile(r"backe|funded|investor|owned|supported|from|supplier|chipmaker")
 _LIST_GAP = re.compile(r"(?:,? and |, | & | \(|\(|/)\s*(?:NYSE|NASDAQ|Nasdaq)?\s*:?\s*$")
 ROLES = ("private", "manager", "market")  # names that are not listed companies
 # Bytes that are no ASCII capital / no ASCII letter: deleted, what is left is counted.
@@ -284,6 +286,7 @@ class TickerLinker:
         name_hits = self._name_hits(folded, spaced(folded) if gaps is None else gaps)
         found = self._explicit(text, trace)
         taken = [(m.start, m.end) for m in found]
+        explicit = bool(found)
         for mention in self._names(text, folded, name_hits, trace) + self._bare(text, trace):
             if not any(s < mention.end and mention.start < e for s, e in taken):
                 found.append(mention)
@@ -291,7 +294,10 @@ class TickerLinker:
             elif trace is not None:
                 trace.append(Candidate(mention, False, "inside a longer or explicit mention"))
         found.sort(key=lambda m: m.start)
-        found = _spread_backer(text, _adopt_explicit(text, found))
+        if explicit:
+            found = _adopt_explicit(text, found)
+        if any(m.form == "backer" for m in found):
+            found = _spread_backer(text, found)
         if trace is not None:
             trace.extend(Candidate(m, True, _KEPT[m.form]) for m in found)
             trace.sort(key=lambda c: (c.mention.start, not c.kept))
@@ -364,6 +370,7 @@ class TickerLinker:
         self, text: str, folded: str, name_hits: list[tuple[int, int, _Name]], trace: list[Candidate] | None
     ) -> list[Mention]:
         hits: list[Mention] = []
+        backers = _BACKER_HINT.search(folded) is not None
         for start, end, name in name_hits:
             why = _name_drop(text, folded, start, end, name)
             if why:
@@ -373,8 +380,9 @@ class TickerLinker:
                 continue
             if name.role:
                 form = name.role
-            elif _BACKER_BEFORE.search(folded, max(0, start - 30), start) or _BACKER_AFTER.match(
-                folded[end : end + 10]
+            elif backers and (
+                _BACKER_BEFORE.search(folded, max(0, start - 30), start)
+                or _BACKER_AFTER.match(folded[end : end + 10])
             ):
                 form = "backer"
             else:
