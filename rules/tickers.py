@@ -24,9 +24,13 @@ _SYMBOL = r"[A-Z]{1,6}(?:[.-][A-Z]{1,2})?"
 # Written to start with the literal "$" (the look-behind follows it) so the regex engine skips
 # ahead to dollar signs instead of trying every position.
 _CASHTAG = re.compile(rf"\$(?<![\w$]\$)({_SYMBOL})(?![\w])")
+# `\b(?:NYSE(?: American| Arca|AMERICAN)?|NASDAQ|Nasdaq|AMEX|OTC(?:QX|QB| Markets|MKTS)?|Pink|TSX
+# |LSE|HKEX|HKG)\s*:\s*(SYMBOL)\b`, written (like _CASHTAG) with each exchange's first letter before
+# its look-behind so the regex engine skips ahead to those letters.
 _EXCHANGE = re.compile(
-    rf"\b(?:NYSE(?: American| Arca|AMERICAN)?|NASDAQ|Nasdaq|AMEX|OTC(?:QX|QB| Markets|MKTS)?|"
-    rf"Pink|TSX|LSE|HKEX|HKG)\s*:\s*({_SYMBOL})\b"
+    r"(?:N(?<!\wN)(?:YSE(?: American| Arca|AMERICAN)?|ASDAQ|asdaq)|A(?<!\wA)MEX"
+    r"|O(?<!\wO)TC(?:QX|QB| Markets|MKTS)?|P(?<!\wP)ink|T(?<!\wT)SX|L(?<!\wL)SE|H(?<!\wH)K(?:EX|G))"
+    rf"\s*:\s*({_SYMBOL})\b"
 )
 _PAREN = re.compile(rf"\(\s*({_SYMBOL}(?:\s*[,/;]\s*{_SYMBOL})*)\s*\)")
 # The look-behind follows the first capital so the regex engine can skip ahead to capitals.
@@ -58,7 +62,7 @@ _BACKER_BEFORE = re.compile(
 )
 _BACKER_AFTER = re.compile(r"^\s?(?:-|\s)?(?:backed|funded|owned|supported)\b")
 # Text with none of these has no backer for the two patterns above to find.
-_BACKER_HINT = re.compile(r"backe|funded|investor|owned|supported|from|supplier|chipmaker")
+_BACKER_WORDS = ("backe", "funded", "investor", "owned", "supported", "from", "supplier", "chipmaker")
 _LIST_GAP = re.compile(r"(?:,? and |, | & | \(|\(|/)\s*(?:NYSE|NASDAQ|Nasdaq)?\s*:?\s*$")
 ROLES = ("private", "manager", "market")  # names that are not listed companies
 # Bytes that are no ASCII capital / no ASCII letter: deleted, what is left is counted.
@@ -370,7 +374,7 @@ class TickerLinker:
         self, text: str, folded: str, name_hits: list[tuple[int, int, _Name]], trace: list[Candidate] | None
     ) -> list[Mention]:
         hits: list[Mention] = []
-        backers = _BACKER_HINT.search(folded) is not None
+        backers = any(map(folded.__contains__, _BACKER_WORDS))
         for start, end, name in name_hits:
             why = _name_drop(text, folded, start, end, name)
             if why:
