@@ -88,6 +88,8 @@ class Prepared:
         self._linker = linker
         self._spans: dict[frozenset[str], list[Span]] = {}
         self._numbers: dict[tuple[str, Span], list[tuple[Span, float]]] = {}
+        self._subjects: dict[Span, list[Mention]] = {}
+        self._sentence_of: dict[int, Span] = {}
 
     @_Lazy
     def mentions(self) -> list[Mention]:
@@ -98,6 +100,16 @@ class Prepared:
     def tickers(self) -> frozenset[str]:
         """Every ticker a rule's subject can be: those of the mentions that are no backer."""
         return frozenset(m.ticker for m in self.mentions if m.ticker and m.form != "backer")
+
+    def subjects_in(self, start: int, end: int) -> list[Mention]:
+        """The mentions in ``text[start:end]`` that are no backer (remembered: rules ask again
+        per anchor; not to be changed)."""
+        found = self._subjects.get((start, end))
+        if found is None:
+            found = self._subjects[(start, end)] = [
+                m for m in self.mentions if start <= m.start and m.end <= end and m.form != "backer"
+            ]
+        return found
 
     @_Lazy
     def sentences(self) -> list[Span]:
@@ -138,8 +150,13 @@ class Prepared:
         return found
 
     def sentence_of(self, position: int) -> Span:
-        index = max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
-        return self.sentences[index] if self.sentences else (0, len(self.text))
+        """The sentence holding ``position`` (remembered: rules ask again per anchor)."""
+        found = self._sentence_of.get(position)
+        if found is None:
+            index = max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
+            found = self.sentences[index] if self.sentences else (0, len(self.text))
+            self._sentence_of[position] = found
+        return found
 
     def spans_of(self, keys: frozenset[str]) -> list[Span]:
         """Every occurrence of any phrase in ``keys``, by position then longest first, so ties
@@ -450,7 +467,7 @@ class CompiledRule:
 
     def _candidates(self, item: Prepared, start: int, end: int) -> list[Mention]:
         """The mentions in ``text[start:end]`` that are neither backers nor excluded names (brokers, funds)."""
-        mentions = [m for m in item.mentions if start <= m.start and m.end <= end and m.form != "backer"]
+        mentions = item.subjects_in(start, end)
         excluded = item.spans_of(self.exclude_keys)
         if excluded:
             mentions = [
@@ -520,25 +537,32 @@ def _find_all(item: Prepared, scouted: ScoutedRegex) -> list[Span]:
 
 def _search(item: Prepared, scouted: ScoutedRegex, lo: int, hi: int) -> bool:
     """Whether the regex finds a match in ``text[lo:hi]`` (searched as a string of its own)."""
-    part = item.text[lo:hi]
     if scouted.scan:
-        return scouted.regex.search(part) is not None
+        return scouted.regex.search(item.text[lo:hi]) is not None
     starts = scouted.starts(item.text, item.spans_of(scouted.keys), lo, hi)
+    if not starts:
+        return False
+    part = item.text[lo:hi]
     return any(scouted.regex.match(part, start - lo) for start in starts)
 
 
 def _distance(item: Prepared, anchor: Span, span: Span, side: str, within: int | None) -> int | None:
     """Words between ``anchor`` and ``span`` if ``span`` is on ``side`` and in the window."""
-    if span[0] < anchor[1] and anchor[0] < span[1]:
+    start, end = span
+    if start < anchor[1] and anchor[0] < end:
         return 0
-    is_after = span[0] >= anchor[1]
-    if (side == "before" and is_after) or (side == "after" and not is_after):
+    if start >= anchor[1]:
+        if side == "before":
+            return None
+        start, end = anchor[1], start
+    elif side == "after":
         return None
-    gap = (anchor[1], span[0]) if is_after else (span[1], anchor[0])
-    words = item.words_between(*gap)
+    else:
+        start, end = end, anchor[0]
+    words = len(_WORD_START.findall(item.text, start, end))  # item.words_between, inlined
     if within is None:
         return words
-    if words > within or _BREAK.search(item.text, gap[0], gap[1] + 1):
+    if words > within or _BREAK.search(item.text, start, end + 1):
         return None
     return words
 
@@ -568,11 +592,13 @@ def _group(text: str, mentions: list[Mention], index: int) -> list[Mention]:
 
 
 def _evidence(text: str, matched: list[Span], subject: list[Mention]) -> tuple[str, ...]:
-    spans = matched + [(m.start, m.end) for m in subject]
-    start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    if end - start <= _EVIDENCE_SPAN:
-        return (text[start:end].strip(),)
-    start, end = min(s for s, _ in matched), max(e for _, e in matched)
+    start, end = min([s for s, _ in matched]), max([e for _, e in matched])
+    if subject:
+        low, high = min(start, subject[0].start), max(end, subject[-1].end)  # mentions in order
+    else:
+        low, high = start, end
+    if high - low <= _EVIDENCE_SPAN:
+        return (text[low:high].strip(),)
     pieces = [text[start:end].strip()] + [text[m.start : m.end] for m in subject]
     return tuple(dict.fromkeys(pieces))
 
