@@ -127,12 +127,15 @@ class Prepared:
     @_Lazy
     def has_percent(self) -> bool:
         folded = self.folded  # _PERCENT needs "%", "percent", "per cent" or "pct"
-        if "%" not in folded and "per" not in folded and "pct" not in folded:
+        if "%" not in folded and "percent" not in folded and "per cent" not in folded and "pct" not in folded:
             return False
         return _PERCENT.search(self.text) is not None
 
     @_Lazy
     def has_rank(self) -> bool:
+        folded = self.folded  # _RANK needs a digit ("0" in the spaced copy) or one of its words
+        if "0" not in self.gaps and not any(map(folded.__contains__, ("first", "second", "third", "top"))):
+            return False
         return _RANK.search(self.text) is not None
 
     def numbers(self, unit: str, sentence: Span) -> list[tuple[Span, float]]:
@@ -221,6 +224,12 @@ class CompiledRule:
         }
         self.number_min = _number_min(rule.number, price_move_threshold)
         self.number_unit = rule.number.unit if rule.number is not None else None
+        # for possible(): the phrases and characters an anchor can open with, unless a regex
+        # of the anchors may match anywhere; each all-of group's phrases
+        self.opens_anywhere = any(r.scan or r.at_start for r in self.regexes)
+        self.opening_keys = self.anchor_keys.union(*(r.keys for r in self.regexes))
+        self.opening_marks = tuple(sorted(set().union(*(r.marks for r in self.regexes))))
+        self.group_keys = tuple(keys for _, keys in self.all_groups)
 
     def phrase_keys(self) -> set[str]:
         """Every phrase the automaton must report for this rule."""
@@ -238,11 +247,13 @@ class CompiledRule:
         regex, or none of the characters its matches start with), an all-of group with no
         phrase anywhere in the item, or no number of the unit."""
         present = item.occurrences.keys()
-        if present.isdisjoint(self.anchor_keys) and not any(
-            r.may_match(item.text, present) for r in self.regexes
+        if (
+            not self.opens_anywhere
+            and present.isdisjoint(self.opening_keys)
+            and not (self.opening_marks and any(map(item.text.__contains__, self.opening_marks)))
         ):
             return False
-        for _, keys in self.all_groups:
+        for keys in self.group_keys:
             if present.isdisjoint(keys):
                 return False
         if self.number_unit is None:
@@ -328,7 +339,10 @@ class CompiledRule:
         return False
 
     def _anchors(self, item: Prepared) -> list[Span]:
-        spans = list(item.spans_of(self.anchor_keys))
+        spans = item.spans_of(self.anchor_keys)
+        if not self.regexes and len(spans) < 2:
+            return spans  # already what sorted(set(spans)) makes of it
+        spans = list(spans)
         for regex in self.regexes:
             spans.extend(_find_all(item, regex))
         return sorted(set(spans))
