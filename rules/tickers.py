@@ -288,19 +288,25 @@ class TickerLinker:
         if folded is None:
             folded = fold(text).replace("-", " ")
         name_hits = self._name_hits(folded, spaced(folded) if gaps is None else gaps)
+        # only text with one of these words can name a backer
+        backers = bool(name_hits) and any(map(folded.__contains__, _BACKER_WORDS))
         found = self._explicit(text, trace)
-        taken = [(m.start, m.end) for m in found]
-        explicit = bool(found)
-        for mention in self._names(text, folded, name_hits, trace) + self._bare(text, trace):
-            if not any(s < mention.end and mention.start < e for s, e in taken):
-                found.append(mention)
-                taken.append((mention.start, mention.end))
-            elif trace is not None:
-                trace.append(Candidate(mention, False, "inside a longer or explicit mention"))
-        found.sort(key=lambda m: m.start)
-        if explicit:
-            found = _adopt_explicit(text, found)
-        if any(m.form == "backer" for m in found):
+        names, bare = self._names(text, folded, name_hits, backers, trace), self._bare(text, trace)
+        if found or bare:
+            explicit = bool(found)
+            taken = [(m.start, m.end) for m in found]
+            for mention in names + bare:
+                if not any(s < mention.end and mention.start < e for s, e in taken):
+                    found.append(mention)
+                    taken.append((mention.start, mention.end))
+                elif trace is not None:
+                    trace.append(Candidate(mention, False, "inside a longer or explicit mention"))
+            found.sort(key=lambda m: m.start)
+            if explicit:
+                found = _adopt_explicit(text, found)
+        else:
+            found = names  # in order and apart already
+        if backers and any(m.form == "backer" for m in found):
             found = _spread_backer(text, found)
         if trace is not None:
             trace.extend(Candidate(m, True, _KEPT[m.form]) for m in found)
@@ -371,10 +377,14 @@ class TickerLinker:
         return mentions
 
     def _names(
-        self, text: str, folded: str, name_hits: list[tuple[int, int, _Name]], trace: list[Candidate] | None
+        self,
+        text: str,
+        folded: str,
+        name_hits: list[tuple[int, int, _Name]],
+        backers: bool,
+        trace: list[Candidate] | None,
     ) -> list[Mention]:
         hits: list[Mention] = []
-        backers = any(map(folded.__contains__, _BACKER_WORDS))
         for start, end, name in name_hits:
             why = _name_drop(text, folded, start, end, name)
             if why:
