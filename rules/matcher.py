@@ -125,11 +125,11 @@ class Prepared:
         return end if end >= 0 else len(self.text)
 
     @_Lazy
-    def has_percent(self) -> bool:
-        folded = self.folded  # _PERCENT needs "%", "percent", "per cent" or "pct"
-        if "%" not in folded and "percent" not in folded and "per cent" not in folded and "pct" not in folded:
-            return False
-        return _PERCENT.search(self.text) is not None
+    def may_have_percent(self) -> bool:
+        """Whether the text has one of the units _PERCENT needs (the anchor's sentence is
+        searched for the number itself: a search of the whole text first would repeat it)."""
+        folded = self.folded
+        return "%" in folded or "percent" in folded or "per cent" in folded or "pct" in folded
 
     @_Lazy
     def has_rank(self) -> bool:
@@ -245,7 +245,7 @@ class CompiledRule:
     def possible(self, item: Prepared) -> bool:
         """False when a cheap check shows the rule cannot fire: no anchor phrase (and no anchor
         regex, or none of the characters its matches start with), an all-of group with no
-        phrase anywhere in the item, or no number of the unit."""
+        phrase anywhere in the item, or (for percentages, no unit) no number of the unit."""
         present = item.occurrences.keys()
         if (
             not self.opens_anywhere
@@ -258,7 +258,7 @@ class CompiledRule:
                 return False
         if self.number_unit is None:
             return True
-        return item.has_percent if self.number_unit == "percent" else item.has_rank
+        return item.may_have_percent if self.number_unit == "percent" else item.has_rank
 
     def evaluate(
         self, item: Prepared, trace: Trace | None = None, settled: set[str] | None = None
