@@ -181,25 +181,28 @@ def _ends_word(folded: str, base: str, end: int) -> bool:
 def _to_catalysts(hits: list[Hit]) -> list[Catalyst]:
     """One (kind, ticker) pair once: the first rule that claimed it wins; group by rule."""
     claimed: set[tuple[str, str]] = set()
-    grouped: dict[tuple[str, str | None], dict] = {}
+    # by (rule id, direction): the rule, its tickers and its evidence (a hit's own are distinct)
+    grouped: dict[tuple[str, str | None], tuple[Rule, list[str], list[str]]] = {}
     for hit in hits:
-        tickers = [t for t in hit.tickers if (hit.rule.kind, t) not in claimed]
+        kind = hit.rule.kind
+        tickers = [t for t in hit.tickers if (kind, t) not in claimed]
         if hit.tickers and not tickers:
             continue
-        claimed.update((hit.rule.kind, t) for t in tickers)
-        entry = grouped.setdefault(
-            (hit.rule.id, hit.direction), {"rule": hit.rule, "tickers": [], "evidence": []}
-        )
-        entry["tickers"].extend(t for t in tickers if t not in entry["tickers"])
-        entry["evidence"].extend(e for e in hit.evidence if e not in entry["evidence"])
+        claimed.update([(kind, t) for t in tickers])
+        entry = grouped.get((hit.rule.id, hit.direction))
+        if entry is None:
+            grouped[(hit.rule.id, hit.direction)] = (hit.rule, tickers, list(hit.evidence))
+        else:
+            entry[1].extend([t for t in tickers if t not in entry[1]])
+            entry[2].extend([e for e in hit.evidence if e not in entry[2]])
     return [
         Catalyst(
-            kind=entry["rule"].kind,
-            tickers=tuple(entry["tickers"]),
+            kind=rule.kind,
+            tickers=tuple(tickers),
             rule=rule_id,
-            severity=entry["rule"].severity,
+            severity=rule.severity,
             direction=direction,
-            evidence=tuple(entry["evidence"]),
+            evidence=tuple(evidence),
         )
-        for (rule_id, direction), entry in grouped.items()
+        for (rule_id, direction), (rule, tickers, evidence) in grouped.items()
     ]

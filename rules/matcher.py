@@ -89,6 +89,8 @@ class Prepared:
         self._linker = linker
         self._spans: dict[frozenset[str], list[Span]] = {}
         self._numbers: dict[tuple[str, Span], list[tuple[Span, float]]] = {}
+        self._subjects: dict[Span, list[Mention]] = {}
+        self._sentence_of: dict[int, Span] = {}
 
     @_Lazy
     def mentions(self) -> list[Mention]:
@@ -99,6 +101,16 @@ class Prepared:
     def tickers(self) -> frozenset[str]:
         """Every ticker a rule's subject can be: those of the mentions that are no backer."""
         return frozenset(m.ticker for m in self.mentions if m.ticker and m.form != "backer")
+
+    def subjects_in(self, start: int, end: int) -> list[Mention]:
+        """The mentions in ``text[start:end]`` that are no backer (remembered: rules ask again
+        per anchor; not to be changed)."""
+        found = self._subjects.get((start, end))
+        if found is None:
+            found = self._subjects[(start, end)] = [
+                m for m in self.mentions if start <= m.start and m.end <= end and m.form != "backer"
+            ]
+        return found
 
     @_Lazy
     def sentences(self) -> list[Span]:
@@ -114,14 +126,17 @@ class Prepared:
         return end if end >= 0 else len(self.text)
 
     @_Lazy
-    def has_percent(self) -> bool:
-        folded = self.folded  # _PERCENT needs "%", "percent", "per cent" or "pct"
-        if "%" not in folded and "per" not in folded and "pct" not in folded:
-            return False
-        return _PERCENT.search(self.text) is not None
+    def may_have_percent(self) -> bool:
+        """Whether the text has one of the units _PERCENT needs (the anchor's sentence is
+        searched for the number itself: a search of the whole text first would repeat it)."""
+        folded = self.folded
+        return "%" in folded or "percent" in folded or "per cent" in folded or "pct" in folded
 
     @_Lazy
     def has_rank(self) -> bool:
+        folded = self.folded  # _RANK needs a digit ("0" in the spaced copy) or one of its words
+        if "0" not in self.gaps and not any(map(folded.__contains__, ("first", "second", "third", "top"))):
+            return False
         return _RANK.search(self.text) is not None
 
     def numbers(self, unit: str, sentence: Span) -> list[tuple[Span, float]]:
@@ -139,8 +154,13 @@ class Prepared:
         return found
 
     def sentence_of(self, position: int) -> Span:
-        index = max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
-        return self.sentences[index] if self.sentences else (0, len(self.text))
+        """The sentence holding ``position`` (remembered: rules ask again per anchor)."""
+        found = self._sentence_of.get(position)
+        if found is None:
+            index = max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
+            found = self.sentences[index] if self.sentences else (0, len(self.text))
+            self._sentence_of[position] = found
+        return found
 
     def spans_of(self, keys: frozenset[str]) -> list[Span]:
         """Every occurrence of any phrase in ``keys``, by position then longest first, so ties
@@ -205,6 +225,12 @@ class CompiledRule:
         }
         self.number_min = _number_min(rule.number, price_move_threshold)
         self.number_unit = rule.number.unit if rule.number is not None else None
+        # for possible(): the phrases and characters an anchor can open with, unless a regex
+        # of the anchors may match anywhere; each all-of group's phrases
+        self.opens_anywhere = any(r.scan or r.at_start for r in self.regexes)
+        self.opening_keys = self.anchor_keys.union(*(r.keys for r in self.regexes))
+        self.opening_marks = tuple(sorted(set().union(*(r.marks for r in self.regexes))))
+        self.group_keys = tuple(keys for _, keys in self.all_groups)
 
     def phrase_keys(self) -> set[str]:
         """Every phrase the automaton must report for this rule."""
@@ -220,18 +246,20 @@ class CompiledRule:
     def possible(self, item: Prepared) -> bool:
         """False when a cheap check shows the rule cannot fire: no anchor phrase (and no anchor
         regex, or none of the characters its matches start with), an all-of group with no
-        phrase anywhere in the item, or no number of the unit."""
+        phrase anywhere in the item, or (for percentages, no unit) no number of the unit."""
         present = item.occurrences.keys()
-        if present.isdisjoint(self.anchor_keys) and not any(
-            r.may_match(item.text, present) for r in self.regexes
+        if (
+            not self.opens_anywhere
+            and present.isdisjoint(self.opening_keys)
+            and not (self.opening_marks and any(map(item.text.__contains__, self.opening_marks)))
         ):
             return False
-        for _, keys in self.all_groups:
+        for keys in self.group_keys:
             if present.isdisjoint(keys):
                 return False
         if self.number_unit is None:
             return True
-        return item.has_percent if self.number_unit == "percent" else item.has_rank
+        return item.may_have_percent if self.number_unit == "percent" else item.has_rank
 
     def evaluate(
         self, item: Prepared, trace: Trace | None = None, settled: set[str] | None = None
@@ -312,7 +340,10 @@ class CompiledRule:
         return False
 
     def _anchors(self, item: Prepared) -> list[Span]:
-        spans = list(item.spans_of(self.anchor_keys))
+        spans = item.spans_of(self.anchor_keys)
+        if not self.regexes and len(spans) < 2:
+            return spans  # already what sorted(set(spans)) makes of it
+        spans = list(spans)
         for regex in self.regexes:
             spans.extend(_find_all(item, regex))
         return sorted(set(spans))
@@ -451,7 +482,7 @@ class CompiledRule:
 
     def _candidates(self, item: Prepared, start: int, end: int) -> list[Mention]:
         """The mentions in ``text[start:end]`` that are neither backers nor excluded names (brokers, funds)."""
-        mentions = [m for m in item.mentions if start <= m.start and m.end <= end and m.form != "backer"]
+        mentions = item.subjects_in(start, end)
         excluded = item.spans_of(self.exclude_keys)
         if excluded:
             mentions = [
@@ -521,25 +552,32 @@ def _find_all(item: Prepared, scouted: ScoutedRegex) -> list[Span]:
 
 def _search(item: Prepared, scouted: ScoutedRegex, lo: int, hi: int) -> bool:
     """Whether the regex finds a match in ``text[lo:hi]`` (searched as a string of its own)."""
-    part = item.text[lo:hi]
     if scouted.scan:
-        return scouted.regex.search(part) is not None
+        return scouted.regex.search(item.text[lo:hi]) is not None
     starts = scouted.starts(item.text, item.spans_of(scouted.keys), lo, hi)
+    if not starts:
+        return False
+    part = item.text[lo:hi]
     return any(scouted.regex.match(part, start - lo) for start in starts)
 
 
 def _distance(item: Prepared, anchor: Span, span: Span, side: str, within: int | None) -> int | None:
     """Words between ``anchor`` and ``span`` if ``span`` is on ``side`` and in the window."""
-    if span[0] < anchor[1] and anchor[0] < span[1]:
+    start, end = span
+    if start < anchor[1] and anchor[0] < end:
         return 0
-    is_after = span[0] >= anchor[1]
-    if (side == "before" and is_after) or (side == "after" and not is_after):
+    if start >= anchor[1]:
+        if side == "before":
+            return None
+        start, end = anchor[1], start
+    elif side == "after":
         return None
-    gap = (anchor[1], span[0]) if is_after else (span[1], anchor[0])
-    words = item.words_between(*gap)
+    else:
+        start, end = end, anchor[0]
+    words = len(_WORD_START.findall(item.text, start, end))  # item.words_between, inlined
     if within is None:
         return words
-    if words > within or _BREAK.search(item.text, gap[0], gap[1] + 1):
+    if words > within or _BREAK.search(item.text, start, end + 1):
         return None
     return words
 
@@ -569,11 +607,13 @@ def _group(text: str, mentions: list[Mention], index: int) -> list[Mention]:
 
 
 def _evidence(text: str, matched: list[Span], subject: list[Mention]) -> tuple[str, ...]:
-    spans = matched + [(m.start, m.end) for m in subject]
-    start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    if end - start <= _EVIDENCE_SPAN:
-        return (text[start:end].strip(),)
-    start, end = min(s for s, _ in matched), max(e for _, e in matched)
+    start, end = min([s for s, _ in matched]), max([e for _, e in matched])
+    if subject:
+        low, high = min(start, subject[0].start), max(end, subject[-1].end)  # mentions in order
+    else:
+        low, high = start, end
+    if high - low <= _EVIDENCE_SPAN:
+        return (text[low:high].strip(),)
     pieces = [text[start:end].strip()] + [text[m.start : m.end] for m in subject]
     return tuple(dict.fromkeys(pieces))
 

@@ -35,12 +35,6 @@ class ScoutedRegex:
     def pattern(self) -> str:
         return self.regex.pattern
 
-    def may_match(self, text: str, present) -> bool:
-        """False when no match can start anywhere (``present``: the keys the automaton found)."""
-        if self.scan or self.at_start:
-            return True
-        return not present.isdisjoint(self.keys) or any(mark in text for mark in self.marks)
-
     def starts(self, text: str, key_spans: list[tuple[int, int]], lo: int, hi: int) -> list[int]:
         """The positions in ``text[lo:hi]`` where a match can start, in order;
         ``key_spans``: the automaton's hits of ``keys``."""

@@ -24,9 +24,13 @@ _SYMBOL = r"[A-Z]{1,6}(?:[.-][A-Z]{1,2})?"
 # Written to start with the literal "$" (the look-behind follows it) so the regex engine skips
 # ahead to dollar signs instead of trying every position.
 _CASHTAG = re.compile(rf"\$(?<![\w$]\$)({_SYMBOL})(?![\w])")
+# `\b(?:NYSE(?: American| Arca|AMERICAN)?|NASDAQ|Nasdaq|AMEX|OTC(?:QX|QB| Markets|MKTS)?|Pink|TSX
+# |LSE|HKEX|HKG)\s*:\s*(SYMBOL)\b`, written (like _CASHTAG) with each exchange's first letter before
+# its look-behind so the regex engine skips ahead to those letters.
 _EXCHANGE = re.compile(
-    rf"\b(?:NYSE(?: American| Arca|AMERICAN)?|NASDAQ|Nasdaq|AMEX|OTC(?:QX|QB| Markets|MKTS)?|"
-    rf"Pink|TSX|LSE|HKEX|HKG)\s*:\s*({_SYMBOL})\b"
+    r"(?:N(?<!\wN)(?:YSE(?: American| Arca|AMERICAN)?|ASDAQ|asdaq)|A(?<!\wA)MEX"
+    r"|O(?<!\wO)TC(?:QX|QB| Markets|MKTS)?|P(?<!\wP)ink|T(?<!\wT)SX|L(?<!\wL)SE|H(?<!\wH)K(?:EX|G))"
+    rf"\s*:\s*({_SYMBOL})\b"
 )
 _PAREN = re.compile(rf"\(\s*({_SYMBOL}(?:\s*[,/;]\s*{_SYMBOL})*)\s*\)")
 # The look-behind follows the first capital so the regex engine can skip ahead to capitals.
@@ -75,6 +79,11 @@ _BACKER_BEFORE = re.compile(
     r"|competing with)\s*$"
 )
 _BACKER_AFTER = re.compile(r"^\s?(?:-|\s)?(?:backed|funded|owned|supported)\b")
+# Text with none of these has no backer for the two patterns above to find: every phrase of theirs holds one.
+_BACKER_WORDS = (
+    "backe", "funded", "investor", "owned", "supported", "from", "supplier", "chipmaker", "rival",
+    "challeng", "take on", "taking on", "compet",
+)
 _LIST_GAP = re.compile(r"(?:,? and |, | & | \(|\(|/)\s*(?:NYSE|NASDAQ|Nasdaq)?\s*:?\s*$")
 ROLES = ("private", "manager", "market")  # names that are not listed companies
 # Bytes that are no ASCII capital / no ASCII letter: deleted, what is left is counted.
@@ -271,27 +280,28 @@ class TickerLinker:
 
     @functools.cached_property
     def _grouped_names(self) -> tuple[list[tuple[str, tuple[tuple[int, _Name, str | None], ...]]], list[tuple[str, _Name]]]:
-        """The universe's names by how the finder looks for them: at word starts, in the
-        ``spaced`` text, for names that open with a word character; the others few, as they are."""
+        """The universe's names by how the finder looks for them: as whole words, in the
+        ``spaced`` text, for names that open with a word character; the other few, as they are."""
         searches: dict[str, list[tuple[int, _Name, str | None]]] = {}
         unspaced = []
         for key, name in self._universe.names.items():
             if not is_word_char(key[0]):
                 unspaced.append((key, name))
                 continue
-            search = spaced(key)[:-1]  # " name": at a word start only
+            whole = spaced(key)  # " name ": at a word start, and ending a word (see _ends_word)
             # a name with punctuation or digits is also found where spaced() made the same of
             # other text: those are checked against the text
-            entry = (len(key), name, None if search[1:] == key else key)
-            if search in searches:
-                searches[search].append(entry)
-            else:
-                searches[search] = [entry]
+            entry = (len(key), name, None if whole[1:-1] == key else key)
+            for search in [whole, whole[:-1] + "0"] if key[-1].isalpha() and len(key) >= 4 else [whole]:
+                if search in searches:
+                    searches[search].append(entry)
+                else:
+                    searches[search] = [entry]
         return [(search, tuple(entries)) for search, entries in searches.items()], unspaced
 
     @functools.cached_property
     def _finder(self) -> tuple[ahocorasick.Automaton, list[tuple[str, _Name]], list[tuple[str, _Name]]]:
-        """The names at word starts, built on first use: an automaton over the ``spaced`` text,
+        """The names as whole words, built on first use: an automaton over the ``spaced`` text,
         and the names to ``find`` (all, and those ASCII text can hold)."""
         searches, unspaced = self._grouped_names
         automaton = ahocorasick.Automaton()
@@ -326,34 +336,45 @@ class TickerLinker:
         if folded is None:
             folded = fold(text).replace("-", " ")
         name_hits = self._name_hits(folded, spaced(folded) if gaps is None else gaps)
+        # only text with one of these words can name a backer
+        backers = bool(name_hits) and any(map(folded.__contains__, _BACKER_WORDS))
         found = self._explicit(text, trace)
-        taken = [(m.start, m.end) for m in found]
-        for mention in self._names(text, folded, name_hits, trace) + self._bare(text, trace):
-            if not any(s < mention.end and mention.start < e for s, e in taken):
-                found.append(mention)
-                taken.append((mention.start, mention.end))
-            elif trace is not None:
-                trace.append(Candidate(mention, False, "inside a longer or explicit mention"))
-        found.sort(key=lambda m: m.start)
-        found = _spread_backer(text, _adopt_explicit(text, found))
+        names, bare = self._names(text, folded, name_hits, backers, trace), self._bare(text, trace)
+        if found or bare:
+            explicit = bool(found)
+            taken = [(m.start, m.end) for m in found]
+            for mention in names + bare:
+                if not any(s < mention.end and mention.start < e for s, e in taken):
+                    found.append(mention)
+                    taken.append((mention.start, mention.end))
+                elif trace is not None:
+                    trace.append(Candidate(mention, False, "inside a longer or explicit mention"))
+            found.sort(key=lambda m: m.start)
+            if explicit:
+                found = _adopt_explicit(text, found)
+        else:
+            found = names  # in order and apart already
+        if backers and any(m.form == "backer" for m in found):
+            found = _spread_backer(text, found)
         if trace is not None:
             trace.extend(Candidate(m, True, _KEPT[m.form]) for m in found)
             trace.sort(key=lambda c: (c.mention.start, not c.kept))
         return found
 
     def _name_hits(self, folded: str, gaps: str) -> list[tuple[int, int, _Name]]:
-        """Every universe name in ``folded`` that starts a word there, with its span."""
+        """Every universe name in ``folded`` that is a whole word there, with its span."""
         automaton, unspaced, unspaced_ascii = self._finder
         hits = []
         for last, entries in automaton.iter(gaps) if len(automaton) else ():
             for size, name, exact in entries:
-                start = last - size  # gaps' offsets are one past folded's
+                start = last - size - 1  # gaps' offsets are one past folded's; one past the name
                 if exact is None or folded.startswith(exact, start):
                     hits.append((start, start + size, name))
         for key, name in unspaced if not folded.isascii() else unspaced_ascii:
             at = folded.find(key)
             while at >= 0:
-                hits.append((at, at + len(key), name))
+                if _ends_word(folded, at, at + len(key)):
+                    hits.append((at, at + len(key), name))
                 at = folded.find(key, at + 1)
         return hits
 
@@ -404,7 +425,12 @@ class TickerLinker:
         return mentions
 
     def _names(
-        self, text: str, folded: str, name_hits: list[tuple[int, int, _Name]], trace: list[Candidate] | None
+        self,
+        text: str,
+        folded: str,
+        name_hits: list[tuple[int, int, _Name]],
+        backers: bool,
+        trace: list[Candidate] | None,
     ) -> list[Mention]:
         hits: list[Mention] = []
         listed: list[tuple[int, int, _Name]] = []  # dropped for want of a cue: kept in a list of companies
@@ -413,14 +439,15 @@ class TickerLinker:
             if why is _NO_CUE:
                 listed.append((start, end, name))
             if why:
-                if trace is not None and why is not _INSIDE_WORD:
+                if trace is not None:
                     trace.append(Candidate(_mention(start, end, name.ticker, name.role or "name"),
                                            False, why))
                 continue
             if name.role:
                 form = name.role
-            elif _BACKER_BEFORE.search(folded, max(0, start - 30), start) or _BACKER_AFTER.match(
-                folded[end : end + 10]
+            elif backers and (
+                _BACKER_BEFORE.search(folded, max(0, start - 30), start)
+                or _BACKER_AFTER.match(folded[end : end + 10])
             ):
                 form = "backer"
             else:
@@ -458,7 +485,6 @@ class Candidate:
     reason: str
 
 
-_INSIDE_WORD = "part of a longer word"  # not worth showing: "nve" in "unveils"
 _NO_CUE = "an ordinary word with no company cue (Inc, shares, stock, ...) next to it"
 # Between two companies of a list ("Synopsys and Cadence", "Lam, KLA, Cadence")
 _LIST_JOIN = re.compile(r"\s*(?:,|,?\s+and|\s&)\s+")
@@ -477,8 +503,6 @@ _KEPT = {
 
 def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str:
     """Why the universe name at ``start:end`` is not a mention ("" when it is)."""
-    if not _ends_word(folded, start, end):
-        return _INSIDE_WORD
     said = text[start:end]
     if said == said.lower() if said.isascii() else not any(map(str.isupper, said)):
         # "eBay" passes (brand style); "ebay" or "apple" is an ordinary word

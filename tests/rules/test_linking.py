@@ -184,6 +184,9 @@ def test_a_name_listed_several_ways_links_to_its_primary_us_listing(engine) -> N
         ("Huawei unveils Ascend AI chips to rival Nvidia", None, ("ai_model", "NVDA")),  # a rival is no subject
         ("A startup launches an AI chip to challenge AMD", None, ("ai_model", "AMD")),
         ("Intel launches Gaudi 4 AI chips to take on Nvidia", ("ai_model", "INTC"), ("ai_model", "NVDA")),
+        ("A chip startup unveils an AI accelerator rivaling Intel", None, ("ai_model", "INTC")),
+        ("A cloud startup launches an AI model competing with Microsoft", None, ("ai_model", "MSFT")),
+        ("Cerebras unveils a new AI chip, challenging Nvidia", None, ("ai_model", "NVDA")),
     ],
 )
 def test_private_companies_are_not_their_investors(engine, title, wanted, unwanted) -> None:
