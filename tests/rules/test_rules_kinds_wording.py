@@ -102,6 +102,7 @@ POSITIVES = [
     ("Blue Fern Capital Exits Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "negative"),
     ("Harbor Point Financial Has $2.4 Million Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "positive"),
     ("Vanguard now owns 9.2% of Ford, a filing shows", "", "fund_position", "F", "positive"),  # a disclosed share
+    ("Bank of Montreal Can Sells 1,200 Shares of Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "negative"),  # a holder's name abbreviated
     ("Microsoft Co. (NASDAQ:MSFT) Stake Lowered by Lakeview Trust Co.", "", "fund_position", "MSFT", "negative"),
     # one fund's further trades, each opening a clause of its own
     ("Third Point buys Uber, exits Disney", "", "fund_position", "DIS", "negative"),
