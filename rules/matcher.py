@@ -432,7 +432,11 @@ class CompiledRule:
             if unnamed is not None:
                 return unnamed
         before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
-        after = [i for i, m in enumerate(mentions) if m.start >= anchor[1]]
+        # not past a semicolon: the next clause is news of its own ("...; Micron shares rise")
+        after = [
+            i for i, m in enumerate(mentions)
+            if m.start >= anchor[1] and ";" not in item.text[anchor[1] : m.start]
+        ]
         order = [(before[-1:], False), (after[:1], True)]
         if self.rule.subject == "after":
             order.reverse()

@@ -240,6 +240,7 @@ TRAPS = [
     ("Tesla wins approval to sell Full Self-Driving in China", "", "export_license"),  # a product's market approval
     ("Uber gets approval to sell robotaxi rides in Saudi Arabia", "", "export_license"),
     ("Ford falls as China curbs rare earth exports", "", "export_license"),  # Beijing's controls on what it buys
+    ("US grants Samsung licences for its China chip plants; Micron shares rise", "", "export_license"),  # the next clause's company
     ("Intel gains as U.S. rules on chip subsidies are finalized", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
     ("Regulators probe Nike sales to resellers", "", "export_license"),
