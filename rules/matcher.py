@@ -433,10 +433,9 @@ class CompiledRule:
                 return unnamed
         before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
         # not past a semicolon: the next clause is news of its own ("...; Micron shares rise")
-        after = [
-            i for i, m in enumerate(mentions)
-            if m.start >= anchor[1] and ";" not in item.text[anchor[1] : m.start]
-        ]
+        semicolon = item.text.find(";", anchor[1], end)
+        stop = end if semicolon < 0 else semicolon
+        after = [i for i, m in enumerate(mentions) if anchor[1] <= m.start < stop]
         order = [(before[-1:], False), (after[:1], True)]
         if self.rule.subject == "after":
             order.reverse()
