@@ -312,9 +312,18 @@ class CompiledRule:
         return False
 
     def _anchors(self, item: Prepared) -> list[Span]:
+        """The anchors' spans; a capitalised phrase inside a company's name is none
+        ("Advanced" in "Advanced Micro Devices dropped 7%", "Rocket" in "Rocket Lab")."""
         spans = list(item.spans_of(self.anchor_keys))
         for regex in self.regexes:
             spans.extend(_find_all(item, regex))
+        text = item.text
+        if any(text[s].isupper() for s, _ in spans):  # mentions are found on first use: only then
+            spans = [
+                (s, e) for s, e in spans
+                if not text[s].isupper()
+                or not any(m.start <= s and e <= m.end and m.form in _TICKER_FORMS for m in item.mentions)
+            ]
         return sorted(set(spans))
 
     def _at_anchor(

@@ -80,6 +80,7 @@ POSITIVES = [
     ("Copper's rally lifts Freeport-McMoRan shares 7%", "", "price_move", "FCX", "positive"),
     ("Cloud demand sends Oracle shares 11% higher", "", "price_move", "ORCL", "positive"),
     ("Apple falls 8% after fourth-quarter results", "", "price_move", "AAPL", "negative"),  # the quarter's results, not its span
+    ("Why Advanced Micro Devices Stock Is Sliding", "Shares of Advanced Micro Devices fell 7% on Tuesday.", "price_move", "AMD", "negative"),  # 'Advanced' is its name, no rise
     ("A recall knocked 9% off Ford's shares", "", "price_move", "F", "negative"),
     # fund_position: filings, news and automated holdings items; exits negative
     ("Berkshire Hathaway trims its Apple stake again, 13F shows", "", "fund_position", "AAPL", "negative"),
