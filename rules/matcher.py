@@ -312,18 +312,9 @@ class CompiledRule:
         return False
 
     def _anchors(self, item: Prepared) -> list[Span]:
-        """The anchors' spans; a capitalised phrase inside a company's name is none
-        ("Advanced" in "Advanced Micro Devices dropped 7%", "Rocket" in "Rocket Lab")."""
         spans = list(item.spans_of(self.anchor_keys))
         for regex in self.regexes:
             spans.extend(_find_all(item, regex))
-        text = item.text
-        if any(text[s].isupper() for s, _ in spans):  # mentions are found on first use: only then
-            spans = [
-                (s, e) for s, e in spans
-                if not text[s].isupper()
-                or not any(m.start <= s and e <= m.end and m.form in _TICKER_FORMS for m in item.mentions)
-            ]
         return sorted(set(spans))
 
     def _at_anchor(
@@ -356,6 +347,10 @@ class CompiledRule:
         for regex in self.none_regexes:
             if _search(item, regex, *sentence):
                 return _miss(trace, f"{said!r}: blocked by none_regex {regex.pattern!r}")
+        if said[:1].isupper() and any(  # asked last: the subject needs the mentions anyway
+            m.start <= anchor[0] and anchor[1] <= m.end and m.form in _TICKER_FORMS for m in item.mentions
+        ):
+            return _miss(trace, f"{said!r}: part of a company's name ('Advanced' in 'Advanced Micro Devices')")
         subject = self._subject(item, anchor, sentence)
         if subject and not subject[0].ticker:
             role = subject[0]
