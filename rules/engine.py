@@ -146,15 +146,16 @@ class RuleEngine:
         folded = fold(text).replace("-", " ")
         gaps = spaced(folded)
         occurrences: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        starts_with, add_rules = folded.startswith, candidates.update  # bound once: the loop is hot
         for last, (back, phrases) in self._automaton.iter(gaps) if len(self._automaton) else ():
             start = last - back  # gaps' offsets are one past folded's
             for size, literal, keys, rules in phrases:
-                if literal is None or folded.startswith(literal, start):
+                if literal is None or starts_with(literal, start):
                     span = (start, start + size)
                     for key in keys:
                         occurrences[key].append(span)
                     if rules:
-                        candidates.update(rules)
+                        add_rules(rules)
         for base, exact, prefix, rules in self._marked:
             at = folded.find(base)
             while at >= 0:

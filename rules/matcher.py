@@ -378,6 +378,10 @@ class CompiledRule:
         for regex in self.none_regexes:
             if _search(item, regex, *sentence):
                 return _miss(trace, f"{said!r}: blocked by none_regex {regex.pattern!r}")
+        if said[:1].isupper() and any(  # asked last: the subject needs the mentions anyway
+            m.start <= anchor[0] and anchor[1] <= m.end and m.form in _TICKER_FORMS for m in item.mentions
+        ):
+            return _miss(trace, f"{said!r}: part of a company's name ('Advanced' in 'Advanced Micro Devices')")
         subject = self._subject(item, anchor, sentence)
         if subject and not subject[0].ticker:
             role = subject[0]
@@ -463,7 +467,10 @@ class CompiledRule:
             if unnamed is not None:
                 return unnamed
         before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
-        after = [i for i, m in enumerate(mentions) if m.start >= anchor[1]]
+        # not past a semicolon: the next clause is news of its own ("...; Micron shares rise")
+        semicolon = item.text.find(";", anchor[1], end)
+        stop = end if semicolon < 0 else semicolon
+        after = [i for i, m in enumerate(mentions) if anchor[1] <= m.start < stop]
         order = [(before[-1:], False), (after[:1], True)]
         if self.rule.subject == "after":
             order.reverse()

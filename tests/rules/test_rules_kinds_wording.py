@@ -80,6 +80,7 @@ POSITIVES = [
     ("Copper's rally lifts Freeport-McMoRan shares 7%", "", "price_move", "FCX", "positive"),
     ("Cloud demand sends Oracle shares 11% higher", "", "price_move", "ORCL", "positive"),
     ("Apple falls 8% after fourth-quarter results", "", "price_move", "AAPL", "negative"),  # the quarter's results, not its span
+    ("Why Advanced Micro Devices Stock Is Sliding", "Shares of Advanced Micro Devices fell 7% on Tuesday.", "price_move", "AMD", "negative"),  # 'Advanced' is its name, no rise
     ("A recall knocked 9% off Ford's shares", "", "price_move", "F", "negative"),
     # fund_position: filings, news and automated holdings items; exits negative
     ("Berkshire Hathaway trims its Apple stake again, 13F shows", "", "fund_position", "AAPL", "negative"),
@@ -102,6 +103,7 @@ POSITIVES = [
     ("Blue Fern Capital Exits Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "negative"),
     ("Harbor Point Financial Has $2.4 Million Position in Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "positive"),
     ("Vanguard now owns 9.2% of Ford, a filing shows", "", "fund_position", "F", "positive"),  # a disclosed share
+    ("Bank of Montreal Can Sells 1,200 Shares of Nike, Inc. (NYSE:NKE)", "", "fund_position", "NKE", "negative"),  # a holder's name abbreviated
     ("Microsoft Co. (NASDAQ:MSFT) Stake Lowered by Lakeview Trust Co.", "", "fund_position", "MSFT", "negative"),
     # one fund's further trades, each opening a clause of its own
     ("Third Point buys Uber, exits Disney", "", "fund_position", "DIS", "negative"),
@@ -239,6 +241,7 @@ TRAPS = [
     ("Tesla wins approval to sell Full Self-Driving in China", "", "export_license"),  # a product's market approval
     ("Uber gets approval to sell robotaxi rides in Saudi Arabia", "", "export_license"),
     ("Ford falls as China curbs rare earth exports", "", "export_license"),  # Beijing's controls on what it buys
+    ("US grants Samsung licences for its China chip plants; Micron shares rise", "", "export_license"),  # the next clause's company
     ("Intel gains as U.S. rules on chip subsidies are finalized", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
     ("Regulators probe Nike sales to resellers", "", "export_license"),
