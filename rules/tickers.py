@@ -457,7 +457,9 @@ class TickerLinker:
                 form = "name"
             hits.append(_mention(start, end, name.ticker, form))
         kept = _longest_first(hits, trace)
-        return kept + _listed(text, kept, listed) if listed and kept else kept
+        if not (listed and kept):
+            return kept
+        return sorted(kept + _listed(text, kept, listed), key=lambda m: m.start)  # in order, as linked
 
     def _bare(self, text: str, trace: list[Candidate] | None) -> list[Mention]:
         found = []
@@ -524,6 +526,8 @@ def _listed(text: str, kept: list[Mention], listed: list[tuple[int, int, _Name]]
     ("Synopsys and Cadence", "Lam Research, KLA and Cadence")."""
     found: list[Mention] = []
     for start, end, name in listed:
+        if any(m.start < end and start < m.end for m in kept + found):
+            continue  # inside a longer name kept
         if any(m.ticker and m.end <= start and _LIST_JOIN.fullmatch(text, m.end, start) for m in kept + found):
             found.append(_mention(start, end, name.ticker, "name"))
     return found

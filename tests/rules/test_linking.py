@@ -122,10 +122,15 @@ def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
         ("Rocket Companies stock soars on lower mortgage rates", ["RKT"]),  # its legal form as written
         ("Walmart and Target report on Tuesday", ["WMT", "TGT"]),  # a list with a company
         ("Synopsys, KLA and Cadence slip", ["SNPS", "KLAC", "CDNS"]),
+        ("Synopsys and Cadence slip as Intel slumps", ["SNPS", "CDNS", "INTC"]),  # in order of position
     ],
 )
 def test_ordinary_word_names_link_with_a_company_cue(engine, text, expected) -> None:
     assert tickers(engine, text) == expected
+
+
+def test_a_name_in_a_list_is_not_taken_for_a_later_clause_subject(engine: RuleEngine) -> None:
+    assert found(engine, "Lam Research, KLA and Cadence slip; Intel falls 8%") == {("price_move", "INTC")}
 
 
 def test_a_short_form_that_is_an_ordinary_word_still_needs_a_cue_mid_sentence(engine) -> None:
