@@ -438,6 +438,14 @@ class CompiledRule:
         if found is None:
             return f"no {condition.unit} within {condition.within} words {condition.side}"
         span, value = found
+        # a rule whose company comes before the anchor: a company between the anchor and the
+        # number owns the number ("Synopsys rises as Intel slumps 9%")
+        owner = self.rule.subject == "before" and next((
+            m for m in item.mentions
+            if anchor[1] <= m.start and m.end <= span[0] and m.ticker and m.form in _TICKER_FORMS
+        ), None)
+        if owner:
+            return f"{item.text[span[0]:span[1]]!r} follows {item.text[owner.start:owner.end]!r}: its number"
         if self.number_min is not None and value < self.number_min:
             return f"{value:g} is below the threshold {self.number_min:g}"
         if condition.max is not None and value > condition.max:

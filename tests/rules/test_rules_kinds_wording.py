@@ -298,6 +298,20 @@ def test_a_move_in_a_clause_after_a_broker_goes_to_the_headline_company(engine: 
     assert {(k, t) for k, t, _ in pairs} == {("analyst_upgrade", "TSLA"), ("price_move", "TSLA")}
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Synopsys and Cadence rise as Intel slumps 9%", {("price_move", "INTC", "negative")}),
+        ("Qualcomm edges up while Broadcom jumps 7%", {("price_move", "AVGO", "positive")}),
+        # the number before the other company, or the company the rule names after its anchor
+        ("Nike climbs 6% after Foot Locker beats", {("price_move", "NKE", "positive")}),
+        ("Copper's rally lifts Freeport-McMoRan shares 8%", {("price_move", "FCX", "positive")}),
+    ],
+)
+def test_a_number_after_another_company_is_that_companys_move(engine: RuleEngine, title: str, expected) -> None:
+    assert {c for c in catalysts(engine, title, "") if c[0] == "price_move"} == expected
+
+
 def test_severity_tells_a_big_holder_from_a_small_adviser(engine: RuleEngine) -> None:
     def severity(title: str) -> str:
         (found,) = engine.detect(NewsItem(id="t", title=title, summary=""))
