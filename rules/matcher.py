@@ -135,7 +135,7 @@ class Prepared:
     @_Lazy
     def has_rank(self) -> bool:
         folded = self.folded  # _RANK needs a digit ("0" in the spaced copy) or one of its words
-        if "0" not in self.gaps and not any(map(folded.__contains__, ("first", "second", "third", "top"))):
+        if "0" not in self.gaps and not any(map(folded.__contains__, _RANK_WORDS)):
             return False
         return _RANK.search(self.text) is not None
 
@@ -578,21 +578,20 @@ def _search(item: Prepared, scouted: ScoutedRegex, lo: int, hi: int) -> bool:
 
 def _distance(item: Prepared, anchor: Span, span: Span, side: str, within: int | None) -> int | None:
     """Words between ``anchor`` and ``span`` if ``span`` is on ``side`` and in the window."""
-    start, end = span
-    if start < anchor[1] and anchor[0] < end:
+    if span[0] < anchor[1] and anchor[0] < span[1]:
         return 0
-    if start >= anchor[1]:
+    if span[0] >= anchor[1]:
         if side == "before":
             return None
-        start, end = anchor[1], start
+        gap_start, gap_end = anchor[1], span[0]
     elif side == "after":
         return None
     else:
-        start, end = end, anchor[0]
-    words = len(_WORD_START.findall(item.text, start, end))  # item.words_between, inlined
+        gap_start, gap_end = span[1], anchor[0]
+    words = item.words_between(gap_start, gap_end)
     if within is None:
         return words
-    if words > within or _BREAK.search(item.text, start, end + 1):
+    if words > within or _BREAK.search(item.text, gap_start, gap_end + 1):
         return None
     return words
 

@@ -71,21 +71,19 @@ _LEAD_VERBS = frozenset(
 _SIGNED_MOVE = re.compile(r"[+-]\d")
 # A company named right after these (or right before "-backed") is someone's backer, supplier,
 # partner or the rival it is measured against ("to rival Nvidia"), not the company the sentence
-# is about.
-# (the words that end the text before the name: str.endswith is quicker than a regex search)
+# is about. They end the text before the name (str.endswith is quicker than a regex search).
 _BACKER_BEFORE = (
     "backed by", "funded by", "supported by", "owned by", "stake from", "investment from",
-    "funding from", "supplier", "chipmaker", "investor", "investors", "investor such as",
-    "investors such as", "investor including", "investors including", "backer", "backers",
-    "backer such as", "backers such as", "backer including", "backers including", "to rival",
-    "rivaling", "rivalling", "to challenge", "challenging", "to take on", "taking on",
-    "to compete with", "competing with",
+    "funding from", "supplier", "chipmaker", "to rival", "rivaling", "rivalling", "to challenge",
+    "challenging", "to take on", "taking on", "to compete with", "competing with",
+    *(f"{noun}{plural}{tail}" for noun in ("investor", "backer") for plural in ("", "s")
+      for tail in ("", " such as", " including")),
 )
-_BACKER_AFTER = re.compile(r"^\s?(?:-|\s)?(?:backed|funded|owned|supported)\b")
-# Text with none of these has no backer for the phrases and the pattern above to find: every one holds one.
-_BACKER_WORDS = (
-    "backe", "funded", "investor", "owned", "supported", "from", "supplier", "chipmaker", "rival",
-    "challeng", "take on", "taking on", "compet",
+_BACKED = ("backed", "funded", "owned", "supported")
+_BACKER_AFTER = re.compile(rf"^\s?(?:-|\s)?(?:{'|'.join(_BACKED)})\b")
+# Text with none of the phrases above names no backer: those of them that hold no other, to check first.
+_BACKER_WORDS = tuple(
+    p for p in (*_BACKER_BEFORE, *_BACKED) if not any(q != p and q in p for q in (*_BACKER_BEFORE, *_BACKED))
 )
 _LIST_GAP = re.compile(r"(?:,? and |, | & | \(|\(|/)\s*(?:NYSE|NASDAQ|Nasdaq)?\s*:?\s*$")
 ROLES = ("private", "manager", "market")  # names that are not listed companies
