@@ -17,13 +17,18 @@ RUN useradd --create-home --uid 10001 catalyst \
     && chown catalyst:catalyst /data
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY rules ./rules
 COPY .ci/install ./.ci/install
-# The same install command as .ci/run, without the test extras.
-RUN .ci/install
+# The same install command as .ci/run, without the test extras. It compiles the rule engine's hot
+# modules to C (setup.py): a C compiler for this step only, removed in the same layer, and the
+# build fails if they did not compile.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && .ci/install \
+    && apt-get purge -y --auto-remove gcc libc6-dev && rm -rf /var/lib/apt/lists/* \
+    && catalyst-bot --version | grep -q "compiled with mypyc"
 # The code's bytecode, which PYTHONDONTWRITEBYTECODE keeps from being written at run time: without
 # it every command would compile the code again before it starts.
 RUN python -m compileall -q bot adapters rules

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources, util
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import TypeVar
 
@@ -78,7 +79,8 @@ def _key(inputs: object) -> str:
 
 @functools.cache
 def _code_digest() -> bytes:
-    """The Python version, the rules package's code and data, and its packages' install times."""
+    """The Python version, the rules package's code (compiled modules by build time) and data,
+    and its packages' install times."""
     digest = hashlib.sha256(sys.version.encode())
     for package in _PACKAGES:  # installed again (another version), its files are newer
         origin = util.find_spec(package).origin
@@ -86,8 +88,12 @@ def _code_digest() -> bytes:
     root = resources.files("rules")
     folders = (root, root.joinpath("data"), root.joinpath("packs"))
     for entry in sorted((e for folder in folders for e in folder.iterdir()), key=lambda e: (e.parent.name, e.name)):
-        if entry.is_file() and entry.name.endswith((".py", ".toml", ".tsv")):
+        if not entry.is_file():
+            continue
+        if entry.name.endswith((".py", ".toml", ".tsv")):
             digest.update(f"{entry.parent.name}/{entry.name}".encode() + b"\0" + entry.read_bytes())
+        elif entry.name.endswith(tuple(EXTENSION_SUFFIXES)):  # compiled modules: rebuilt, they are newer
+            digest.update(f"{entry.name} {os.stat(entry).st_mtime_ns}\n".encode())
     return digest.digest()
 
 

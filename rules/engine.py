@@ -7,9 +7,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import ahocorasick
+from mypy_extensions import mypyc_attr
 
 from bot.errors import CatalystBotError
-from bot.models import Catalyst, NewsItem
+from bot.models import Catalyst, Direction, NewsItem
 from rules.filings import FilingRule, filing_catalysts
 from rules.matcher import CompiledRule, Hit, Prepared, Trace
 from rules.packs import load_rules
@@ -30,6 +31,7 @@ class RuleError(CatalystBotError):
         self.errors = errors
 
 
+@mypyc_attr(serializable=True, allow_interpreted_subclasses=True)  # stored in the engine cache (see setup.py)
 class RuleEngine:
     """Detects catalysts in news items. ``detect`` is pure and safe to call from any thread."""
 
@@ -63,9 +65,9 @@ class RuleEngine:
         for base, keys in variants.items():
             exact = tuple(sorted(k for k in keys if k[-1] != "*"))
             prefix = tuple(sorted(k for k in keys if k[-1] == "*"))
-            rules = triggers.get(base, set())
+            indexes = triggers.get(base, set())
             if not is_word_char(base[0]):
-                self._marked.append((base, exact, prefix, frozenset(rules)))
+                self._marked.append((base, exact, prefix, frozenset(indexes)))
                 continue
             stem = spaced(base)[:-1]
             # a phrase with punctuation or digits is also found where spaced() made the same of
@@ -79,15 +81,15 @@ class RuleEngine:
             for search, found in searches:
                 entry = groups[search].setdefault((len(base), literal), (set(), set()))
                 entry[0].update(found)
-                entry[1].update(rules)
+                entry[1].update(indexes)
         self._automaton = ahocorasick.Automaton()
         for search, by_phrase in groups.items():
-            entry = tuple(
-                (size, literal, tuple(sorted(keys)), frozenset(rules))
-                for (size, literal), (keys, rules) in by_phrase.items()
+            phrases = tuple(
+                (size, literal, tuple(sorted(keys)), frozenset(indexes))
+                for (size, literal), (keys, indexes) in by_phrase.items()
             )
             # the phrase starts one after the search's leading space: len(search) - 1 before its end
-            self._automaton.add_word(search, (len(search) - 1, entry))
+            self._automaton.add_word(search, (len(search) - 1, phrases))
         if len(self._automaton):
             self._automaton.make_automaton()
 
@@ -183,7 +185,7 @@ def _to_catalysts(hits: list[Hit]) -> list[Catalyst]:
     """One (kind, ticker) pair once: the first rule that claimed it wins; group by rule."""
     claimed: set[tuple[str, str]] = set()
     # by (rule id, direction): the rule, its tickers and its evidence (a hit's own are distinct)
-    grouped: dict[tuple[str, str | None], tuple[Rule, list[str], list[str]]] = {}
+    grouped: dict[tuple[str, Direction | None], tuple[Rule, list[str], list[str]]] = {}
     for hit in hits:
         kind = hit.rule.kind
         tickers = [t for t in hit.tickers if (kind, t) not in claimed]

@@ -11,6 +11,9 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from mypy_extensions import mypyc_attr
+
+from bot.models import Direction
 from rules.prefilter import ScoutedRegex, scout
 from rules.schema import NumberCondition, PhraseGroup, Rule
 from rules.text import split_sentences
@@ -58,18 +61,6 @@ def phrase_key(phrase: str) -> str:
     return " ".join(phrase.lower().replace("-", " ").split()) + ("*" if phrase.endswith("*") else "")
 
 
-class _Lazy:
-    """``functools.cached_property`` without the lock Python 3.11 takes on each first access."""
-
-    def __init__(self, func) -> None:
-        self._func = func
-        self._name = func.__name__
-
-    def __get__(self, item, owner=None):
-        value = item.__dict__[self._name] = self._func(item)
-        return value
-
-
 class Prepared:
     """An item's text made ready for the rules: phrase hits now; tickers, sentences and numbers
     on first use, so an item whose candidate rules fail early costs little."""
@@ -86,21 +77,32 @@ class Prepared:
         self.folded = folded
         self.gaps = gaps
         self.occurrences = occurrences
+        end = text.find("\n")  # the engine joins the headline and the summary with one
+        self.title_end = end if end >= 0 else len(text)
         self._linker = linker
+        self._mentions: list[Mention] | None = None
+        self._tickers: frozenset[str] | None = None
+        self._sentences: list[Span] | None = None
+        self._sentence_starts: list[int] = []
+        self._units: dict[str, bool] = {}
         self._spans: dict[frozenset[str], list[Span]] = {}
         self._numbers: dict[tuple[str, Span], list[tuple[Span, float]]] = {}
         self._subjects: dict[Span, list[Mention]] = {}
         self._sentence_of: dict[int, Span] = {}
 
-    @_Lazy
+    @property
     def mentions(self) -> list[Mention]:
         """Companies and names with a role (private companies, managers, markets)."""
-        return self._linker.link_all(self.text, self.folded, self.gaps)
+        if self._mentions is None:
+            self._mentions = self._linker.link_all(self.text, self.folded, self.gaps)
+        return self._mentions
 
-    @_Lazy
+    @property
     def tickers(self) -> frozenset[str]:
         """Every ticker a rule's subject can be: those of the mentions that are no backer."""
-        return frozenset(m.ticker for m in self.mentions if m.ticker and m.form != "backer")
+        if self._tickers is None:
+            self._tickers = frozenset(m.ticker for m in self.mentions if m.ticker and m.form != "backer")
+        return self._tickers
 
     def subjects_in(self, start: int, end: int) -> list[Mention]:
         """The mentions in ``text[start:end]`` that are no backer (remembered: rules ask again
@@ -112,32 +114,28 @@ class Prepared:
             ]
         return found
 
-    @_Lazy
+    @property
     def sentences(self) -> list[Span]:
-        return split_sentences(self.text)
+        if self._sentences is None:
+            self._sentences = split_sentences(self.text)
+            self._sentence_starts = [s for s, _ in self._sentences]
+        return self._sentences
 
-    @_Lazy
-    def sentence_starts(self) -> list[int]:
-        return [s for s, _ in self.sentences]
-
-    @_Lazy
-    def title_end(self) -> int:
-        end = self.text.find("\n")  # the engine joins the headline and the summary with one
-        return end if end >= 0 else len(self.text)
-
-    @_Lazy
-    def may_have_percent(self) -> bool:
-        """Whether the text has one of the units _PERCENT needs (the anchor's sentence is
+    def may_have(self, unit: str) -> bool:
+        """Whether the text can hold a number of ``unit`` ("percent" or "rank"): it has one of
+        the units _PERCENT needs, or a digit or word _RANK needs (the anchor's sentence is
         searched for the number itself: a search of the whole text first would repeat it)."""
-        folded = self.folded
-        return "%" in folded or "percent" in folded or "per cent" in folded or "pct" in folded
-
-    @_Lazy
-    def has_rank(self) -> bool:
-        folded = self.folded  # _RANK needs a digit ("0" in the spaced copy) or one of its words
-        if "0" not in self.gaps and not any(map(folded.__contains__, _RANK_WORDS)):
-            return False
-        return _RANK.search(self.text) is not None
+        found = self._units.get(unit)
+        if found is None:
+            folded = self.folded
+            if unit == "percent":
+                found = "%" in folded or "percent" in folded or "per cent" in folded or "pct" in folded
+            else:  # a digit is "0" in the spaced copy
+                found = ("0" in self.gaps or any(map(folded.__contains__, _RANK_WORDS))) and (
+                    _RANK.search(self.text) is not None
+                )
+            self._units[unit] = found
+        return found
 
     def numbers(self, unit: str, sentence: Span) -> list[tuple[Span, float]]:
         """The percentages or ranks in ``sentence``, with their values (remembered: rules ask
@@ -157,8 +155,9 @@ class Prepared:
         """The sentence holding ``position`` (remembered: rules ask again per anchor)."""
         found = self._sentence_of.get(position)
         if found is None:
-            index = max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
-            found = self.sentences[index] if self.sentences else (0, len(self.text))
+            sentences = self.sentences
+            index = max(0, bisect.bisect_right(self._sentence_starts, position) - 1)
+            found = sentences[index] if sentences else (0, len(self.text))
             self._sentence_of[position] = found
         return found
 
@@ -170,7 +169,7 @@ class Prepared:
             occurrences = self.occurrences
             # loop over the smaller side: a rule's few anchors, or the item's few phrases
             if len(keys) < len(occurrences):
-                found = occurrences.keys() & keys
+                found: set[str] | frozenset[str] = occurrences.keys() & keys
             else:
                 found = keys.intersection(occurrences)
             if len(found) == 1:
@@ -192,7 +191,7 @@ class Hit:
 
     rule: Rule
     tickers: tuple[str, ...]
-    direction: str | None
+    direction: Direction | None
     evidence: tuple[str, ...]
 
 
@@ -205,6 +204,7 @@ class Trace:
     notes: list[str] = field(default_factory=list)
 
 
+@mypyc_attr(serializable=True, allow_interpreted_subclasses=True)  # stored in the engine cache (see setup.py)
 class CompiledRule:
     """A validated rule with its phrases keyed and regexes compiled."""
 
@@ -220,7 +220,7 @@ class CompiledRule:
         self.none_keys = frozenset().union(*(keys for _, keys in self.none_groups))
         self.exclude_keys = frozenset(phrase_key(p) for p in rule.subject_exclude)
         self.noun_keys = frozenset(phrase_key(p) for p in rule.subject_nouns)
-        self.direction_keys = {
+        self.direction_keys: dict[Direction, frozenset[str]] = {
             d: frozenset(phrase_key(p) for p in ps) for d, ps in rule.direction_words.items()
         }
         self.number_min = _number_min(rule.number, price_move_threshold)
@@ -257,9 +257,7 @@ class CompiledRule:
         for keys in self.group_keys:
             if present.isdisjoint(keys):
                 return False
-        if self.number_unit is None:
-            return True
-        return item.may_have_percent if self.number_unit == "percent" else item.has_rank
+        return self.number_unit is None or item.may_have(self.number_unit)
 
     def evaluate(
         self, item: Prepared, trace: Trace | None = None, settled: set[str] | None = None
@@ -539,8 +537,8 @@ class CompiledRule:
         title = self._candidates(item, 0, item.title_end)
         return _group(text, title, 0) if title else None
 
-    def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> str | None:
-        best: tuple[tuple[int, int, int], str] | None = None
+    def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> Direction | None:
+        best: tuple[tuple[int, int, int], Direction] | None = None
         for direction, keys in self.direction_keys.items():
             for span in item.spans_of(keys):
                 if span[0] < sentence[0] or span[1] > sentence[1]:

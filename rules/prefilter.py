@@ -17,7 +17,7 @@ _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
 _WORD_BOUNDARY = (sre.AT, sre.AT_BOUNDARY)
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: a compiled frozen dataclass cannot be unpickled
 class ScoutedRegex:
     """A rule's regex (case-insensitive) and where its matches can start: at a word-start hit
     of one of ``keys`` (phrase keys the automaton reports, ``word*`` form) or at one of the
@@ -108,7 +108,7 @@ def _heads(items: list) -> tuple[set[str], bool]:
 
 def _ascii_word(head: str) -> str:
     """The opening as a phrase key: its leading ASCII letters, digits and single spaces."""
-    word = []
+    word: list[str] = []
     for char in head.replace("-", " "):
         if not (char.isascii() and (char.isalnum() or char == " ")) or (char == " " and word[-1:] == [" "]):
             break

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.models import Direction
+
 _LOGGER = logging.getLogger(__name__)
 
 Side = Literal["before", "after", "either"]
@@ -57,8 +59,8 @@ class Rule(_Strict):
     none_regex: list[str] = []
     none_headline_regex: list[str] = []
     number: NumberCondition | None = None
-    direction: Literal["positive", "negative", "neutral"] | None = None
-    direction_words: dict[Literal["positive", "negative", "neutral"], list[str]] = {}
+    direction: Direction | None = None
+    direction_words: dict[Direction, list[str]] = {}
     require_ticker: bool = True
     subject: Literal["before", "after"] = "before"
     subject_fallback: bool = True

@@ -5,7 +5,6 @@ Over ~400 lines because the universe and the linker share its name table.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import tomllib
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 import ahocorasick
+from mypy_extensions import mypyc_attr
 
 from rules.names import core_name, everyday_names, is_dictionary_word
 from rules.text import fold, is_word_char, spaced
@@ -114,21 +114,14 @@ class _Name:
     lead: bool = False  # an ambiguous core name that may open a headline before a verb
 
 
-def _mention(start: int, end: int, ticker: str, form: str) -> Mention:
-    """``Mention(start, end, ticker, form)`` without the frozen dataclass ``__init__``, which
-    goes through ``object.__setattr__`` once per field (about three times slower)."""
-    mention = _NEW(Mention)
-    _SET_START(mention, start)
-    _SET_END(mention, end)
-    _SET_TICKER(mention, ticker)
-    _SET_FORM(mention, form)
-    return mention
+# The names as the linker's finder searches them: (spaced search, its (length, name, the name
+# when spaced() changed it)) pairs; names opening with no word character; those of them in ASCII.
+_GroupedNames = tuple[
+    list[tuple[str, tuple[tuple[int, _Name, str | None], ...]]],
+    list[tuple[str, _Name]],
+    list[tuple[str, _Name]],
+]
 
-
-_NEW = object.__new__
-_SET_START, _SET_END, _SET_TICKER, _SET_FORM = (
-    Mention.__dict__[f].__set__ for f in ("start", "end", "ticker", "form")
-)
 
 @dataclass
 class Universe:
@@ -265,24 +258,29 @@ def _index_members() -> list[tuple[str, str]]:
     return members
 
 
+@mypyc_attr(serializable=True, allow_interpreted_subclasses=True)  # stored in the engine cache (see setup.py)
 class TickerLinker:
     """Finds ticker mentions in cleaned text."""
 
     def __init__(self, universe: Universe) -> None:
         self._universe = universe
+        self._grouped: _GroupedNames | None = None
+        self._automaton: ahocorasick.Automaton | None = None
 
-    def group_names(self) -> None:
-        """Group the names for the finder now, so that a stored copy of the linker has them grouped."""
-        self._grouped_names  # noqa: B018 - the cached value is the point
-
-    def __getstate__(self) -> dict[str, object]:
+    def __getstate__(self) -> tuple[Universe, _GroupedNames | None]:
         # Without the automaton, which loads no faster than it builds from the grouped names.
-        return {key: value for key, value in self.__dict__.items() if key != "_finder"}
+        return self._universe, self._grouped
 
-    @functools.cached_property
-    def _grouped_names(self) -> tuple[list[tuple[str, tuple[tuple[int, _Name, str | None], ...]]], list[tuple[str, _Name]]]:
-        """The universe's names by how the finder looks for them: as whole words, in the
-        ``spaced`` text, for names that open with a word character; the other few, as they are."""
+    def __setstate__(self, state: tuple[Universe, _GroupedNames | None]) -> None:
+        self._universe, self._grouped = state
+        self._automaton = None
+
+    def group_names(self) -> _GroupedNames:
+        """The universe's names by how the finder looks for them (grouped once, and kept in a
+        stored copy of the linker): as whole words, in the ``spaced`` text, for names that open
+        with a word character; the other few, as they are."""
+        if self._grouped is not None:
+            return self._grouped
         searches: dict[str, list[tuple[int, _Name, str | None]]] = {}
         unspaced = []
         for key, name in self._universe.names.items():
@@ -298,19 +296,23 @@ class TickerLinker:
                     searches[search].append(entry)
                 else:
                     searches[search] = [entry]
-        return [(search, tuple(entries)) for search, entries in searches.items()], unspaced
+        self._grouped = (
+            [(search, tuple(entries)) for search, entries in searches.items()],
+            unspaced,
+            [(key, name) for key, name in unspaced if key.isascii()],
+        )
+        return self._grouped
 
-    @functools.cached_property
-    def _finder(self) -> tuple[ahocorasick.Automaton, list[tuple[str, _Name]], list[tuple[str, _Name]]]:
-        """The names as whole words, built on first use: an automaton over the ``spaced`` text,
-        and the names to ``find`` (all, and those ASCII text can hold)."""
-        searches, unspaced = self._grouped_names
-        automaton = ahocorasick.Automaton()
-        for search, entries in searches:
-            automaton.add_word(search, entries)
-        if len(automaton):
-            automaton.make_automaton()
-        return automaton, unspaced, [(key, name) for key, name in unspaced if key.isascii()]
+    def _finder(self) -> ahocorasick.Automaton:
+        """The names as whole words, an automaton over the ``spaced`` text, built on first use."""
+        if self._automaton is None:
+            automaton = ahocorasick.Automaton()
+            for search, entries in self.group_names()[0]:
+                automaton.add_word(search, entries)
+            if len(automaton):
+                automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
 
     @property
     def universe(self) -> Universe:
@@ -364,7 +366,8 @@ class TickerLinker:
 
     def _name_hits(self, folded: str, gaps: str) -> list[tuple[int, int, _Name]]:
         """Every universe name in ``folded`` that is a whole word there, with its span."""
-        automaton, unspaced, unspaced_ascii = self._finder
+        automaton = self._finder()
+        _, unspaced, unspaced_ascii = self.group_names()
         hits = []
         for last, entries in automaton.iter(gaps) if len(automaton) else ():
             for size, name, exact in entries:
@@ -383,12 +386,12 @@ class TickerLinker:
         found: list[Mention] = []
         if "$" in text:
             for match in _CASHTAG.finditer(text):
-                found.append(_mention(match.start(), match.end(), normalise_ticker(match[1]), "cashtag"))
+                found.append(Mention(match.start(), match.end(), normalise_ticker(match[1]), "cashtag"))
         if ":" in text:
             for match in _EXCHANGE.finditer(text):
                 if not any(m.start <= match.start(1) < m.end for m in found):
                     found.append(
-                        _mention(match.start(), match.end(), normalise_ticker(match[1]), "exchange")
+                        Mention(match.start(), match.end(), normalise_ticker(match[1]), "exchange")
                     )
         if "(" in text:
             for match in _PAREN.finditer(text):
@@ -414,7 +417,7 @@ class TickerLinker:
                 if trace is not None:
                     start = match.start(1)
                     trace.append(Candidate(
-                        _mention(start, start + len(symbol), normalise_ticker(symbol), "paren"),
+                        Mention(start, start + len(symbol), normalise_ticker(symbol), "paren"),
                         False, why))
                 return []
         elif 2 * len(known) < len(symbols):
@@ -422,7 +425,7 @@ class TickerLinker:
         mentions = []
         for symbol in symbols:
             start = text.index(symbol, match.start())
-            mentions.append(_mention(start, start + len(symbol), normalise_ticker(symbol), "paren"))
+            mentions.append(Mention(start, start + len(symbol), normalise_ticker(symbol), "paren"))
         return mentions
 
     def _names(
@@ -441,7 +444,7 @@ class TickerLinker:
                 listed.append((start, end, name))
             if why:
                 if trace is not None:
-                    trace.append(Candidate(_mention(start, end, name.ticker, name.role or "name"),
+                    trace.append(Candidate(Mention(start, end, name.ticker, name.role or "name"),
                                            False, why))
                 continue
             if name.role:
@@ -453,7 +456,7 @@ class TickerLinker:
                 form = "backer"
             else:
                 form = "name"
-            hits.append(_mention(start, end, name.ticker, form))
+            hits.append(Mention(start, end, name.ticker, form))
         kept = _longest_first(hits, trace)
         if not (listed and kept):
             return kept
@@ -466,7 +469,7 @@ class TickerLinker:
             ticker = normalise_ticker(symbol)
             if ticker not in self._universe.tickers:
                 continue
-            mention = _mention(match.start(), match.end(), ticker, "symbol")
+            mention = Mention(match.start(), match.end(), ticker, "symbol")
             if symbol in self._universe.not_tickers:
                 if trace is not None:
                     trace.append(Candidate(mention, False, "an abbreviation, not a ticker"))
@@ -527,7 +530,7 @@ def _listed(text: str, kept: list[Mention], listed: list[tuple[int, int, _Name]]
         if any(m.start < end and start < m.end for m in kept + found):
             continue  # inside a longer name kept
         if any(m.ticker and m.end <= start and _LIST_JOIN.fullmatch(text, m.end, start) for m in kept + found):
-            found.append(_mention(start, end, name.ticker, "name"))
+            found.append(Mention(start, end, name.ticker, "name"))
     return found
 
 
@@ -538,9 +541,9 @@ def _adopt_explicit(text: str, mentions: list[Mention]) -> list[Mention]:
     for i, (left, right) in enumerate(zip(mentions, mentions[1:])):
         gap = text[left.end : right.start]
         if left.form in _EXPLICIT and right.form == "name" and gap in (" - ", ": ", " "):
-            adopted[i + 1] = _mention(right.start, right.end, left.ticker, "name")
+            adopted[i + 1] = Mention(right.start, right.end, left.ticker, "name")
         elif left.form == "name" and right.form in _EXPLICIT and gap in (" (", "("):
-            adopted[i] = _mention(left.start, left.end, right.ticker, "name")
+            adopted[i] = Mention(left.start, left.end, right.ticker, "name")
     return adopted
 
 
@@ -551,7 +554,7 @@ def _spread_backer(text: str, mentions: list[Mention]) -> list[Mention]:
     for i in range(1, len(spread)):
         left, right = spread[i - 1], spread[i]
         if left.form == "backer" and right.ticker and _LIST_GAP.match(text, left.end, right.start):
-            spread[i] = _mention(right.start, right.end, right.ticker, "backer")
+            spread[i] = Mention(right.start, right.end, right.ticker, "backer")
     return spread
 
 

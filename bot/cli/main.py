@@ -31,7 +31,9 @@ class _Version(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None) -> None:
         from importlib.metadata import version
 
-        print(f"{parser.prog} {version('catalyst-bot')}")
+        from rules.compiled import describe
+
+        print(f"{parser.prog} {version('catalyst-bot')} ({describe()})")
         parser.exit()
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -192,14 +193,10 @@ def test_an_unwritable_cache_directory_still_builds(tmp_path: Path, monkeypatch:
 
 
 def test_an_engine_that_cannot_be_stored_is_still_used(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    build = RuleEngine.from_settings
+    def unpicklable(value: object, file: object, protocol: int) -> None:
+        raise pickle.PicklingError(f"cannot pickle {type(value).__name__}")
 
-    def unpicklable(settings: RulesSettings, data_dir: Path | None = None) -> RuleEngine:
-        engine = build(settings, data_dir)
-        engine.hook = lambda: None  # a lambda cannot be pickled
-        return engine
-
-    monkeypatch.setattr(RuleEngine, "from_settings", unpicklable)
+    monkeypatch.setattr(rules.cache.pickle, "dump", unpicklable)
     for _start in range(2):
         assert found(load_engine(RulesSettings()), "Nvidia shares jump 9%")[0]["tickers"] == ["NVDA"]
     assert list(cache.glob("engine-*.pickle")) == []

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from rules.matcher import Prepared
 from rules.text import _SENTENCE_END, is_word_char, spaced
+from rules.tickers import Universe
 
 # A word: letters and digits, joined by single . , ' ("3.8", "U.S", "don't").
 WORD = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
@@ -22,7 +23,7 @@ def test_words_between_counts_the_words_starting_in_the_gap(text: str, data) -> 
     starts = [m.start() for m in WORD.finditer(text)]
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
-    item = Prepared(text, text.lower(), spaced(text.lower()), {}, None)
+    item = Prepared(text, text.lower(), spaced(text.lower()), {}, Universe().linker())
     assert item.words_between(start, end) == sum(start <= s < end for s in starts)
 
 
