@@ -37,7 +37,7 @@ _PAREN = re.compile(rf"\(\s*({_SYMBOL}(?:\s*[,/;]\s*{_SYMBOL})*)\s*\)")
 _BARE = re.compile(r"([A-Z](?<![\w$.&-][A-Z])[A-Z]{2,5}(?:[.-][A-Z]{1,2})?)(?![\w&]|\.\w)")
 _CUES = (
     "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
-    "companies", "company", "incorporated", "limited", "llc",
+    "companies", "company", "incorporated", "limited", "llc", "stake", "position",
     "(", "group", "holdings", "investors", "shareholders", "executives", "chief", "adr", "ads",
     # a rating or target given to it ("upgrades Visa to Outperform", "lifts Snowflake price target")
     "price target", "price objective", "target price",
