@@ -335,3 +335,21 @@ def test_a_summary_showing_the_headline_move_spans_months_withdraws_it(engine: R
     summary = "Shares have gained 140% over the past year as AI demand grew."
     assert catalysts(engine, "Datadog Stock Soars 140%", summary) == set()
     assert catalysts(engine, "Datadog Stock Soars 14%", summary) == {("price_move", "DDOG", "positive")}
+
+
+def test_a_summary_entry_headed_by_a_company_is_that_companys_move(engine: RuleEngine) -> None:
+    title = "Stocks making the biggest moves premarket: Nike, FedEx, Micron and more"
+    summary = "Nike - Shares of the sneaker maker slid 7% after it cut its outlook. FedEx: The stock rose 6%."
+    assert {c for c in catalysts(engine, title, summary) if c[0] == "price_move"} == {
+        ("price_move", "NKE", "negative"),
+        ("price_move", "FDX", "positive"),
+    }
+    # a bare noun after no company still means the one the headline names
+    assert catalysts(engine, "Nike beats on margins", "Shares rose 7% before the bell.") == {
+        ("price_move", "NKE", "positive")
+    }
+
+
+def test_a_comma_before_a_legal_form_is_no_clause_break(engine: RuleEngine) -> None:
+    assert ("analyst_upgrade", "AAPL", "positive") in catalysts(engine, "Mizuho raises Apple, Inc. price target to $250")
+    assert catalysts(engine, "Apple raises prices, Mizuho trims its price target") == set()
