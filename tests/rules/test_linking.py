@@ -156,6 +156,9 @@ def test_a_short_form_that_is_an_ordinary_word_still_needs_a_cue_mid_sentence(en
         ("Snap +19% after hours on ad demand", ["SNAP"]),
         ("Affirm -14% as loan volumes slow", ["AFRM"]),
         ("Seagate to pay a $300 million penalty", ["STX"]),
+        ("Cadence receives a licence to resume sales", ["CDNS"]),  # a curated short form opens it too
+        ("Circle rallies after its listing", ["CRCL"]),
+        ("Cadence matters more than speed for runners", []),  # not before a verb
         ("Target of the probe is a supplier", []),  # a noun after it, not a verb
         ("Lithium rallies as EV demand recovers", []),  # a generic word: the metal
         ("Gold jumps as the dollar weakens", []),
