@@ -298,6 +298,8 @@ TRAPS = [
     ("Micron (MU) Upgraded to Buy? Not So Fast", "", "analyst_upgrade"),
     ("Ford and GM debut new truck models", "", "ai_model"),
     ("Dell debuts laptops with an NPU", "", "ai_model"),
+    ("Alibaba's Qwen tops a ranking of open-source models", "", "ai_model"),
+    ("AI chip designer Arm soars in its market debut", "", "ai_model"),
     ("Apple and Google will introduce new AI models next year", "", "ai_model"),
     ("Broadcom breaks into the top 5 most valuable U.S. companies", "", "leaderboard"),
     ("Nvidia cracks the top 3 by market value", "", "leaderboard"),
