@@ -22,8 +22,9 @@ from rules.tickers import Mention, TickerLinker
 _LOGGER = logging.getLogger(__name__)
 
 Span = tuple[int, int]
-# A clause break; a comma before an appositive ("Arctic, an open model") is none.
-_BREAK = re.compile(r"[;:]\s| - |,\s(?!an? )")
+# A clause break; a comma before an appositive ("Arctic, an open model") or a legal form
+# ("Etsy, Inc. Estimates") is none.
+_BREAK = re.compile(r"[;:]\s| - |,\s(?!an? |Inc\b|Ltd\b|LLC\b|L\.P\.)")
 _GROUP_GAP = re.compile(r"^\s*(?:,|&|/|and|or|, and|\(|\))?\s*$", re.IGNORECASE)
 _PERCENT = re.compile(
     r"(?<![\w.])(?:[~≈+-]\s?)?(\d{1,4}(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|pct\b)", re.I
@@ -529,6 +530,9 @@ class CompiledRule:
                 head = span[0]
         if head is None:
             return None
+        first = mentions[0] if mentions else None
+        if first and not text[sentence[0] : first.start].strip() and text[first.end : clause].strip() in ("-", ":"):
+            return _group(text, mentions, 0)  # an entry headed by its company: "Oracle - Shares popped 9%"
         word = _LAST_WORD.search(text, clause, head)
         if word is not None and word[1][0].isupper() and word[1].lower() not in _PLAIN_WORDS:
             if any(m.end <= anchor[0] for m in mentions):

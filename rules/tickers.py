@@ -37,7 +37,7 @@ _PAREN = re.compile(rf"\(\s*({_SYMBOL}(?:\s*[,/;]\s*{_SYMBOL})*)\s*\)")
 _BARE = re.compile(r"([A-Z](?<![\w$.&-][A-Z])[A-Z]{2,5}(?:[.-][A-Z]{1,2})?)(?![\w&]|\.\w)")
 _CUES = (
     "shares", "stock", "stocks", "inc", "corp", "corporation", "co.", "ltd", "plc", "'s",
-    "companies", "company", "incorporated", "limited", "llc",
+    "companies", "company", "incorporated", "limited", "llc", "stake", "position",
     "(", "group", "holdings", "investors", "shareholders", "executives", "chief", "adr", "ads",
     # a rating or target given to it ("upgrades Visa to Outperform", "lifts Snowflake price target")
     "price target", "price objective", "target price",
@@ -52,8 +52,8 @@ _CUES_BEFORE = (
     "downgrades", "% of",
 )
 # Verbs that, right after a name opening a headline or summary, make it the company acting
-# ("Snowflake soars", "Affirm beats"): a word that names a company by its core name needs no
-# other cue there.
+# ("Snowflake soars", "Affirm beats"): a word that names a company by its core name or a
+# curated alias ("Cadence receives") needs no other cue there.
 _LEAD_VERBS = frozenset(
     "soars soared jumps jumped surges surged climbs climbed rallies rallied gains gained rises"
     " rose falls fell drops dropped sinks sank slides slid slumps slumped tumbles tumbled plunges"
@@ -111,7 +111,7 @@ class _Name:
     cased: str
     ambiguous: bool
     role: str = ""
-    lead: bool = False  # an ambiguous core name that may open a headline before a verb
+    lead: bool = False  # an ambiguous core name or alias that may open a headline before a verb
 
 
 # The names as the linker's finder searches them: (spaced search, its (length, name, the name
@@ -196,7 +196,7 @@ class Universe:
             ticker,
             forms[:1] + list(aliases) + forms[1:],
             strict=bulk,
-            leads=short | {core},
+            leads=short | {core} | frozenset(aliases),
             guarded=frozenset(
                 f for f in short if f not in plain and f not in aliases and is_dictionary_word(f)
             ),

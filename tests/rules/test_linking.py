@@ -101,6 +101,8 @@ def test_names_start_words(engine: RuleEngine, text: str, expected: list[str]) -
         "Here's what traders watch this week",  # "Here Group" is no company called "Here"
         "Charles and Martin open a bakery",  # first names of Charles Schwab, Lockheed Martin
         "Cadence of Fed cuts worries traders",  # a curated short form that is an ordinary word
+        "Traders circle back to the Fed's position on rates",
+        "Circle K stores add fast chargers",
     ],
 )
 def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
@@ -119,6 +121,9 @@ def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
         ("A hedge fund builds a position in Snap", ["SNAP"]),
         ("Evercore moves Visa to Outperform", ["EVR", "V"]),  # a rating given to it
         ("Needham lifts Snowflake price target ahead of earnings", ["SNOW"]),  # a target for it
+        ("Coatue adds to its Snowflake position", ["SNOW"]),  # a holder's stake in it
+        ("Berkshire trims its Target stake again", ["BRK-B", "TGT"]),
+        ("Ark buys more Circle stock after the listing", ["CRCL"]),
         ("Rocket Companies stock soars on lower mortgage rates", ["RKT"]),  # its legal form as written
         ("Walmart and Target report on Tuesday", ["WMT", "TGT"]),  # a list with a company
         ("Synopsys, KLA and Cadence slip", ["SNPS", "KLAC", "CDNS"]),
@@ -151,6 +156,9 @@ def test_a_short_form_that_is_an_ordinary_word_still_needs_a_cue_mid_sentence(en
         ("Snap +19% after hours on ad demand", ["SNAP"]),
         ("Affirm -14% as loan volumes slow", ["AFRM"]),
         ("Seagate to pay a $300 million penalty", ["STX"]),
+        ("Cadence receives a licence to resume sales", ["CDNS"]),  # a curated short form opens it too
+        ("Circle rallies after its listing", ["CRCL"]),
+        ("Cadence matters more than speed for runners", []),  # not before a verb
         ("Target of the probe is a supplier", []),  # a noun after it, not a verb
         ("Lithium rallies as EV demand recovers", []),  # a generic word: the metal
         ("Gold jumps as the dollar weakens", []),

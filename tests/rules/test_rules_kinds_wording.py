@@ -158,6 +158,17 @@ POSITIVES = [
     ("Google debuts Gemma 3 open models for phones", "", "ai_model", "GOOGL", "positive"),  # a named model family
     ("Amazon unveils Trainium 3 chips at re:Invent", "", "ai_model", "AMZN", "positive"),  # a named AI accelerator family
     ("Dell debuts an AI supercomputer for the desk", "", "ai_model", "DELL", "positive"),
+    # base verb forms after two companies, and generators, embedding and speech models, NPUs
+    ("Adobe and Nvidia introduce an open video model for studios", "", "ai_model", "ADBE", "positive"),
+    ("Pinterest debuts an image generator for advertisers", "", "ai_model", "PINS", "positive"),
+    ("Cisco releases open embedding models for security search", "", "ai_model", "CSCO", "positive"),
+    ("Baidu launches a speech recognition model for call centers", "", "ai_model", "BIDU", "positive"),
+    ("AMD launches Ryzen chips with a faster NPU for laptops", "", "ai_model", "AMD", "positive"),
+    # leaderboard: places below first, breaking into a chart, AI rankings, benchmark rounds
+    ("Uber's app jumps to No. 2 in the App Store's travel chart", "", "leaderboard", "UBER", "positive"),
+    ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
+    ("Meta's Llama leads Artificial Analysis' open-weights ranking", "", "leaderboard", "META", "positive"),
+    ("Intel's Xeon posts leading results in the newest MLPerf round", "", "leaderboard", "INTC", "positive"),
     # 52_week_high: any verb form, the stock's own record
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
@@ -175,6 +186,11 @@ POSITIVES = [
     ("Amgen shares set a new record on obesity data", "", "52_week_high", "AMGN", "positive"),
     ("Intel (NASDAQ:INTC) Hits New 1-Year High - Time to Buy?", "", "52_week_high", "INTC", "positive"),  # 'year' inside the anchor
     ("Starbucks stock hits a one-year high", "", "52_week_high", "SBUX", "positive"),
+    ("Visa stock scales a record after a strong quarter", "", "52_week_high", "V", "positive"),
+    # Simply Wall St's wording of a revision
+    ("Analysts Just Made A Large Upgrade To Their Etsy, Inc. (NASDAQ:ETSY) Estimates", "", "analyst_upgrade", "ETSY", "positive"),
+    # an outlook called annual is no span of the move
+    ("Dollar Tree Shares Slump 12% as Retailer Trims Annual Forecast", "", "price_move", "DLTR", "negative"),
     ("Micron (MU) Upgraded to Strong Buy: What Does It Mean for Investors?", "", "analyst_upgrade", "MU", "positive"),
     ("Costco (COST) Upgraded to Buy: Here's Why", "", "analyst_upgrade", "COST", "positive"),  # not "Here Group"
 ]
@@ -280,6 +296,17 @@ TRAPS = [
     ("Apple hits a record with its $110 billion buyback", "", "52_week_high"),  # the company's record, not its shares'
     ("Apple stock posts a new record year for buybacks", "", "52_week_high"),
     ("Micron (MU) Upgraded to Buy? Not So Fast", "", "analyst_upgrade"),
+    ("Ford and GM debut new truck models", "", "ai_model"),
+    ("Dell debuts laptops with an NPU", "", "ai_model"),
+    ("Alibaba's Qwen tops a ranking of open-source models", "", "ai_model"),
+    ("AI chip designer Arm soars in its market debut", "", "ai_model"),
+    ("Apple and Google will introduce new AI models next year", "", "ai_model"),
+    ("Broadcom breaks into the top 5 most valuable U.S. companies", "", "leaderboard"),
+    ("Nvidia cracks the top 3 by market value", "", "leaderboard"),
+    ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
+    ("Visa's payment volume scales a record", "", "52_week_high"),
+    ("Altria shares rose 9% annually over three decades", "", "price_move"),
+    ("Altria stock has delivered a 9% annualized gain", "", "price_move"),
 ]
 
 
@@ -335,3 +362,21 @@ def test_a_summary_showing_the_headline_move_spans_months_withdraws_it(engine: R
     summary = "Shares have gained 140% over the past year as AI demand grew."
     assert catalysts(engine, "Datadog Stock Soars 140%", summary) == set()
     assert catalysts(engine, "Datadog Stock Soars 14%", summary) == {("price_move", "DDOG", "positive")}
+
+
+def test_a_summary_entry_headed_by_a_company_is_that_companys_move(engine: RuleEngine) -> None:
+    title = "Stocks making the biggest moves premarket: Nike, FedEx, Micron and more"
+    summary = "Nike - Shares of the sneaker maker slid 7% after it cut its outlook. FedEx: The stock rose 6%."
+    assert {c for c in catalysts(engine, title, summary) if c[0] == "price_move"} == {
+        ("price_move", "NKE", "negative"),
+        ("price_move", "FDX", "positive"),
+    }
+    # a bare noun after no company still means the one the headline names
+    assert catalysts(engine, "Nike beats on margins", "Shares rose 7% before the bell.") == {
+        ("price_move", "NKE", "positive")
+    }
+
+
+def test_a_comma_before_a_legal_form_is_no_clause_break(engine: RuleEngine) -> None:
+    assert ("analyst_upgrade", "AAPL", "positive") in catalysts(engine, "Mizuho raises Apple, Inc. price target to $250")
+    assert catalysts(engine, "Apple raises prices, Mizuho trims its price target") == set()
