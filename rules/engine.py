@@ -31,7 +31,7 @@ class RuleError(CatalystBotError):
         self.errors = errors
 
 
-@mypyc_attr(serializable=True, allow_interpreted_subclasses=True)  # stored in the engine cache (see setup.py)
+@mypyc_attr(serializable=True, allow_interpreted_subclasses=True)  # pickled: see rules/compiled.py
 class RuleEngine:
     """Detects catalysts in news items. ``detect`` is pure and safe to call from any thread."""
 

@@ -205,7 +205,7 @@ class Trace:
     notes: list[str] = field(default_factory=list)
 
 
-@mypyc_attr(serializable=True, allow_interpreted_subclasses=True)  # stored in the engine cache (see setup.py)
+@mypyc_attr(serializable=True, allow_interpreted_subclasses=True)  # pickled: see rules/compiled.py
 class CompiledRule:
     """A validated rule with its phrases keyed and regexes compiled."""
 

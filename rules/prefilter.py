@@ -17,7 +17,7 @@ _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
 _WORD_BOUNDARY = (sre.AT, sre.AT_BOUNDARY)
 
 
-@dataclass  # not frozen: a compiled frozen dataclass cannot be unpickled
+@dataclass  # not frozen: see rules/compiled.py
 class ScoutedRegex:
     """A rule's regex (case-insensitive) and where its matches can start: at a word-start hit
     of one of ``keys`` (phrase keys the automaton reports, ``word*`` form) or at one of the

@@ -258,7 +258,7 @@ def _index_members() -> list[tuple[str, str]]:
     return members
 
 
-@mypyc_attr(serializable=True, allow_interpreted_subclasses=True)  # stored in the engine cache (see setup.py)
+@mypyc_attr(serializable=True, allow_interpreted_subclasses=True)  # pickled: see rules/compiled.py
 class TickerLinker:
     """Finds ticker mentions in cleaned text."""
 
