@@ -24,6 +24,7 @@ import feedparser
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.models import NewsItem  # noqa: E402
+from rules.compiled import describe  # noqa: E402
 from rules.engine import RuleEngine  # noqa: E402
 from rules.packs import load_rules  # noqa: E402
 from rules.schema import Rule  # noqa: E402
@@ -143,7 +144,7 @@ def main() -> None:
     load_sec(universe, None)
     linker = universe.linker()
     chars = sum(len(i.title) + len(i.summary) for i in items) / len(items)
-    print(f"{len(items)} items, {chars:.0f} characters on average, {len(linker.universe.names)} names")
+    print(f"{len(items)} items, {chars:.0f} characters on average, {len(linker.universe.names)} names; {describe()}")
     document = rss(items)
     parsed, _ = per_second(lambda: feedparser.parse(document), len(items), args.seconds)
     print(f"feedparser parsing the same items: {parsed:,.0f} items/s")
