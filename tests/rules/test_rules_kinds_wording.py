@@ -313,6 +313,7 @@ TRAPS = [
     ("Tesla's new Model Y arrives in Europe", "", "ai_model"),
     ("Nvidia tops charts in its first MLPerf inference round", "", "ai_model"),
     ("Super Micro braces for a new AI chip rule", "", "ai_model"),
+    ("Apple ships an upgraded on-device model with iOS", "", "analyst_upgrade"),
     ("Broadcom breaks into the top 5 most valuable U.S. companies", "", "leaderboard"),
     ("Nvidia cracks the top 3 by market value", "", "leaderboard"),
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
