@@ -177,6 +177,13 @@ POSITIVES = [
     ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
     ("Meta's Llama leads Artificial Analysis' open-weights ranking", "", "leaderboard", "META", "positive"),
     ("Intel's Xeon posts leading results in the newest MLPerf round", "", "leaderboard", "INTC", "positive"),
+    # overtaking, grossing and scoring ranks, app-store wording without 'chart', hardware rankings
+    ("Robinhood overtakes Coinbase as the top free finance app", "", "leaderboard", "HOOD", "positive"),
+    ("Roblox is the highest-grossing game on Google Play", "", "leaderboard", "RBLX", "positive"),
+    ("Apple's M5 is the top-ranked laptop chip on Geekbench", "", "leaderboard", "AAPL", "positive"),
+    ("AMD's Epyc outpaces Intel's Xeon on Geekbench", "", "leaderboard", "AMD", "positive"),
+    ("Nvidia's Blackwell leads the InferenceMAX results", "", "leaderboard", "NVDA", "positive"),
+    ("Hewlett Packard Enterprise's Frontier keeps the top spot on the Green500 list", "", "leaderboard", "HPE", "positive"),
     # 52_week_high: any verb form, the stock's own record
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
@@ -316,6 +323,9 @@ TRAPS = [
     ("Apple ships an upgraded on-device model with iOS", "", "analyst_upgrade"),
     ("Broadcom breaks into the top 5 most valuable U.S. companies", "", "leaderboard"),
     ("Nvidia cracks the top 3 by market value", "", "leaderboard"),
+    ("Apple posts its highest-grossing quarter ever", "", "leaderboard"),
+    ("Nvidia passes Apple as the most valuable company", "", "leaderboard"),
+    ("Microsoft's Phi model matches larger rivals on math", "", "leaderboard"),  # no benchmark named
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
     ("Visa's payment volume scales a record", "", "52_week_high"),
     ("Altria shares rose 9% annually over three decades", "", "price_move"),
