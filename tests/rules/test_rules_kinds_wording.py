@@ -184,7 +184,16 @@ POSITIVES = [
     ("AMD's Epyc outpaces Intel's Xeon on Geekbench", "", "leaderboard", "AMD", "positive"),
     ("Nvidia's Blackwell leads the InferenceMAX results", "", "leaderboard", "NVDA", "positive"),
     ("Hewlett Packard Enterprise's Frontier keeps the top spot on the Green500 list", "", "leaderboard", "HPE", "positive"),
+    # fund_position: retail verbs for a buy, and each trade of a list
+    ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
+    ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
+    ("Tiger Global exits Uber, snaps up Alphabet", "", "fund_position", "GOOGL", "positive"),
+    ("Coatue trims Microsoft, piles into Oracle", "", "fund_position", "ORCL", "positive"),
+    # export_license: a payment over unlicensed shipments
+    ("Seagate to pay $300 million for selling drives to Huawei without a licence", "", "export_license", "STX", "negative"),
     # 52_week_high: any verb form, the stock's own record
+    ("$PLTR new ATH", "", "52_week_high", "PLTR", "positive"),
+    ("Costco sets a new 52-week peak", "", "52_week_high", "COST", "positive"),
     ("Nvidia soars to a new peak after earnings", "", "52_week_high", "NVDA", "positive"),
     ("Microsoft hits fresh record as cloud sales grow", "", "52_week_high", "MSFT", "positive"),
     ("Amazon stock rallies to records after upbeat outlook", "", "52_week_high", "AMZN", "positive"),
@@ -328,6 +337,10 @@ TRAPS = [
     ("Microsoft's Phi model matches larger rivals on math", "", "leaderboard"),  # no benchmark named
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
     ("Visa's payment volume scales a record", "", "52_week_high"),
+    ("Bitcoin ATH lifts Coinbase", "", "52_week_high"),  # the coin's record
+    ("Apple pays $500 million to settle an iPhone slowdown suit", "", "export_license"),
+    ("Nvidia to pay $5 billion for a stake in Intel", "", "export_license"),
+    ("Cathie Wood says she would double down on Tesla", "", "fund_position"),
     ("Altria shares rose 9% annually over three decades", "", "price_move"),
     ("Altria stock has delivered a 9% annualized gain", "", "price_move"),
 ]
