@@ -50,6 +50,8 @@ _CUES_BEFORE = (
     "shares of", "stake in", "stock of", "shares in", "position in", "holdings in", "pt on",
     "po on", "target on", "bullish on", "bearish on", "coverage on", "coverage of", "upgrades",
     "downgrades", "% of",
+    # a fund's trade in it ("Coatue dumps Snowflake")
+    "dumps", "dumped", "exits", "exited", "trims", "trimmed",
 )
 # Verbs that, right after a name opening a headline or summary, make it the company acting
 # ("Snowflake soars", "Affirm beats"): a word that names a company by its core name or a
@@ -65,7 +67,7 @@ _LEAD_VERBS = frozenset(
     " completes expands extends guides forecasts warns delays recalls settles upgraded downgraded"
     " initiated started plans nears rebounds rebounded up down to rips vaults hits notches sets"
     " reaches touches gets wins receives pays pleads faces releases debuts introduces rolls"
-    " opens closes ends trades exits adds takes trims".split()
+    " opens closes ends trades exits adds takes trims resumes halts suspends secures".split()
 )
 # A signed move right after the name ("Snap +19% after hours") is the company acting too.
 _SIGNED_MOVE = re.compile(r"[+-]\d")
