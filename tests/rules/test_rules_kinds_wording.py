@@ -182,6 +182,7 @@ POSITIVES = [
     ("Roblox is the highest-grossing game on Google Play", "", "leaderboard", "RBLX", "positive"),
     ("Apple's M5 is the top-ranked laptop chip on Geekbench", "", "leaderboard", "AAPL", "positive"),
     ("AMD's Epyc outpaces Intel's Xeon on Geekbench", "", "leaderboard", "AMD", "positive"),
+    ("Roblox tops the list of the most played games on Steam", "", "leaderboard", "RBLX", "positive"),
     ("Nvidia's Blackwell leads the InferenceMAX results", "", "leaderboard", "NVDA", "positive"),
     ("Hewlett Packard Enterprise's Frontier keeps the top spot on the Green500 list", "", "leaderboard", "HPE", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
@@ -331,6 +332,10 @@ TRAPS = [
     ("Super Micro braces for a new AI chip rule", "", "ai_model"),
     ("Apple ships an upgraded on-device model with iOS", "", "analyst_upgrade"),
     ("Broadcom breaks into the top 5 most valuable U.S. companies", "", "leaderboard"),
+    ("Tesla ranks first as its robotaxi push picks up steam", "", "leaderboard"),  # the idiom, not the store
+    ("Apple edges higher as it cracks down on app store scams", "", "leaderboard"),
+    ("Granite Construction unveils a new quarry plan", "", "ai_model"),  # a company's name, not IBM's models
+    ("Investors trust their instinct as AMD introduces new gaming GPUs", "", "ai_model"),
     ("Nvidia cracks the top 3 by market value", "", "leaderboard"),
     ("Apple posts its highest-grossing quarter ever", "", "leaderboard"),
     ("Nvidia passes Apple as the most valuable company", "", "leaderboard"),
