@@ -172,6 +172,15 @@ POSITIVES = [
     ("Baidu releases a large model for insurers", "", "ai_model", "BIDU", "positive"),
     ("AMD announces laptop chips with neural processing units", "", "ai_model", "AMD", "positive"),
     ("IBM open-sources Granite models for code", "", "ai_model", "IBM", "positive"),
+    # newsletter release wording, a verb whose place or audience follows the model, named assistants
+    ("Dropbox's AI research assistant is out for business plans", "", "ai_model", "DBX", "positive"),
+    ("Workday just dropped an agentic hiring assistant", "", "ai_model", "WDAY", "positive"),
+    ("Cisco brings its security reasoning model to market", "", "ai_model", "CSCO", "positive"),
+    ("Palantir opens its AI agent builder to outside developers", "", "ai_model", "PLTR", "positive"),
+    ("Alibaba posts Qwen2.5-Math weights on Hugging Face", "", "ai_model", "BABA", "positive"),
+    ("A new design tool", "Adobe made its Firefly video model available in Premiere on Tuesday.", "ai_model", "ADBE", "positive"),
+    ("Now Assist is now available to every ServiceNow customer", "", "ai_model", "NOW", "positive"),
+    ("Uber launches Atlas, a voice model for drivers", "", "ai_model", "UBER", "positive"),
     # leaderboard: places below first, breaking into a chart, AI rankings, benchmark rounds
     ("Uber's app jumps to No. 2 in the App Store's travel chart", "", "leaderboard", "UBER", "positive"),
     ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
@@ -326,6 +335,10 @@ TRAPS = [
     ("AI chip designer Arm soars in its market debut", "", "ai_model"),
     ("Apple and Google will introduce new AI models next year", "", "ai_model"),
     ("Nvidia's reckoning arrives as AI chip demand cools", "", "ai_model"),
+    ("Intel's AI chip chief is out after two years", "", "ai_model"),  # a person leaving
+    ("Nvidia's AI chips are no longer available to Chinese buyers", "", "ai_model"),
+    ("Google launches an arena to rank AI models at poker", "", "ai_model"),  # a ranking of models
+    ("Meta will bring its Llama models to market in Europe next year", "", "ai_model"),
     ("Tesla's new Model Y arrives in Europe", "", "ai_model"),
     ("Nvidia tops charts in its first MLPerf inference round", "", "ai_model"),
     ("Super Micro braces for a new AI chip rule", "", "ai_model"),
