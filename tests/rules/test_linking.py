@@ -204,6 +204,9 @@ def test_a_name_listed_several_ways_links_to_its_primary_us_listing(engine) -> N
         ("A chip startup unveils an AI accelerator rivaling Intel", None, ("ai_model", "INTC")),
         ("A cloud startup launches an AI model competing with Microsoft", None, ("ai_model", "MSFT")),
         ("Cerebras unveils a new AI chip, challenging Nvidia", None, ("ai_model", "NVDA")),
+        # the product overtaken is the rival's, not the one at the top
+        ("Baidu's Ernie overtakes Meta's Llama as the most downloaded model on Hugging Face", ("leaderboard", "BIDU"), ("leaderboard", "META")),
+        ("Uber dethrones Lyft as the top free travel app on the App Store", ("leaderboard", "UBER"), ("leaderboard", "LYFT")),
     ],
 )
 def test_private_companies_are_not_their_investors(engine, title, wanted, unwanted) -> None:

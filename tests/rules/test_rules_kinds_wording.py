@@ -193,6 +193,12 @@ POSITIVES = [
     ("AMD's Epyc outpaces Intel's Xeon on Geekbench", "", "leaderboard", "AMD", "positive"),
     ("Nvidia's Blackwell leads the InferenceMAX results", "", "leaderboard", "NVDA", "positive"),
     ("Hewlett Packard Enterprise's Frontier keeps the top spot on the Green500 list", "", "leaderboard", "HPE", "positive"),
+    # plural subjects, sales and viewing ranks with a chart named, the rankings' own names
+    ("Microsoft's Phi models lead the Open LLM Leaderboard for their size", "", "leaderboard", "MSFT", "positive"),
+    ("Cisco's embedding models rank first on MTEB for security search", "", "leaderboard", "CSCO", "positive"),
+    ("Ubisoft-free week: Take-Two's NBA 2K26 is the best-selling game on Steam", "", "leaderboard", "TTWO", "positive"),
+    ("Disney's 'Andor' is the most-watched series on FlixPatrol this weekend", "", "leaderboard", "DIS", "positive"),
+    ("A Nvidia team takes first place in a Kaggle protein-folding contest", "", "leaderboard", "NVDA", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -305,6 +311,10 @@ TRAPS = [
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
     ("Nvidia is among the top five S&P 500 performers", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
+    ("Ford's F-150 remains America's best-selling truck", "", "leaderboard"),  # a sales tally, no chart
+    ("Nike stays first in Interbrand's ranking of apparel brands", "", "leaderboard"),
+    ("The stock benchmark tops 6,000 as Amazon and Meta lead gains", "", "leaderboard"),  # an index's level
+    ("Nvidia and Broadcom lead gainers on the chip index ranking", "", "leaderboard"),
     ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
     ("A chat app from a startup hits No. 1 on Apple's App Store", "", "leaderboard"),  # the store's owner
     ("A startup's drama returns to No. 1 on Nielsen's streaming ranking", "", "leaderboard"),  # the chart's owner
