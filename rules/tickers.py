@@ -67,7 +67,8 @@ _LEAD_VERBS = frozenset(
     " completes expands extends guides forecasts warns delays recalls settles upgraded downgraded"
     " initiated started plans nears rebounds rebounded up down to rips vaults hits notches sets"
     " reaches touches gets wins receives pays pleads faces releases debuts introduces rolls"
-    " opens closes ends trades exits adds takes trims resumes halts suspends secures".split()
+    " opens closes ends trades exits adds takes trims resumes halts suspends secures"
+    " released publishes published pushes pushed brings brought ships shipped".split()
 )
 # A signed move right after the name ("Snap +19% after hours") is the company acting too.
 _SIGNED_MOVE = re.compile(r"[+-]\d")

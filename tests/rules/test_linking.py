@@ -162,6 +162,9 @@ def test_a_short_form_that_is_an_ordinary_word_still_needs_a_cue_mid_sentence(en
         ("Cadence resumes China sales as curbs lift", ["CDNS"]),
         ("Affirm halts a loan program", ["AFRM"]),
         ("Circle rallies after its listing", ["CRCL"]),
+        ("A new search model.\nElastic published the weights on GitHub.", ["ESTC"]),  # a release verb
+        ("Snowflake brings its agents to market", ["SNOW"]),
+        ("Release notes: a published schedule for the updates", []),
         ("Cadence matters more than speed for runners", []),  # not before a verb
         ("Target of the probe is a supplier", []),  # a noun after it, not a verb
         ("Lithium rallies as EV demand recovers", []),  # a generic word: the metal
