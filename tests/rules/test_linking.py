@@ -162,6 +162,8 @@ def test_a_short_form_that_is_an_ordinary_word_still_needs_a_cue_mid_sentence(en
         ("Cadence resumes China sales as curbs lift", ["CDNS"]),
         ("Affirm halts a loan program", ["AFRM"]),
         ("Circle rallies after its listing", ["CRCL"]),
+        ("Threads climbs to No. 3 among free apps", ["META"]),  # a product name in the alias file
+        ("Email Threads Pile Up After The Holidays", []),  # title case, no verb after it
         ("A new search model.\nElastic published the weights on GitHub.", ["ESTC"]),  # a release verb
         ("Snowflake brings its agents to market", ["SNOW"]),
         ("Release notes: a published schedule for the updates", []),

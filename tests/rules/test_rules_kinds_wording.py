@@ -199,6 +199,7 @@ POSITIVES = [
     ("Ubisoft-free week: Take-Two's NBA 2K26 is the best-selling game on Steam", "", "leaderboard", "TTWO", "positive"),
     ("Disney's 'Andor' is the most-watched series on FlixPatrol this weekend", "", "leaderboard", "DIS", "positive"),
     ("A Nvidia team takes first place in a Kaggle protein-folding contest", "", "leaderboard", "NVDA", "positive"),
+    ("Nintendo rival Sony's Ghost of Yotei tops the weekly software sales in Japan", "", "leaderboard", "SONY", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -312,6 +313,7 @@ TRAPS = [
     ("Nvidia is among the top five S&P 500 performers", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
     ("Ford's F-150 remains America's best-selling truck", "", "leaderboard"),  # a sales tally, no chart
+    ("Sony's weekly sales top $1 billion", "", "leaderboard"),  # 'top' is no rank verb here
     ("Nike stays first in Interbrand's ranking of apparel brands", "", "leaderboard"),
     ("The stock benchmark tops 6,000 as Amazon and Meta lead gains", "", "leaderboard"),  # an index's level
     ("Nvidia and Broadcom lead gainers on the chip index ranking", "", "leaderboard"),
