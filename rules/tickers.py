@@ -67,17 +67,19 @@ _LEAD_VERBS = frozenset(
     " completes expands extends guides forecasts warns delays recalls settles upgraded downgraded"
     " initiated started plans nears rebounds rebounded up down to rips vaults hits notches sets"
     " reaches touches gets wins receives pays pleads faces releases debuts introduces rolls"
-    " opens closes ends trades exits adds takes trims resumes halts suspends secures".split()
+    " opens closes ends trades exits adds takes trims resumes halts suspends secures"
+    " released publishes published pushes pushed brings brought ships shipped".split()
 )
 # A signed move right after the name ("Snap +19% after hours") is the company acting too.
 _SIGNED_MOVE = re.compile(r"[+-]\d")
 # A company named right after these (or right before "-backed") is someone's backer, supplier,
-# partner or the rival it is measured against ("to rival Nvidia"), not the company the sentence
-# is about. They end the text before the name (str.endswith is quicker than a regex search).
+# partner or the rival it is measured against ("to rival Nvidia", "overtakes Meta's Llama"), not
+# the company the sentence is about. They end the text before the name (str.endswith is quicker than a regex search).
 _BACKER_BEFORE = (
     "backed by", "funded by", "supported by", "owned by", "stake from", "investment from",
     "funding from", "supplier", "chipmaker", "to rival", "rivaling", "rivalling", "to challenge",
     "challenging", "to take on", "taking on", "to compete with", "competing with",
+    "overtakes", "overtook", "overtaking", "surpasses", "surpassed", "dethrones", "dethroned",
     *(f"{noun}{plural}{tail}" for noun in ("investor", "backer") for plural in ("", "s")
       for tail in ("", " such as", " including")),
 )

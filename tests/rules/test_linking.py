@@ -162,6 +162,11 @@ def test_a_short_form_that_is_an_ordinary_word_still_needs_a_cue_mid_sentence(en
         ("Cadence resumes China sales as curbs lift", ["CDNS"]),
         ("Affirm halts a loan program", ["AFRM"]),
         ("Circle rallies after its listing", ["CRCL"]),
+        ("Threads climbs to No. 3 among free apps", ["META"]),  # a product name in the alias file
+        ("Email Threads Pile Up After The Holidays", []),  # title case, no verb after it
+        ("A new search model.\nElastic published the weights on GitHub.", ["ESTC"]),  # a release verb
+        ("Snowflake brings its agents to market", ["SNOW"]),
+        ("Release notes: a published schedule for the updates", []),
         ("Cadence matters more than speed for runners", []),  # not before a verb
         ("Target of the probe is a supplier", []),  # a noun after it, not a verb
         ("Lithium rallies as EV demand recovers", []),  # a generic word: the metal
@@ -204,6 +209,9 @@ def test_a_name_listed_several_ways_links_to_its_primary_us_listing(engine) -> N
         ("A chip startup unveils an AI accelerator rivaling Intel", None, ("ai_model", "INTC")),
         ("A cloud startup launches an AI model competing with Microsoft", None, ("ai_model", "MSFT")),
         ("Cerebras unveils a new AI chip, challenging Nvidia", None, ("ai_model", "NVDA")),
+        # the product overtaken is the rival's, not the one at the top
+        ("Baidu's Ernie overtakes Meta's Llama as the most downloaded model on Hugging Face", ("leaderboard", "BIDU"), ("leaderboard", "META")),
+        ("Uber dethrones Lyft as the top free travel app on the App Store", ("leaderboard", "UBER"), ("leaderboard", "LYFT")),
     ],
 )
 def test_private_companies_are_not_their_investors(engine, title, wanted, unwanted) -> None:

@@ -172,6 +172,15 @@ POSITIVES = [
     ("Baidu releases a large model for insurers", "", "ai_model", "BIDU", "positive"),
     ("AMD announces laptop chips with neural processing units", "", "ai_model", "AMD", "positive"),
     ("IBM open-sources Granite models for code", "", "ai_model", "IBM", "positive"),
+    # newsletter release wording, a verb whose place or audience follows the model, named assistants
+    ("Dropbox's AI research assistant is out for business plans", "", "ai_model", "DBX", "positive"),
+    ("Workday just dropped an agentic hiring assistant", "", "ai_model", "WDAY", "positive"),
+    ("Cisco brings its security reasoning model to market", "", "ai_model", "CSCO", "positive"),
+    ("Palantir opens its AI agent builder to outside developers", "", "ai_model", "PLTR", "positive"),
+    ("Alibaba posts Qwen2.5-Math weights on Hugging Face", "", "ai_model", "BABA", "positive"),
+    ("A new design tool", "Adobe made its Firefly video model available in Premiere on Tuesday.", "ai_model", "ADBE", "positive"),
+    ("Now Assist is now available to every ServiceNow customer", "", "ai_model", "NOW", "positive"),
+    ("Uber launches Atlas, a voice model for drivers", "", "ai_model", "UBER", "positive"),
     # leaderboard: places below first, breaking into a chart, AI rankings, benchmark rounds
     ("Uber's app jumps to No. 2 in the App Store's travel chart", "", "leaderboard", "UBER", "positive"),
     ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
@@ -183,8 +192,16 @@ POSITIVES = [
     ("Apple's M5 is the top-ranked laptop chip on Geekbench", "", "leaderboard", "AAPL", "positive"),
     ("AMD's Epyc outpaces Intel's Xeon on Geekbench", "", "leaderboard", "AMD", "positive"),
     ("Roblox tops the list of the most played games on Steam", "", "leaderboard", "RBLX", "positive"),
+    ("Take-Two's NBA 2K tops Steam over the weekend", "", "leaderboard", "TTWO", "positive"),
     ("Nvidia's Blackwell leads the InferenceMAX results", "", "leaderboard", "NVDA", "positive"),
     ("Hewlett Packard Enterprise's Frontier keeps the top spot on the Green500 list", "", "leaderboard", "HPE", "positive"),
+    # plural subjects, sales and viewing ranks with a chart named, the rankings' own names
+    ("Microsoft's Phi models lead the Open LLM Leaderboard for their size", "", "leaderboard", "MSFT", "positive"),
+    ("Cisco's embedding models rank first on MTEB for security search", "", "leaderboard", "CSCO", "positive"),
+    ("Ubisoft-free week: Take-Two's NBA 2K26 is the best-selling game on Steam", "", "leaderboard", "TTWO", "positive"),
+    ("Disney's 'Andor' is the most-watched series on FlixPatrol this weekend", "", "leaderboard", "DIS", "positive"),
+    ("A Nvidia team takes first place in a Kaggle protein-folding contest", "", "leaderboard", "NVDA", "positive"),
+    ("Nintendo rival Sony's Ghost of Yotei tops the weekly software sales in Japan", "", "leaderboard", "SONY", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -297,6 +314,11 @@ TRAPS = [
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
     ("Nvidia is among the top five S&P 500 performers", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
+    ("Ford's F-150 remains America's best-selling truck", "", "leaderboard"),  # a sales tally, no chart
+    ("Sony's weekly sales top $1 billion", "", "leaderboard"),  # 'top' is no rank verb here
+    ("Nike stays first in Interbrand's ranking of apparel brands", "", "leaderboard"),
+    ("The stock benchmark tops 6,000 as Amazon and Meta lead gains", "", "leaderboard"),  # an index's level
+    ("Nvidia and Broadcom lead gainers on the chip index ranking", "", "leaderboard"),
     ("Apple takes the top spot in Fortune's most admired list", "", "leaderboard"),
     ("A chat app from a startup hits No. 1 on Apple's App Store", "", "leaderboard"),  # the store's owner
     ("A startup's drama returns to No. 1 on Nielsen's streaming ranking", "", "leaderboard"),  # the chart's owner
@@ -327,6 +349,10 @@ TRAPS = [
     ("AI chip designer Arm soars in its market debut", "", "ai_model"),
     ("Apple and Google will introduce new AI models next year", "", "ai_model"),
     ("Nvidia's reckoning arrives as AI chip demand cools", "", "ai_model"),
+    ("Intel's AI chip chief is out after two years", "", "ai_model"),  # a person leaving
+    ("Nvidia's AI chips are no longer available to Chinese buyers", "", "ai_model"),
+    ("Google launches an arena to rank AI models at poker", "", "ai_model"),  # a ranking of models
+    ("Meta will bring its Llama models to market in Europe next year", "", "ai_model"),
     ("Tesla's new Model Y arrives in Europe", "", "ai_model"),
     ("Nvidia tops charts in its first MLPerf inference round", "", "ai_model"),
     ("Super Micro braces for a new AI chip rule", "", "ai_model"),
