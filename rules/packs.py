@@ -54,10 +54,19 @@ def load_rules(settings: RulesSettings) -> LoadedRules:
     except OSError as exc:
         loaded.errors.append(f"{exc.filename}: cannot read rule pack: {exc.strerror}")
     sets: dict[str, list[str]] = {}
+    set_origins: dict[str, str] = {}
     by_id: dict[str, tuple[str, Rule]] = {}
     filing_by_id: dict[str, FilingRule] = {}
     for name, text in sources:
-        for origin, rule in _parse_pack(name, text, sets, loaded.errors):
+        pack_sets, parsed = _parse_pack(name, text, loaded.errors)
+        for set_name, phrases in pack_sets.items():
+            if set_name in set_origins:  # a second definition would change every rule using the set
+                loaded.errors.append(
+                    f"{name}: set {set_name!r} is already defined in {set_origins[set_name]}: give this one another name"
+                )
+            else:
+                set_origins[set_name], sets[set_name] = name, phrases
+        for origin, rule in parsed:
             target = filing_by_id if isinstance(rule, FilingRule) else by_id
             target.pop(rule.id, None)
             target[rule.id] = rule if isinstance(rule, FilingRule) else (origin, rule)
@@ -76,17 +85,17 @@ def _wanted(rule: Rule | FilingRule, settings: RulesSettings) -> bool:
 
 
 def _parse_pack(
-    name: str, text: str, sets: dict[str, list[str]], errors: list[str]
-) -> list[tuple[str, Rule | FilingRule]]:
+    name: str, text: str, errors: list[str]
+) -> tuple[dict[str, list[str]], list[tuple[str, Rule | FilingRule]]]:
+    """The pack's phrase sets and its valid rules (with the file each came from)."""
     try:
         pack = Pack.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         errors.append(f"{name}: invalid TOML: {exc}")
-        return []
+        return {}, []
     except ValidationError as exc:
         errors.append(f"{name}: {_reasons(exc, Pack)}")
-        return []
-    sets.update(pack.sets)
+        return {}, []
     rules: list[tuple[str, Rule | FilingRule]] = []
     seen: set[str] = set()
     tables = [(Rule, raw, "rule") for raw in pack.rule] + [(FilingRule, raw, "filing") for raw in pack.filing]
@@ -102,7 +111,7 @@ def _parse_pack(
             continue
         seen.add(rule.id)
         rules.append((name, rule))
-    return rules
+    return pack.sets, rules
 
 
 def _expand_sets(
