@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.machinery import EXTENSION_SUFFIXES
 from importlib.util import find_spec
+from pathlib import Path
 
 # The modules an item passes through on its way to a catalyst, compiled together as one group.
 # Their classes that the engine cache pickles are marked ``serializable`` for mypyc, and also
@@ -12,14 +13,28 @@ from importlib.util import find_spec
 MODULES = ("text", "prefilter", "names", "tickers", "matcher", "engine")
 
 
+def _build(name: str) -> Path | None:
+    """The compiled module that ``rules.<name>`` imports from, if any (found without importing it)."""
+    spec = find_spec(f"rules.{name}")
+    if spec is None or spec.origin is None or not spec.origin.endswith(tuple(EXTENSION_SUFFIXES)):
+        return None
+    return Path(spec.origin)
+
+
 def compiled_modules() -> list[str]:
-    """The modules of ``MODULES`` that import from a compiled build (found without importing them)."""
-    found = []
+    """The modules of ``MODULES`` that import from a compiled build."""
+    return [name for name in MODULES if _build(name) is not None]
+
+
+def stale_modules() -> list[str]:
+    """The compiled modules older than their source: an edit not built yet, which Python would
+    not run (it imports the build first)."""
+    stale = []
     for name in MODULES:
-        spec = find_spec(f"rules.{name}")
-        if spec is not None and spec.origin is not None and spec.origin.endswith(tuple(EXTENSION_SUFFIXES)):
-            found.append(name)
-    return found
+        build = _build(name)
+        if build is not None and build.stat().st_mtime_ns < (build.parent / f"{name}.py").stat().st_mtime_ns:
+            stale.append(name)
+    return stale
 
 
 def describe() -> str:

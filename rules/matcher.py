@@ -34,7 +34,8 @@ _RANK = re.compile(
     r"|\b(first|second|third|top)\b",
     re.I,
 )
-# Mentions a blocker phrase inside them does not count in: "NASDAQ:TSLA", "Target upgraded".
+# The forms of a company named as itself (not as a backer, nor a name with a role): a blocker
+# phrase inside one does not count ("NASDAQ:TSLA", "Target upgraded"), nor does an anchor.
 _TICKER_FORMS = frozenset(("cashtag", "exchange", "paren", "symbol", "name"))
 # "The stock market", "the stock index": a subject noun that names no company's stock.
 _MARKET_NOUN = re.compile(r"\s+(?:market|markets|index|indices|indexes)\b", re.IGNORECASE)
@@ -83,6 +84,7 @@ class Prepared:
         self._linker = linker
         self._mentions: list[Mention] | None = None
         self._tickers: frozenset[str] | None = None
+        self._companies: list[Mention] | None = None
         self._sentences: list[Span] | None = None
         self._sentence_starts: list[int] = []
         self._units: dict[str, bool] = {}
@@ -104,6 +106,13 @@ class Prepared:
         if self._tickers is None:
             self._tickers = frozenset(m.ticker for m in self.mentions if m.ticker and m.form != "backer")
         return self._tickers
+
+    @property
+    def companies(self) -> list[Mention]:
+        """The mentions in one of the ``_TICKER_FORMS``: companies named as themselves."""
+        if self._companies is None:
+            self._companies = [m for m in self.mentions if m.form in _TICKER_FORMS]
+        return self._companies
 
     def subjects_in(self, start: int, end: int) -> list[Mention]:
         """The mentions in ``text[start:end]`` that are no backer (remembered: rules ask again
@@ -378,7 +387,7 @@ class CompiledRule:
             if _search(item, regex, *sentence):
                 return _miss(trace, f"{said!r}: blocked by none_regex {regex.pattern!r}")
         if said[:1].isupper() and any(  # asked last: the subject needs the mentions anyway
-            m.start <= anchor[0] and anchor[1] <= m.end and m.form in _TICKER_FORMS for m in item.mentions
+            m.start <= anchor[0] and anchor[1] <= m.end for m in item.companies
         ):
             return _miss(trace, f"{said!r}: part of a company's name ('Advanced' in 'Advanced Micro Devices')")
         subject = self._subject(item, anchor, sentence)
@@ -420,8 +429,7 @@ class CompiledRule:
             distance = _distance(item, anchor, span, group.side, group.within)
             if distance is not None and (best is None or distance < best[0]):
                 if skip_mentions and any(  # asked last: mentions are found on first use
-                    m.start < span[1] and span[0] < m.end and m.form in _TICKER_FORMS
-                    for m in item.mentions
+                    m.start < span[1] and span[0] < m.end for m in item.companies
                 ):
                     continue
                 best = (distance, span)
@@ -440,8 +448,7 @@ class CompiledRule:
         # a rule whose company comes before the anchor: a company between the anchor and the
         # number owns the number ("Synopsys rises as Intel slumps 9%")
         owner = self.rule.subject == "before" and next((
-            m for m in item.mentions
-            if anchor[1] <= m.start and m.end <= span[0] and m.ticker and m.form in _TICKER_FORMS
+            m for m in item.companies if anchor[1] <= m.start and m.end <= span[0] and m.ticker
         ), None)
         if owner:
             return f"{item.text[span[0]:span[1]]!r} follows {item.text[owner.start:owner.end]!r}: its number"

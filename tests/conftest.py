@@ -4,8 +4,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
-from importlib.util import find_spec
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -16,7 +14,7 @@ from bot.clock import ManualClock
 from bot.config import BotConfig
 from bot.store.database import Store
 from rules.cache import CACHE_DIR_ENV
-from rules.compiled import compiled_modules
+from rules.compiled import stale_modules
 from rules.engine import RuleEngine
 from tests.fakes.alertkit import RecordingReceiver
 from tests.fakes.feedserver import FeedServer
@@ -29,7 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Tests, and the commands they start, cache the universe in a directory of their own (set
     before collection: some modules build an engine when imported). A compiled rule module
     older than its source would test the old code (Python imports the build first): stop."""
-    stale = [name for name in compiled_modules() if _built_before_edit(name)]
+    stale = stale_modules()
     if stale:
         pytest.exit(
             f"{', '.join(f'rules/{name}.py' for name in stale)} changed after the build compiled them: run `.ci/install test`"
@@ -37,11 +35,6 @@ def pytest_configure(config: pytest.Config) -> None:
             returncode=4,
         )
     os.environ[CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="catalyst-bot-test-cache-")
-
-
-def _built_before_edit(module: str) -> bool:
-    built = Path(find_spec(f"rules.{module}").origin)
-    return built.stat().st_mtime_ns < (built.parent / f"{module}.py").stat().st_mtime_ns
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
