@@ -499,7 +499,15 @@ class CompiledRule:
                     continue  # "Meta upgrades Instagram": a company acting on its own product
                 companies = [m for m in mentions if m.ticker]
                 return _group(item.text, companies, companies.index(chosen))
+        if not mentions and anchor[0] < item.title_end and sentence[1] - sentence[0] < item.title_end:
+            return self._headline_company(item)
         return []
+
+    def _headline_company(self, item: Prepared) -> list[Mention]:
+        """The one company a headline of several sentences names, for a sentence of it naming
+        none ("Nvidia Stock Gains. The White House Cleared H200 Sales to China.")."""
+        named = self._candidates(item, 0, item.title_end)
+        return named[:1] if len({m.ticker for m in named}) == 1 and named[0].ticker else []
 
     def _candidates(self, item: Prepared, start: int, end: int) -> list[Mention]:
         """The mentions in ``text[start:end]`` that are neither backers nor excluded names (brokers, funds)."""

@@ -447,3 +447,12 @@ def test_a_summary_entry_headed_by_a_company_is_that_companys_move(engine: RuleE
 def test_a_comma_before_a_legal_form_is_no_clause_break(engine: RuleEngine) -> None:
     assert ("analyst_upgrade", "AAPL", "positive") in catalysts(engine, "Mizuho raises Apple, Inc. price target to $250")
     assert catalysts(engine, "Apple raises prices, Mizuho trims its price target") == set()
+
+
+def test_a_headline_sentence_naming_no_company_is_about_the_one_the_headline_names(engine: RuleEngine) -> None:
+    title = "Micron Stock Rises. Washington Grants a Licence to Ship Memory Chips to China."
+    assert ("export_license", "MU", "positive") in catalysts(engine, title)
+    # two companies in the headline: no telling whose licence it is
+    assert catalysts(engine, "Micron and Intel Stocks Rise. Washington Grants a Licence to Ship Chips to China.") == set()
+    # only the headline's own sentences: a summary sentence naming nobody stays unlinked
+    assert catalysts(engine, "Micron Stock Rises", "Washington granted a licence to ship chips to China.") == set()
