@@ -13,6 +13,7 @@ from bot.errors import CatalystBotError
 from bot.models import NewsItem
 from rules.engine import RuleEngine
 from rules.text import clean
+from rules.tickers import normalise_ticker
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,11 +68,16 @@ def score(rows: list[dict], engine: RuleEngine) -> Report:
         catalysts = engine.detect(item)
         found = {(c.kind, t) for c in catalysts for t in c.tickers}
         evidence = {(c.kind, t): f"{c.rule}: {' | '.join(c.evidence)}" for c in catalysts for t in c.tickers}
-        labels = {(x["kind"], x["ticker"]) for x in row.get("labels", [])}
-        optional = {(x["kind"], x["ticker"]) for x in row.get("optional", []) or []}
+        labels = _pairs(row.get("labels"))
+        optional = _pairs(row.get("optional"))
         _count(report, row, found, labels, optional, evidence)
         _count_linking(report, row, item, engine, found, labels, optional)
     return report
+
+
+def _pairs(labels: list[dict] | None) -> set[Pair]:
+    """Labelled (kind, ticker) pairs, tickers in the engine's form ("BRK.B" is "BRK-B")."""
+    return {(x["kind"], normalise_ticker(x["ticker"])) for x in labels or []}
 
 
 def _count_linking(

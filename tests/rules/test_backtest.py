@@ -46,6 +46,15 @@ def test_scores_hits_misses_and_optional_pairs(engine: RuleEngine, tmp_path: Pat
     assert "MISS 4 leaderboard AAPL" in out.getvalue()
 
 
+def test_a_label_scores_in_any_ticker_spelling(engine: RuleEngine) -> None:
+    rows = [{"id": "1", "title": "Berkshire Hathaway Class B shares hit a record high",
+             "labels": [{"kind": "52_week_high", "ticker": "BRK.B"}]}]
+    report = score(rows, engine)
+    assert report.kinds["52_week_high"].true_positives == 1
+    assert report.ticker_accuracy == 1.0
+    assert report.linking == []
+
+
 def test_unreadable_file_is_an_error(engine: RuleEngine, tmp_path: Path) -> None:
     with pytest.raises(CatalystBotError, match="missing.jsonl: cannot read"):
         run_backtest(tmp_path / "missing.jsonl", engine, io.StringIO())
