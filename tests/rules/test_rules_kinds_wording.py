@@ -209,6 +209,20 @@ POSITIVES = [
     ("Coatue trims Microsoft, piles into Oracle", "", "fund_position", "ORCL", "positive"),
     # export_license: a payment over unlicensed shipments
     ("Seagate to pay $300 million for selling drives to Huawei without a licence", "", "export_license", "STX", "negative"),
+    # export_license: a control lifted, eased or rolled back is positive though the noun says curbs
+    ("Synopsys restarts China sales after Washington rolls back EDA export restrictions", "", "export_license", "SNPS", "positive"),
+    ("Lam Research rallies after chip-tool export curbs are eased", "", "export_license", "LRCX", "positive"),
+    ("Washington scraps the licence requirement for AMD chips to China", "", "export_license", "AMD", "positive"),
+    ("Broadcom lifts its forecast even as export curbs bite", "", "export_license", "AVGO", "negative"),  # its own forecast
+    # export_license: licences restored, needed or refused; pauses; Beijing's bans on a US buyer
+    ("Applied Materials' export licences for China restored", "", "export_license", "AMAT", "positive"),
+    ("Micron will need licences for some memory exports to China, Commerce says", "", "export_license", "MU", "negative"),
+    ("Commerce rejects AMD application to export MI308 accelerators to China", "", "export_license", "AMD", "negative"),
+    ("Nvidia expects the U.S. to approve H200 permits within weeks", "", "export_license", "NVDA", "positive"),
+    ("Super Micro pauses GPU shipments to China pending licences", "", "export_license", "SMCI", "negative"),
+    ("China bans exports of dual-use items to Northrop Grumman", "", "export_license", "NOC", "negative"),
+    ("Oracle to pay $1 million over unauthorized exports of software to Iran", "", "export_license", "ORCL", "negative"),
+    ("Beijing places Boeing's defense unit on its export control list", "", "export_license", "BA", "negative"),
     # 52_week_high: any verb form, the stock's own record
     ("$PLTR new ATH", "", "52_week_high", "PLTR", "positive"),
     ("Costco sets a new 52-week peak", "", "52_week_high", "COST", "positive"),
@@ -299,6 +313,10 @@ TRAPS = [
     ("Tesla wins approval to sell Full Self-Driving in China", "", "export_license"),  # a product's market approval
     ("Uber gets approval to sell robotaxi rides in Saudi Arabia", "", "export_license"),
     ("Ford falls as China curbs rare earth exports", "", "export_license"),  # Beijing's controls on what it buys
+    ("Beijing lifts its ban on Boeing jet deliveries", "", "export_license"),  # an import matter
+    ("Chinese carriers resume Boeing deliveries", "", "export_license"),
+    ("Washington scraps tariffs on Canadian lumber; Weyerhaeuser gains", "", "export_license"),
+    ("Nvidia denies report it will ship Blackwell chips to China", "", "export_license"),
     ("US grants Samsung licences for its China chip plants; Micron shares rise", "", "export_license"),  # the next clause's company
     ("Intel gains as U.S. rules on chip subsidies are finalized", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
