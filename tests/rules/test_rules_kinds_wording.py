@@ -207,6 +207,16 @@ POSITIVES = [
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
     ("Tiger Global exits Uber, snaps up Alphabet", "", "fund_position", "GOOGL", "positive"),
     ("Coatue trims Microsoft, piles into Oracle", "", "fund_position", "ORCL", "positive"),
+    # fund_position: more trade verbs, the company before the noun in a list, a stake past a level
+    ("Icahn ramps up his stake in Southwest Gas", "", "fund_position", "SWX", "positive"),
+    ("Third Point pares its Microsoft position", "", "fund_position", "MSFT", "negative"),
+    ("Cevian amasses a stake in Smurfit Westrock", "", "fund_position", "SW", "positive"),
+    ("Mubadala takes new stakes in Nvidia and Broadcom", "", "fund_position", "AVGO", "positive"),
+    ("Appaloosa boosts Amazon position, exits Intel", "", "fund_position", "AMZN", "positive"),
+    ("Appaloosa boosts Amazon position, exits Intel", "", "fund_position", "INTC", "negative"),
+    ("BlackRock's Tesla stake drops below 5%", "", "fund_position", "TSLA", "negative"),
+    ("Vanguard's stake in Peloton rises to 9%, a filing shows", "", "fund_position", "PTON", "positive"),
+    ("Phillips 66 stake disclosed by Elliott", "", "fund_position", "PSX", "positive"),
     # export_license: a payment over unlicensed shipments
     ("Seagate to pay $300 million for selling drives to Huawei without a licence", "", "export_license", "STX", "negative"),
     # export_license: a control lifted, eased or rolled back is positive though the noun says curbs
@@ -317,6 +327,9 @@ TRAPS = [
     ("Chinese carriers resume Boeing deliveries", "", "export_license"),
     ("Washington scraps tariffs on Canadian lumber; Weyerhaeuser gains", "", "export_license"),
     ("Nvidia denies report it will ship Blackwell chips to China", "", "export_license"),
+    ("Berkshire's Apple stake tops $150 billion in value", "", "fund_position"),  # a value, no trade
+    ("BlackRock's position in the ETF market rises to 35%", "", "fund_position"),
+    ("Pershing Square Takes $2 Billion Stake, Sources Say", "", "fund_position"),  # an amount, no company
     ("US grants Samsung licences for its China chip plants; Micron shares rise", "", "export_license"),  # the next clause's company
     ("Intel gains as U.S. rules on chip subsidies are finalized", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
