@@ -223,6 +223,7 @@ POSITIVES = [
     ("Synopsys restarts China sales after Washington rolls back EDA export restrictions", "", "export_license", "SNPS", "positive"),
     ("Lam Research rallies after chip-tool export curbs are eased", "", "export_license", "LRCX", "positive"),
     ("Washington scraps the licence requirement for AMD chips to China", "", "export_license", "AMD", "positive"),
+    ("Washington reverses restrictions on Ansys simulation software sales to China", "", "export_license", "ANSS", "positive"),
     ("Broadcom lifts its forecast even as export curbs bite", "", "export_license", "AVGO", "negative"),  # its own forecast
     # export_license: licences restored, needed or refused; pauses; Beijing's bans on a US buyer
     ("Applied Materials' export licences for China restored", "", "export_license", "AMAT", "positive"),
@@ -325,6 +326,7 @@ TRAPS = [
     ("Ford falls as China curbs rare earth exports", "", "export_license"),  # Beijing's controls on what it buys
     ("Beijing lifts its ban on Boeing jet deliveries", "", "export_license"),  # an import matter
     ("Chinese carriers resume Boeing deliveries", "", "export_license"),
+    ("China lifts its ban on Boeing jet sales to local airlines", "", "export_license"),
     ("Washington scraps tariffs on Canadian lumber; Weyerhaeuser gains", "", "export_license"),
     ("Nvidia denies report it will ship Blackwell chips to China", "", "export_license"),
     ("Berkshire's Apple stake tops $150 billion in value", "", "fund_position"),  # a value, no trade
