@@ -231,6 +231,9 @@ POSITIVES = [
     ("Commerce rejects AMD application to export MI308 accelerators to China", "", "export_license", "AMD", "negative"),
     ("Nvidia expects the U.S. to approve H200 permits within weeks", "", "export_license", "NVDA", "positive"),
     ("Super Micro pauses GPU shipments to China pending licences", "", "export_license", "SMCI", "negative"),
+    ("Applied Materials can no longer ship certain tools to Chinese fabs", "", "export_license", "AMAT", "negative"),
+    ("Lam Research's China licences suspended", "", "export_license", "LRCX", "negative"),
+    ("Marvell expects export licences for its China-bound switches", "", "export_license", "MRVL", "positive"),
     ("China bans exports of dual-use items to Northrop Grumman", "", "export_license", "NOC", "negative"),
     ("Oracle to pay $1 million over unauthorized exports of software to Iran", "", "export_license", "ORCL", "negative"),
     ("Beijing places Boeing's defense unit on its export control list", "", "export_license", "BA", "negative"),
@@ -329,6 +332,7 @@ TRAPS = [
     ("China lifts its ban on Boeing jet sales to local airlines", "", "export_license"),
     ("Washington scraps tariffs on Canadian lumber; Weyerhaeuser gains", "", "export_license"),
     ("Nvidia denies report it will ship Blackwell chips to China", "", "export_license"),
+    ("Uber's London operating license revoked", "", "export_license"),  # a licence to operate, not to export
     ("Berkshire's Apple stake tops $150 billion in value", "", "fund_position"),  # a value, no trade
     ("BlackRock's position in the ETF market rises to 35%", "", "fund_position"),
     ("Pershing Square Takes $2 Billion Stake, Sources Say", "", "fund_position"),  # an amount, no company
