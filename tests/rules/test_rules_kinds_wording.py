@@ -332,6 +332,8 @@ TRAPS = [
     ("China lifts its ban on Boeing jet sales to local airlines", "", "export_license"),
     ("Washington scraps tariffs on Canadian lumber; Weyerhaeuser gains", "", "export_license"),
     ("Nvidia denies report it will ship Blackwell chips to China", "", "export_license"),
+    ("AMD denies it sold accelerators to China through Malaysia", "", "export_license"),  # the company's own denial
+    ("Commerce refuses to comment on Micron's China sales", "", "export_license"),
     ("Uber's London operating license revoked", "", "export_license"),  # a licence to operate, not to export
     ("Berkshire's Apple stake tops $150 billion in value", "", "fund_position"),  # a value, no trade
     ("BlackRock's position in the ETF market rises to 35%", "", "fund_position"),
