@@ -237,6 +237,9 @@ POSITIVES = [
     ("China bans exports of dual-use items to Northrop Grumman", "", "export_license", "NOC", "negative"),
     ("Oracle to pay $1 million over unauthorized exports of software to Iran", "", "export_license", "ORCL", "negative"),
     ("Beijing places Boeing's defense unit on its export control list", "", "export_license", "BA", "negative"),
+    # Beijing's licences for materials a named company buys (its curbs in general are not: see TRAPS)
+    ("Ford wins Chinese export licences for rare-earth magnets", "", "export_license", "F", "positive"),
+    ("Tesla says delays in Beijing's magnet export licences are hurting robot output", "", "export_license", "TSLA", "negative"),
     # 52_week_high: any verb form, the stock's own record
     ("$PLTR new ATH", "", "52_week_high", "PLTR", "positive"),
     ("Costco sets a new 52-week peak", "", "52_week_high", "COST", "positive"),
