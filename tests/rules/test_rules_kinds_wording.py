@@ -217,6 +217,8 @@ POSITIVES = [
     ("BlackRock's Tesla stake drops below 5%", "", "fund_position", "TSLA", "negative"),
     ("Vanguard's stake in Peloton rises to 9%, a filing shows", "", "fund_position", "PTON", "positive"),
     ("Phillips 66 stake disclosed by Elliott", "", "fund_position", "PSX", "positive"),
+    ("Stake in Match Group revealed by activist Starboard", "", "fund_position", "MTCH", "positive"),
+    ("Shares of Lowe's sold by Cedar Point Advisors LLC", "", "fund_position", "LOW", "negative"),
     # export_license: a payment over unlicensed shipments
     ("Seagate to pay $300 million for selling drives to Huawei without a licence", "", "export_license", "STX", "negative"),
     # export_license: a control lifted, eased or rolled back is positive though the noun says curbs
@@ -341,6 +343,7 @@ TRAPS = [
     ("Berkshire's Apple stake tops $150 billion in value", "", "fund_position"),  # a value, no trade
     ("BlackRock's position in the ETF market rises to 35%", "", "fund_position"),
     ("Pershing Square Takes $2 Billion Stake, Sources Say", "", "fund_position"),  # an amount, no company
+    ("Shares of Nvidia bought by retail traders at a record pace", "", "fund_position"),  # no holder
     ("US grants Samsung licences for its China chip plants; Micron shares rise", "", "export_license"),  # the next clause's company
     ("Intel gains as U.S. rules on chip subsidies are finalized", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
