@@ -236,6 +236,9 @@ POSITIVES = [
     ("Applied Materials can no longer ship certain tools to Chinese fabs", "", "export_license", "AMAT", "negative"),
     ("Lam Research's China licences suspended", "", "export_license", "LRCX", "negative"),
     ("Marvell expects export licences for its China-bound switches", "", "export_license", "MRVL", "positive"),
+    # new or tighter chip curbs with no government named
+    ("Analysts say tougher HBM curbs will squeeze SK Hynix rival Micron", "", "export_license", "MU", "negative"),
+    ("Stricter chip-equipment rules cloud KLA's outlook", "", "export_license", "KLAC", "negative"),
     ("China bans exports of dual-use items to Northrop Grumman", "", "export_license", "NOC", "negative"),
     ("Oracle to pay $1 million over unauthorized exports of software to Iran", "", "export_license", "ORCL", "negative"),
     ("Beijing places Boeing's defense unit on its export control list", "", "export_license", "BA", "negative"),
@@ -340,6 +343,8 @@ TRAPS = [
     ("AMD denies it sold accelerators to China through Malaysia", "", "export_license"),  # the company's own denial
     ("Commerce refuses to comment on Micron's China sales", "", "export_license"),
     ("Uber's London operating license revoked", "", "export_license"),  # a licence to operate, not to export
+    ("New EU chip rules favour Intel", "", "export_license"),  # Europe's own rules
+    ("Qualcomm's new chip rules the Android benchmarks", "", "export_license"),  # 'rules' the verb
     ("Berkshire's Apple stake tops $150 billion in value", "", "fund_position"),  # a value, no trade
     ("BlackRock's position in the ETF market rises to 35%", "", "fund_position"),
     ("Pershing Square Takes $2 Billion Stake, Sources Say", "", "fund_position"),  # an amount, no company
