@@ -349,6 +349,7 @@ TRAPS = [
     ("BlackRock's position in the ETF market rises to 35%", "", "fund_position"),
     ("Pershing Square Takes $2 Billion Stake, Sources Say", "", "fund_position"),  # an amount, no company
     ("Shares of Nvidia bought by retail traders at a record pace", "", "fund_position"),  # no holder
+    ("Activist pressure builds on Nike as shares tumble", "", "fund_position"),  # the company's shares moving
     ("US grants Samsung licences for its China chip plants; Micron shares rise", "", "export_license"),  # the next clause's company
     ("Intel gains as U.S. rules on chip subsidies are finalized", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
