@@ -67,7 +67,8 @@ _LEAD_VERBS = frozenset(
     " completes expands extends guides forecasts warns delays recalls settles upgraded downgraded"
     " initiated started plans nears rebounds rebounded up down to rips vaults hits notches sets"
     " reaches touches gets wins receives pays pleads faces releases debuts introduces rolls"
-    " opens closes ends trades exits adds takes trims resumes halts suspends secures"
+    " opens closes ends trades exits adds takes trims resumes halts suspends secures restarts"
+    " idles pauses stops obtains restores"
     " released publishes published pushes pushed brings brought ships shipped".split()
 )
 # A signed move right after the name ("Snap +19% after hours") is the company acting too.
@@ -496,6 +497,8 @@ class Candidate:
 
 
 _NO_CUE = "an ordinary word with no company cue (Inc, shares, stock, ...) next to it"
+_AMOUNT = "a word after a number: an amount ('$2 Billion Stake'), not a name"
+_NUMBER_BEFORE = re.compile(r"\d\s?$")  # searched in the few characters before the name
 # Between two companies of a list ("Synopsys and Cadence", "Lam, KLA, Cadence")
 _LIST_JOIN = re.compile(r"\s*(?:,|,?\s+and|\s&)\s+")
 _KEPT = {
@@ -518,6 +521,8 @@ def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str
         # "eBay" passes (brand style); "ebay" or "apple" is an ordinary word
         if any(c.isupper() for c in name.cased):
             return "written in lower case: an ordinary word"
+    if name.ambiguous and _NUMBER_BEFORE.search(text, max(0, start - 2), start):
+        return _AMOUNT
     if name.ambiguous and not _has_cue(text, folded, start, end) and not (
         # written in brand style, as the company writes it or when its register gives no casing
         _CAMEL.search(said) and (said == name.cased or name.cased.isupper())

@@ -207,8 +207,44 @@ POSITIVES = [
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
     ("Tiger Global exits Uber, snaps up Alphabet", "", "fund_position", "GOOGL", "positive"),
     ("Coatue trims Microsoft, piles into Oracle", "", "fund_position", "ORCL", "positive"),
+    # fund_position: more trade verbs, the company before the noun in a list, a stake past a level
+    ("Icahn ramps up his stake in Southwest Gas", "", "fund_position", "SWX", "positive"),
+    ("Third Point pares its Microsoft position", "", "fund_position", "MSFT", "negative"),
+    ("Cevian amasses a stake in Smurfit Westrock", "", "fund_position", "SW", "positive"),
+    ("Mubadala takes new stakes in Nvidia and Broadcom", "", "fund_position", "AVGO", "positive"),
+    ("Appaloosa boosts Amazon position, exits Intel", "", "fund_position", "AMZN", "positive"),
+    ("Appaloosa boosts Amazon position, exits Intel", "", "fund_position", "INTC", "negative"),
+    ("BlackRock's Tesla stake drops below 5%", "", "fund_position", "TSLA", "negative"),
+    ("Vanguard's stake in Peloton rises to 9%, a filing shows", "", "fund_position", "PTON", "positive"),
+    ("Phillips 66 stake disclosed by Elliott", "", "fund_position", "PSX", "positive"),
+    ("Stake in Match Group revealed by activist Starboard", "", "fund_position", "MTCH", "positive"),
+    ("Shares of Lowe's sold by Cedar Point Advisors LLC", "", "fund_position", "LOW", "negative"),
     # export_license: a payment over unlicensed shipments
     ("Seagate to pay $300 million for selling drives to Huawei without a licence", "", "export_license", "STX", "negative"),
+    # export_license: a control lifted, eased or rolled back is positive though the noun says curbs
+    ("Synopsys restarts China sales after Washington rolls back EDA export restrictions", "", "export_license", "SNPS", "positive"),
+    ("Lam Research rallies after chip-tool export curbs are eased", "", "export_license", "LRCX", "positive"),
+    ("Washington scraps the licence requirement for AMD chips to China", "", "export_license", "AMD", "positive"),
+    ("Washington reverses restrictions on Ansys simulation software sales to China", "", "export_license", "ANSS", "positive"),
+    ("Broadcom lifts its forecast even as export curbs bite", "", "export_license", "AVGO", "negative"),  # its own forecast
+    # export_license: licences restored, needed or refused; pauses; Beijing's bans on a US buyer
+    ("Applied Materials' export licences for China restored", "", "export_license", "AMAT", "positive"),
+    ("Micron will need licences for some memory exports to China, Commerce says", "", "export_license", "MU", "negative"),
+    ("Commerce rejects AMD application to export MI308 accelerators to China", "", "export_license", "AMD", "negative"),
+    ("Nvidia expects the U.S. to approve H200 permits within weeks", "", "export_license", "NVDA", "positive"),
+    ("Super Micro pauses GPU shipments to China pending licences", "", "export_license", "SMCI", "negative"),
+    ("Applied Materials can no longer ship certain tools to Chinese fabs", "", "export_license", "AMAT", "negative"),
+    ("Lam Research's China licences suspended", "", "export_license", "LRCX", "negative"),
+    ("Marvell expects export licences for its China-bound switches", "", "export_license", "MRVL", "positive"),
+    # new or tighter chip curbs with no government named
+    ("Analysts say tougher HBM curbs will squeeze SK Hynix rival Micron", "", "export_license", "MU", "negative"),
+    ("Stricter chip-equipment rules cloud KLA's outlook", "", "export_license", "KLAC", "negative"),
+    ("China bans exports of dual-use items to Northrop Grumman", "", "export_license", "NOC", "negative"),
+    ("Oracle to pay $1 million over unauthorized exports of software to Iran", "", "export_license", "ORCL", "negative"),
+    ("Beijing places Boeing's defense unit on its export control list", "", "export_license", "BA", "negative"),
+    # Beijing's licences for materials a named company buys (its curbs in general are not: see TRAPS)
+    ("Ford wins Chinese export licences for rare-earth magnets", "", "export_license", "F", "positive"),
+    ("Tesla says delays in Beijing's magnet export licences are hurting robot output", "", "export_license", "TSLA", "negative"),
     # 52_week_high: any verb form, the stock's own record
     ("$PLTR new ATH", "", "52_week_high", "PLTR", "positive"),
     ("Costco sets a new 52-week peak", "", "52_week_high", "COST", "positive"),
@@ -299,6 +335,21 @@ TRAPS = [
     ("Tesla wins approval to sell Full Self-Driving in China", "", "export_license"),  # a product's market approval
     ("Uber gets approval to sell robotaxi rides in Saudi Arabia", "", "export_license"),
     ("Ford falls as China curbs rare earth exports", "", "export_license"),  # Beijing's controls on what it buys
+    ("Beijing lifts its ban on Boeing jet deliveries", "", "export_license"),  # an import matter
+    ("Chinese carriers resume Boeing deliveries", "", "export_license"),
+    ("China lifts its ban on Boeing jet sales to local airlines", "", "export_license"),
+    ("Washington scraps tariffs on Canadian lumber; Weyerhaeuser gains", "", "export_license"),
+    ("Nvidia denies report it will ship Blackwell chips to China", "", "export_license"),
+    ("AMD denies it sold accelerators to China through Malaysia", "", "export_license"),  # the company's own denial
+    ("Commerce refuses to comment on Micron's China sales", "", "export_license"),
+    ("Uber's London operating license revoked", "", "export_license"),  # a licence to operate, not to export
+    ("New EU chip rules favour Intel", "", "export_license"),  # Europe's own rules
+    ("Qualcomm's new chip rules the Android benchmarks", "", "export_license"),  # 'rules' the verb
+    ("Berkshire's Apple stake tops $150 billion in value", "", "fund_position"),  # a value, no trade
+    ("BlackRock's position in the ETF market rises to 35%", "", "fund_position"),
+    ("Pershing Square Takes $2 Billion Stake, Sources Say", "", "fund_position"),  # an amount, no company
+    ("Shares of Nvidia bought by retail traders at a record pace", "", "fund_position"),  # no holder
+    ("Activist pressure builds on Nike as shares tumble", "", "fund_position"),  # the company's shares moving
     ("US grants Samsung licences for its China chip plants; Micron shares rise", "", "export_license"),  # the next clause's company
     ("Intel gains as U.S. rules on chip subsidies are finalized", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
