@@ -44,6 +44,8 @@ _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
 # retailer jumped", "Shares in the Danish drugmaker slid".
 _DESCRIBED = re.compile(r"\s+(?:of|in)\s+the(?:\s+[\w'-]+){1,5}\s+")
 _EVIDENCE_SPAN = 200
+# The words before a broker that acts on the company named before the anchor ("upgraded by KBW").
+_ACTOR_PREPOSITION = re.compile(r"\b(?:at|by|from)\s+$", re.IGNORECASE)
 # The last word before a subject noun or anchor, and the words that, capitalised, are no name.
 _LAST_WORD = re.compile(r"([^\W\d_][\w&'.-]*)[\s()'\"]*$")
 _PLAIN_WORDS = frozenset(
@@ -476,6 +478,10 @@ class CompiledRule:
         company in its clause, the company the headline names."""
         start, end = sentence
         mentions = self._candidates(item, start, end)
+        if self.exclude_keys:
+            covered = self._covered_brokers(item, anchor, sentence)
+            if covered:
+                mentions = sorted(mentions + covered, key=_by_mention)
         if self.noun_keys:
             unnamed = self._unnamed_subject(item, anchor, sentence, mentions)
             if unnamed is not None:
@@ -510,6 +516,39 @@ class CompiledRule:
                 m for m in mentions if not any(s < m.end and m.start < e for s, e in excluded)
             ]
         return mentions
+
+    def _covered_brokers(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
+        """Excluded names (brokers) that are the company covered, not the one acting, since
+        another excluded name in the anchor's clause acts on the other side of the anchor: before
+        it ("Morgan Stanley upgrades Goldman Sachs", "Wells Fargo raised its target on JPMorgan
+        Chase") or after it behind "at", "by" or "from" ("Goldman Sachs upgraded by KBW",
+        "Morgan Stanley raised to Buy at HSBC")."""
+        start, end = sentence
+        text = item.text
+        excluded = [s for s in item.spans_of(self.exclude_keys) if start <= s[0] and s[1] <= end]
+        if len(excluded) < 2:
+            return []
+        lo, hi = anchor
+        actor_before = [s for s in excluded if s[1] <= lo and not _BREAK.search(text, s[1], lo)]
+        actor_after = [
+            s for s in excluded if s[0] >= hi and _ACTOR_PREPOSITION.search(text, start, s[0])
+            and not _BREAK.search(text, hi, s[0])
+        ]
+        covered: list[Mention] = []
+        for m in item.subjects_in(start, end):
+            if not m.ticker or not any(s < m.end and m.start < e for s, e in excluded):
+                continue
+            if m.end <= lo and not _BREAK.search(text, m.end, lo):
+                actors = actor_after
+            elif m.start >= hi and not _BREAK.search(text, hi, m.start):
+                if _ACTOR_PREPOSITION.search(text, start, m.start):
+                    continue  # "upgraded by KBW": the broker acting
+                actors = actor_before
+            else:
+                continue
+            if any(not (s < m.end and m.start < e) for s, e in actors):
+                covered.append(m)
+        return covered
 
     def _unnamed_subject(
         self, item: Prepared, anchor: Span, sentence: Span, mentions: list[Mention]
@@ -610,6 +649,10 @@ def _clause_start(text: str, start: int, end: int) -> int:
     for found in _BREAK.finditer(text, start, end):
         start = found.end()
     return start
+
+
+def _by_mention(mention: Mention) -> int:
+    return mention.start
 
 
 def _by_position(span: Span) -> tuple[int, int]:

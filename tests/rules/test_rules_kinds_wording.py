@@ -235,6 +235,15 @@ POSITIVES = [
     ("Dollar Tree Shares Slump 12% as Retailer Trims Annual Forecast", "", "price_move", "DLTR", "negative"),
     ("Micron (MU) Upgraded to Strong Buy: What Does It Mean for Investors?", "", "analyst_upgrade", "MU", "positive"),
     ("Costco (COST) Upgraded to Buy: Here's Why", "", "analyst_upgrade", "COST", "positive"),  # not "Here Group"
+    # 52_week_high: a range line does not hide a high reached today
+    ("Vertex Stock Sets New 52-Week High at $512", "The shares touched $512.40, above the prior peak.", "52_week_high", "VRTX", "positive"),
+    ("Texas Instruments (NASDAQ:TXN) hits a fifty-two week high", "", "52_week_high", "TXN", "positive"),
+    # analyst_upgrade: a bank covered by another bank, the actor before the anchor or after 'at'/'by'
+    ("Bernstein upgrades Morgan Stanley to Outperform", "", "analyst_upgrade", "MS", "positive"),
+    ("Citigroup raised to Buy at Jefferies", "", "analyst_upgrade", "C", "positive"),
+    ("Wells Fargo upgraded by Barclays on buyback capacity", "", "analyst_upgrade", "WFC", "positive"),
+    ("Lender rally", "Evercore lifted its price target on Goldman Sachs to $720 from $650.", "analyst_upgrade", "GS", "positive"),
+    ("Cathie Wood's Ark sells Tesla after JPMorgan upgrade", "", "analyst_upgrade", "TSLA", "positive"),  # the fund acts, not the bank
 ]
 
 # (title, summary, kind that must not fire)
@@ -374,6 +383,16 @@ TRAPS = [
     ("Cathie Wood says she would double down on Tesla", "", "fund_position"),
     ("Altria shares rose 9% annually over three decades", "", "price_move"),
     ("Altria stock has delivered a 9% annualized gain", "", "price_move"),
+    # 52_week_high: a stock's range given as levels (automated items' boilerplate)
+    ("Costco Wholesale (NASDAQ:COST) Shares Up 1.2%", "Costco has a twelve month low of $801.20 and a twelve month high of $1,078.23.", "52_week_high"),
+    ("Broadcom stock opens higher", "The firm's 52-week high is $251.88 and its 52-week low is $138.10.", "52_week_high"),
+    ("Home Depot stock: what the range says", "Shares have a 1-year high of $439.37 and a 1-year low of $326.31.", "52_week_high"),
+    # an automated holdings headline: the summary's analyst, range and trading lines are boilerplate
+    ("Geode Capital Management LLC Boosts Stake in Oracle Co. (NYSE:ORCL)", "Morgan Stanley raised their price target on Oracle from $175.00 to $210.00 in a report on Friday.", "analyst_upgrade"),
+    ("Nvidia Co. (NASDAQ:NVDA) Shares Sold by Harbor Crest Advisors LLC", "Nvidia touched a new 52-week high of $212.19 on Monday.", "52_week_high"),
+    ("Lakeview Wealth Partners Takes $2.1 Million Position in Tesla, Inc. (NASDAQ:TSLA)", "Tesla shares traded up 6.4% on Wednesday.", "price_move"),
+    # analyst_upgrade: a bank naming another bank is no coverage of it
+    ("Goldman Sachs raises its year-end S&P target, matching Morgan Stanley", "", "analyst_upgrade"),
 ]
 
 
