@@ -244,6 +244,8 @@ POSITIVES = [
     ("Wells Fargo upgraded by Barclays on buyback capacity", "", "analyst_upgrade", "WFC", "positive"),
     ("Lender rally", "Evercore lifted its price target on Goldman Sachs to $720 from $650.", "analyst_upgrade", "GS", "positive"),
     ("Cathie Wood's Ark sells Tesla after JPMorgan upgrade", "", "analyst_upgrade", "TSLA", "positive"),  # the fund acts, not the bank
+    # a one-word name before the rating coverage starts at ('starts Roku at Buy')
+    ("Loop Capital starts Roku at Buy", "", "analyst_upgrade", "ROKU", "positive"),
 ]
 
 # (title, summary, kind that must not fire)
@@ -393,6 +395,9 @@ TRAPS = [
     ("Lakeview Wealth Partners Takes $2.1 Million Position in Tesla, Inc. (NASDAQ:TSLA)", "Tesla shares traded up 6.4% on Wednesday.", "price_move"),
     # analyst_upgrade: a bank naming another bank is no coverage of it
     ("Goldman Sachs raises its year-end S&P target, matching Morgan Stanley", "", "analyst_upgrade"),
+    # price_move: a coin's move is no company's (Solana Company, Ethereum-named trusts)
+    ("Ether slides 8% as ETF outflows mount", "", "price_move"),
+    ("Dogecoin jumps 15% on payments hopes", "", "price_move"),
 ]
 
 
