@@ -43,6 +43,16 @@ _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
 # A subject noun's description of the company instead of its name: "Shares of the online pet
 # retailer jumped", "Shares in the Danish drugmaker slid".
 _DESCRIBED = re.compile(r"\s+(?:of|in)\s+the(?:\s+[\w'-]+){1,5}\s+")
+# A subject noun's verb reaching the anchor's level: "The stock hit a new 52-week high", "the
+# maker's stock rose as much as 4% to an all-time high" (not "shares of rivals rose to a record").
+_REACHED = re.compile(
+    r"\s+(?!of\b|in\b)(?:[\w.%'-]+\s+){0,6}?(?:to|at)\s+(?:an?|its|their)\s+(?:(?:new|fresh)\s+)?"
+    r"|\s+(?!of\b|in\b)(?:[\w'-]+\s+){1,2}(?:an?|its|their|another)\s+(?:(?:new|fresh)\s+)?",
+    re.IGNORECASE,
+)
+# ... or to an anchor that opens with the level's preposition ("shares climbed 3% | to a record").
+_VERB_GAP = re.compile(r"\s+(?!of\b|in\b)(?:[\w.%'-]+\s+){1,6}?", re.IGNORECASE)
+_LEVEL_ANCHOR = re.compile(r"(?:to|at)\s", re.IGNORECASE)
 _EVIDENCE_SPAN = 200
 # The words before a broker that acts on the company named before the anchor ("upgraded by KBW").
 _ACTOR_PREPOSITION = re.compile(r"\b(?:at|by|from)\s+$", re.IGNORECASE)
@@ -572,6 +582,8 @@ class CompiledRule:
                 span[0] == anchor[0]
                 or item.words_between(span[1], anchor[0]) <= 2
                 or _DESCRIBED.fullmatch(text, span[1], anchor[0])
+                or _REACHED.fullmatch(text, span[1], anchor[0])
+                or (_LEVEL_ANCHOR.match(text, anchor[0]) and _VERB_GAP.fullmatch(text, span[1], anchor[0]))
             ):
                 head = span[0]
         if head is None:

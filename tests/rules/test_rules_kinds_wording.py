@@ -246,6 +246,9 @@ POSITIVES = [
     ("Cathie Wood's Ark sells Tesla after JPMorgan upgrade", "", "analyst_upgrade", "TSLA", "positive"),  # the fund acts, not the bank
     # a one-word name before the rating coverage starts at ('starts Roku at Buy')
     ("Loop Capital starts Roku at Buy", "", "analyst_upgrade", "ROKU", "positive"),
+    # 52_week_high: a summary's bare noun with its verb to the level ('The stock hit a new ...')
+    ("What's moving Eli Lilly today?", "The stock touched a fresh all-time high in morning trade.", "52_week_high", "LLY", "positive"),
+    ("Caterpillar raises outlook", "The machinery maker's stock climbed as much as 3% to a record.", "52_week_high", "CAT", "positive"),
 ]
 
 # (title, summary, kind that must not fire)
@@ -397,6 +400,10 @@ TRAPS = [
     ("Goldman Sachs raises its year-end S&P target, matching Morgan Stanley", "", "analyst_upgrade"),
     # price_move: a coin's move is no company's (Solana Company, Ethereum-named trusts)
     ("Ether slides 8% as ETF outflows mount", "", "price_move"),
+    # 52_week_high: a high of a shorter span, and futures' records, under a company's headline
+    ("Apple unveils new iPhones", "Its stock rose 2% to a new high for the month.", "52_week_high"),
+    ("Nvidia earnings loom", "Stock futures hit a record high overnight.", "52_week_high"),
+    ("Micron beats estimates", "Shares of rival memory makers rose to a record.", "52_week_high"),
     ("Dogecoin jumps 15% on payments hopes", "", "price_move"),
 ]
 
