@@ -249,6 +249,9 @@ POSITIVES = [
     # 52_week_high: a summary's bare noun with its verb to the level ('The stock hit a new ...')
     ("What's moving Eli Lilly today?", "The stock touched a fresh all-time high in morning trade.", "52_week_high", "LLY", "positive"),
     ("Caterpillar raises outlook", "The machinery maker's stock climbed as much as 3% to a record.", "52_week_high", "CAT", "positive"),
+    # analyst_upgrade: estimates said to be going up, a tag line after it
+    ("Earnings Estimates Rising for Nucor (NUE): Will It Gain?", "", "analyst_upgrade", "NUE", "positive"),
+    ("Deere's EPS estimates are rising after the dealer survey", "", "analyst_upgrade", "DE", "positive"),
     # price_move: a session's move to a level described as the highest or lowest since a month
     ("Moderna stock sinks 9% to its lowest close since March", "", "price_move", "MRNA", "negative"),
     ("Shopify jumped 7% Tuesday and is up 30% since January", "", "price_move", "SHOP", "positive"),
@@ -406,6 +409,8 @@ TRAPS = [
     # 52_week_high: a high of a shorter span, and futures' records, under a company's headline
     ("Apple unveils new iPhones", "Its stock rose 2% to a new high for the month.", "52_week_high"),
     ("Intel shares have climbed 60% since January", "", "price_move"),
+    ("Are Earnings Estimates Rising for Nike Ahead of the Print?", "", "analyst_upgrade"),
+    ("Nike says it could see estimates rise next year", "", "analyst_upgrade"),
     ("Nvidia earnings loom", "Stock futures hit a record high overnight.", "52_week_high"),
     ("Micron beats estimates", "Shares of rival memory makers rose to a record.", "52_week_high"),
     ("Dogecoin jumps 15% on payments hopes", "", "price_move"),
