@@ -252,6 +252,9 @@ POSITIVES = [
     # analyst_upgrade: estimates said to be going up, a tag line after it
     ("Earnings Estimates Rising for Nucor (NUE): Will It Gain?", "", "analyst_upgrade", "NUE", "positive"),
     ("Deere's EPS estimates are rising after the dealer survey", "", "analyst_upgrade", "DE", "positive"),
+    # 52_week_high: 'at its highest ever' with no price verb; analyst_upgrade: a bull-case target raised
+    ("Eaton at its highest ever as grid orders pile up", "", "52_week_high", "ETN", "positive"),
+    ("Morgan Stanley lifts Nvidia bull case to $300", "", "analyst_upgrade", "NVDA", "positive"),
     # price_move: a session's move to a level described as the highest or lowest since a month
     ("Moderna stock sinks 9% to its lowest close since March", "", "price_move", "MRNA", "negative"),
     ("Shopify jumped 7% Tuesday and is up 30% since January", "", "price_move", "SHOP", "positive"),
@@ -410,6 +413,17 @@ TRAPS = [
     ("Apple unveils new iPhones", "Its stock rose 2% to a new high for the month.", "52_week_high"),
     ("Intel shares have climbed 60% since January", "", "price_move"),
     ("Are Earnings Estimates Rising for Nike Ahead of the Print?", "", "analyst_upgrade"),
+    # 52_week_high: a measure of the company at a record, a high given as a past level
+    ("Short interest in Carvana hits an all-time high", "", "52_week_high"),
+    ("Worker morale at Boeing hits a record high, union survey says", "", "52_week_high"),
+    ("Nvidia's all-time high was set in June; the stock is 12% lower now", "", "52_week_high"),
+    ("Amazon's market share at its highest ever in cloud", "", "52_week_high"),
+    # analyst_upgrade: a product upgraded with another company's technology
+    ("Samsung upgrades Bixby with Google's Gemini", "", "analyst_upgrade"),
+    ("Amazon upgraded Alexa using Anthropic's Claude", "", "analyst_upgrade"),
+    # price_move: a level reached, and a move over a week
+    ("UnitedHealth's medical loss ratio climbs to 89.8%", "", "price_move"),
+    ("Nvidia shares gained 9% in the week after earnings", "", "price_move"),
     ("Nike says it could see estimates rise next year", "", "analyst_upgrade"),
     ("Nvidia earnings loom", "Stock futures hit a record high overnight.", "52_week_high"),
     ("Micron beats estimates", "Shares of rival memory makers rose to a record.", "52_week_high"),
