@@ -255,6 +255,7 @@ POSITIVES = [
     # 52_week_high: 'at its highest ever' with no price verb; analyst_upgrade: a bull-case target raised
     ("Eaton at its highest ever as grid orders pile up", "", "52_week_high", "ETN", "positive"),
     ("Morgan Stanley lifts Nvidia bull case to $300", "", "analyst_upgrade", "NVDA", "positive"),
+    ("Oracle (NYSE:ORCL) Shares Up 6.2% After Analyst Upgrade", "Oracle was upgraded by Melius Research to buy.", "analyst_upgrade", "ORCL", "positive"),  # the headline names the reason
     # price_move: a session's move to a level described as the highest or lowest since a month
     ("Moderna stock sinks 9% to its lowest close since March", "", "price_move", "MRNA", "negative"),
     ("Shopify jumped 7% Tuesday and is up 30% since January", "", "price_move", "SHOP", "positive"),
@@ -423,6 +424,10 @@ TRAPS = [
     ("Amazon upgraded Alexa using Anthropic's Claude", "", "analyst_upgrade"),
     # price_move: a level reached, and a move over a week
     ("UnitedHealth's medical loss ratio climbs to 89.8%", "", "price_move"),
+    # a trading-day headline with a stock tag line: the summary's analyst lines recap older notes
+    ("Adobe Inc. (NASDAQ:ADBE) Shares Down 1.1% - Here's Why", "Several analysts recently weighed in on ADBE. Citigroup raised their price target on Adobe from $450.00 to $480.00 in a report on Monday.", "analyst_upgrade"),
+    # 52_week_high: a fall measured since the record
+    ("Zoom stock: what went wrong?", "Since its all-time high in 2020, Zoom shares have lost 85%.", "52_week_high"),
     ("Nvidia shares gained 9% in the week after earnings", "", "price_move"),
     ("Nike says it could see estimates rise next year", "", "analyst_upgrade"),
     ("Nvidia earnings loom", "Stock futures hit a record high overnight.", "52_week_high"),
