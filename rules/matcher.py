@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from mypy_extensions import mypyc_attr
 
 from bot.models import Direction
+from rules.names import is_dictionary_word
 from rules.prefilter import ScoutedRegex, scout
 from rules.schema import NumberCondition, PhraseGroup, Rule
 from rules.text import split_sentences
@@ -592,11 +593,16 @@ class CompiledRule:
         if first and not text[sentence[0] : first.start].strip() and text[first.end : clause].strip() in ("-", ":"):
             return _group(text, mentions, 0)  # an entry headed by its company: "Oracle - Shares popped 9%"
         word = _LAST_WORD.search(text, clause, head)
+        title = self._candidates(item, 0, item.title_end)
         if word is not None and word[1][0].isupper() and word[1].lower() not in _PLAIN_WORDS:
             if any(m.end <= anchor[0] for m in mentions):
                 return None  # "$SEM - Select Medical stock sinks": the earlier mention's name
+            short = word[1].lower()
+            if anchor[0] > item.title_end and not is_dictionary_word(short):
+                for i, m in enumerate(title):  # the first word of the headline's company: "Rigetti shares"
+                    if m.ticker and text[m.start : m.end].lower().split()[0] == short:
+                        return _group(text, title, i)
             return []  # a name the linker does not know: better no subject than a wrong one
-        title = self._candidates(item, 0, item.title_end)
         return _group(text, title, 0) if title else None
 
     def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> Direction | None:

@@ -256,6 +256,8 @@ POSITIVES = [
     ("Eaton at its highest ever as grid orders pile up", "", "52_week_high", "ETN", "positive"),
     ("Morgan Stanley lifts Nvidia bull case to $300", "", "analyst_upgrade", "NVDA", "positive"),
     ("Oracle (NYSE:ORCL) Shares Up 6.2% After Analyst Upgrade", "Oracle was upgraded by Melius Research to buy.", "analyst_upgrade", "ORCL", "positive"),  # the headline names the reason
+    # price_move: a summary's short form, the first word of the headline's company ('Rigetti shares')
+    ("Rigetti Computing (RGTI) wins Air Force quantum contract", "Rigetti shares jumped 9% in early trade.", "price_move", "RGTI", "positive"),
     # price_move: a session's move to a level described as the highest or lowest since a month
     ("Moderna stock sinks 9% to its lowest close since March", "", "price_move", "MRNA", "negative"),
     ("Shopify jumped 7% Tuesday and is up 30% since January", "", "price_move", "SHOP", "positive"),
@@ -428,6 +430,7 @@ TRAPS = [
     ("Adobe Inc. (NASDAQ:ADBE) Shares Down 1.1% - Here's Why", "Several analysts recently weighed in on ADBE. Citigroup raised their price target on Adobe from $450.00 to $480.00 in a report on Monday.", "analyst_upgrade"),
     # 52_week_high: a fall measured since the record
     ("Zoom stock: what went wrong?", "Since its all-time high in 2020, Zoom shares have lost 85%.", "52_week_high"),
+    ("Bank of America posts higher profit", "Bank shares fell 6% across Europe on Tuesday.", "price_move"),  # an ordinary word
     ("Nvidia shares gained 9% in the week after earnings", "", "price_move"),
     ("Nike says it could see estimates rise next year", "", "analyst_upgrade"),
     ("Nvidia earnings loom", "Stock futures hit a record high overnight.", "52_week_high"),
