@@ -255,6 +255,7 @@ POSITIVES = [
     # 52_week_high: 'at its highest ever' with no price verb; analyst_upgrade: a bull-case target raised
     ("Eaton at its highest ever as grid orders pile up", "", "52_week_high", "ETN", "positive"),
     ("Morgan Stanley lifts Nvidia bull case to $300", "", "analyst_upgrade", "NVDA", "positive"),
+    ("Jefferies upgrades Visa, downgrades Mastercard", "", "analyst_upgrade", "V", "positive"),
     ("Oracle (NYSE:ORCL) Shares Up 6.2% After Analyst Upgrade", "Oracle was upgraded by Melius Research to buy.", "analyst_upgrade", "ORCL", "positive"),  # the headline names the reason
     # price_move: a summary's short form, the first word of the headline's company ('Rigetti shares')
     ("Rigetti Computing (RGTI) wins Air Force quantum contract", "Rigetti shares jumped 9% in early trade.", "price_move", "RGTI", "positive"),
@@ -423,6 +424,7 @@ TRAPS = [
     ("Amazon's market share at its highest ever in cloud", "", "52_week_high"),
     # analyst_upgrade: a product upgraded with another company's technology
     ("Samsung upgrades Bixby with Google's Gemini", "", "analyst_upgrade"),
+    ("Analyst upgrades and downgrades: Visa, Target, Intel", "", "analyst_upgrade"),  # a roundup of calls
     ("Amazon upgraded Alexa using Anthropic's Claude", "", "analyst_upgrade"),
     # price_move: a level reached, and a move over a week
     ("UnitedHealth's medical loss ratio climbs to 89.8%", "", "price_move"),
