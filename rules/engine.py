@@ -48,10 +48,10 @@ class RuleEngine:
         self.filing_rules = filing_rules or []
         self.ciks = ciks or {}
         self._compiled = [CompiledRule(rule, price_move_threshold) for rule in rules]
-        triggers: dict[str, set[int]] = defaultdict(set)
-        for index, compiled in enumerate(self._compiled):
+        triggers: dict[str, set[int]] = defaultdict(set)  # by key: a prefix key ("buy*") triggers
+        for index, compiled in enumerate(self._compiled):  # other rules than the word ("buy")
             for key in compiled.trigger_keys:
-                triggers[key.rstrip("*")].add(index)
+                triggers[key].add(index)
         variants: dict[str, set[str]] = defaultdict(set)
         for compiled in self._compiled:
             for key in compiled.phrase_keys():
@@ -61,13 +61,12 @@ class RuleEngine:
         # whole word, " word" for a word start; "%" and the like are found with str.find.
         # search -> (phrase length, the phrase when spaced() changed it) -> (keys, rule indexes)
         groups: dict[str, dict[tuple[int, str | None], tuple[set[str], set[int]]]] = defaultdict(dict)
-        self._marked: list[tuple[str, tuple[str, ...], tuple[str, ...], frozenset[int]]] = []
+        self._marked: list[tuple[str, tuple[str, ...], tuple[str, ...], frozenset[int], frozenset[int]]] = []
         for base, keys in variants.items():
             exact = tuple(sorted(k for k in keys if k[-1] != "*"))
             prefix = tuple(sorted(k for k in keys if k[-1] == "*"))
-            indexes = triggers.get(base, set())
             if not is_word_char(base[0]):
-                self._marked.append((base, exact, prefix, frozenset(indexes)))
+                self._marked.append((base, exact, prefix, _triggered(triggers, exact), _triggered(triggers, prefix)))
                 continue
             stem = spaced(base)[:-1]
             # a phrase with punctuation or digits is also found where spaced() made the same of
@@ -81,7 +80,7 @@ class RuleEngine:
             for search, found in searches:
                 entry = groups[search].setdefault((len(base), literal), (set(), set()))
                 entry[0].update(found)
-                entry[1].update(indexes)
+                entry[1].update(_triggered(triggers, found))
         self._automaton = ahocorasick.Automaton()
         for search, by_phrase in groups.items():
             phrases = tuple(
@@ -158,19 +157,30 @@ class RuleEngine:
                         occurrences[key].append(span)
                     if rules:
                         add_rules(rules)
-        for base, exact, prefix, rules in self._marked:
+        for base, exact, prefix, exact_rules, prefix_rules in self._marked:
             at = folded.find(base)
             while at >= 0:
                 end = at + len(base)
-                keys = exact + prefix if exact and _ends_word(folded, base, end) else prefix
+                whole = bool(exact) and _ends_word(folded, base, end)
+                keys = exact + prefix if whole else prefix
                 for key in keys:
                     occurrences[key].append((at, end))
-                if keys:
-                    candidates.update(rules)
+                if whole:
+                    candidates.update(exact_rules)
+                if prefix:
+                    candidates.update(prefix_rules)
                 at = folded.find(base, at + 1)
         if not candidates:
             return None, candidates
         return Prepared(text, folded, gaps, occurrences, self.linker), candidates
+
+
+def _triggered(triggers: dict[str, set[int]], keys: tuple[str, ...] | set[str]) -> frozenset[int]:
+    """The rules that one of ``keys`` triggers."""
+    found: set[int] = set()
+    for key in keys:
+        found.update(triggers.get(key, ()))
+    return frozenset(found)
 
 
 def _ends_word(folded: str, base: str, end: int) -> bool:

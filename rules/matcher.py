@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from mypy_extensions import mypyc_attr
 
 from bot.models import Direction
+from rules.names import is_dictionary_word
 from rules.prefilter import ScoutedRegex, scout
 from rules.schema import NumberCondition, PhraseGroup, Rule
 from rules.text import split_sentences
@@ -43,7 +44,19 @@ _RANK_WORDS = {"first": 1, "top": 1, "second": 2, "third": 3}
 # A subject noun's description of the company instead of its name: "Shares of the online pet
 # retailer jumped", "Shares in the Danish drugmaker slid".
 _DESCRIBED = re.compile(r"\s+(?:of|in)\s+the(?:\s+[\w'-]+){1,5}\s+")
+# A subject noun's verb reaching the anchor's level: "The stock hit a new 52-week high", "the
+# maker's stock rose as much as 4% to an all-time high" (not "shares of rivals rose to a record").
+_REACHED = re.compile(
+    r"\s+(?!of\b|in\b)(?:[\w.%'-]+\s+){0,6}?(?:to|at)\s+(?:an?|its|their)\s+(?:(?:new|fresh)\s+)?"
+    r"|\s+(?!of\b|in\b)(?:[\w'-]+\s+){1,2}(?:an?|its|their|another)\s+(?:(?:new|fresh)\s+)?",
+    re.IGNORECASE,
+)
+# ... or to an anchor that opens with the level's preposition ("shares climbed 3% | to a record").
+_VERB_GAP = re.compile(r"\s+(?!of\b|in\b)(?:[\w.%'-]+\s+){1,6}?", re.IGNORECASE)
+_LEVEL_ANCHOR = re.compile(r"(?:to|at)\s", re.IGNORECASE)
 _EVIDENCE_SPAN = 200
+# The words before a broker that acts on the company named before the anchor ("upgraded by KBW").
+_ACTOR_PREPOSITION = re.compile(r"\b(?:at|by|from)\s+$", re.IGNORECASE)
 # The last word before a subject noun or anchor, and the words that, capitalised, are no name.
 _LAST_WORD = re.compile(r"([^\W\d_][\w&'.-]*)[\s()'\"]*$")
 _PLAIN_WORDS = frozenset(
@@ -476,6 +489,10 @@ class CompiledRule:
         company in its clause, the company the headline names."""
         start, end = sentence
         mentions = self._candidates(item, start, end)
+        if self.exclude_keys:
+            covered = self._covered_brokers(item, anchor, sentence)
+            if covered:
+                mentions = sorted(mentions + covered, key=_by_mention)
         if self.noun_keys:
             unnamed = self._unnamed_subject(item, anchor, sentence, mentions)
             if unnamed is not None:
@@ -519,6 +536,39 @@ class CompiledRule:
             ]
         return mentions
 
+    def _covered_brokers(self, item: Prepared, anchor: Span, sentence: Span) -> list[Mention]:
+        """Excluded names (brokers) that are the company covered, not the one acting, since
+        another excluded name in the anchor's clause acts on the other side of the anchor: before
+        it ("Morgan Stanley upgrades Goldman Sachs", "Wells Fargo raised its target on JPMorgan
+        Chase") or after it behind "at", "by" or "from" ("Goldman Sachs upgraded by KBW",
+        "Morgan Stanley raised to Buy at HSBC")."""
+        start, end = sentence
+        text = item.text
+        excluded = [s for s in item.spans_of(self.exclude_keys) if start <= s[0] and s[1] <= end]
+        if len(excluded) < 2:
+            return []
+        lo, hi = anchor
+        actor_before = [s for s in excluded if s[1] <= lo and not _BREAK.search(text, s[1], lo)]
+        actor_after = [
+            s for s in excluded if s[0] >= hi and _ACTOR_PREPOSITION.search(text, start, s[0])
+            and not _BREAK.search(text, hi, s[0])
+        ]
+        covered: list[Mention] = []
+        for m in item.subjects_in(start, end):
+            if not m.ticker or not any(s < m.end and m.start < e for s, e in excluded):
+                continue
+            if m.end <= lo and not _BREAK.search(text, m.end, lo):
+                actors = actor_after
+            elif m.start >= hi and not _BREAK.search(text, hi, m.start):
+                if _ACTOR_PREPOSITION.search(text, start, m.start):
+                    continue  # "upgraded by KBW": the broker acting
+                actors = actor_before
+            else:
+                continue
+            if any(not (s < m.end and m.start < e) for s, e in actors):
+                covered.append(m)
+        return covered
+
     def _unnamed_subject(
         self, item: Prepared, anchor: Span, sentence: Span, mentions: list[Mention]
     ) -> list[Mention] | None:
@@ -541,6 +591,8 @@ class CompiledRule:
                 span[0] == anchor[0]
                 or item.words_between(span[1], anchor[0]) <= 2
                 or _DESCRIBED.fullmatch(text, span[1], anchor[0])
+                or _REACHED.fullmatch(text, span[1], anchor[0])
+                or (_LEVEL_ANCHOR.match(text, anchor[0]) and _VERB_GAP.fullmatch(text, span[1], anchor[0]))
             ):
                 head = span[0]
         if head is None:
@@ -549,11 +601,16 @@ class CompiledRule:
         if first and not text[sentence[0] : first.start].strip() and text[first.end : clause].strip() in ("-", ":"):
             return _group(text, mentions, 0)  # an entry headed by its company: "Oracle - Shares popped 9%"
         word = _LAST_WORD.search(text, clause, head)
+        title = self._candidates(item, 0, item.title_end)
         if word is not None and word[1][0].isupper() and word[1].lower() not in _PLAIN_WORDS:
             if any(m.end <= anchor[0] for m in mentions):
                 return None  # "$SEM - Select Medical stock sinks": the earlier mention's name
+            short = word[1].lower()
+            if anchor[0] > item.title_end and not is_dictionary_word(short):
+                for i, m in enumerate(title):  # the first word of the headline's company: "Rigetti shares"
+                    if m.ticker and text[m.start : m.end].lower().split()[0] == short:
+                        return _group(text, title, i)
             return []  # a name the linker does not know: better no subject than a wrong one
-        title = self._candidates(item, 0, item.title_end)
         return _group(text, title, 0) if title else None
 
     def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> Direction | None:
@@ -618,6 +675,10 @@ def _clause_start(text: str, start: int, end: int) -> int:
     for found in _BREAK.finditer(text, start, end):
         start = found.end()
     return start
+
+
+def _by_mention(mention: Mention) -> int:
+    return mention.start
 
 
 def _by_position(span: Span) -> tuple[int, int]:

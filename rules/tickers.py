@@ -43,6 +43,9 @@ _CUES = (
     "price target", "price objective", "target price",
     "to buy", "to outperform", "to overweight", "to strong buy", "to neutral", "to hold",
     "to equal weight", "to market perform", "to sell", "to underweight", "to underperform",
+    # coverage started on it ("KeyBanc starts Snowflake at Overweight")
+    "at buy", "at outperform", "at overweight", "at strong buy", "at neutral", "at hold",
+    "at equal weight", "at market perform", "at sell", "at underweight", "at underperform",
 )
 # Before a name: its shares, a stake in it, or a broker's call on it ("raises PT on Roku",
 # "turns bullish on Ford", "upgrades Etsy").

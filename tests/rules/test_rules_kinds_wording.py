@@ -271,6 +271,33 @@ POSITIVES = [
     ("Dollar Tree Shares Slump 12% as Retailer Trims Annual Forecast", "", "price_move", "DLTR", "negative"),
     ("Micron (MU) Upgraded to Strong Buy: What Does It Mean for Investors?", "", "analyst_upgrade", "MU", "positive"),
     ("Costco (COST) Upgraded to Buy: Here's Why", "", "analyst_upgrade", "COST", "positive"),  # not "Here Group"
+    # 52_week_high: a range line does not hide a high reached today
+    ("Vertex Stock Sets New 52-Week High at $512", "The shares touched $512.40, above the prior peak.", "52_week_high", "VRTX", "positive"),
+    ("Texas Instruments (NASDAQ:TXN) hits a fifty-two week high", "", "52_week_high", "TXN", "positive"),
+    # analyst_upgrade: a bank covered by another bank, the actor before the anchor or after 'at'/'by'
+    ("Bernstein upgrades Morgan Stanley to Outperform", "", "analyst_upgrade", "MS", "positive"),
+    ("Citigroup raised to Buy at Jefferies", "", "analyst_upgrade", "C", "positive"),
+    ("Wells Fargo upgraded by Barclays on buyback capacity", "", "analyst_upgrade", "WFC", "positive"),
+    ("Lender rally", "Evercore lifted its price target on Goldman Sachs to $720 from $650.", "analyst_upgrade", "GS", "positive"),
+    ("Cathie Wood's Ark sells Tesla after JPMorgan upgrade", "", "analyst_upgrade", "TSLA", "positive"),  # the fund acts, not the bank
+    # a one-word name before the rating coverage starts at ('starts Roku at Buy')
+    ("Loop Capital starts Roku at Buy", "", "analyst_upgrade", "ROKU", "positive"),
+    # 52_week_high: a summary's bare noun with its verb to the level ('The stock hit a new ...')
+    ("What's moving Eli Lilly today?", "The stock touched a fresh all-time high in morning trade.", "52_week_high", "LLY", "positive"),
+    ("Caterpillar raises outlook", "The machinery maker's stock climbed as much as 3% to a record.", "52_week_high", "CAT", "positive"),
+    # analyst_upgrade: estimates said to be going up, a tag line after it
+    ("Earnings Estimates Rising for Nucor (NUE): Will It Gain?", "", "analyst_upgrade", "NUE", "positive"),
+    ("Deere's EPS estimates are rising after the dealer survey", "", "analyst_upgrade", "DE", "positive"),
+    # 52_week_high: 'at its highest ever' with no price verb; analyst_upgrade: a bull-case target raised
+    ("Eaton at its highest ever as grid orders pile up", "", "52_week_high", "ETN", "positive"),
+    ("Morgan Stanley lifts Nvidia bull case to $300", "", "analyst_upgrade", "NVDA", "positive"),
+    ("Jefferies upgrades Visa, downgrades Mastercard", "", "analyst_upgrade", "V", "positive"),
+    ("Oracle (NYSE:ORCL) Shares Up 6.2% After Analyst Upgrade", "Oracle was upgraded by Melius Research to buy.", "analyst_upgrade", "ORCL", "positive"),  # the headline names the reason
+    # price_move: a summary's short form, the first word of the headline's company ('Rigetti shares')
+    ("Rigetti Computing (RGTI) wins Air Force quantum contract", "Rigetti shares jumped 9% in early trade.", "price_move", "RGTI", "positive"),
+    # price_move: a session's move to a level described as the highest or lowest since a month
+    ("Moderna stock sinks 9% to its lowest close since March", "", "price_move", "MRNA", "negative"),
+    ("Shopify jumped 7% Tuesday and is up 30% since January", "", "price_move", "SHOP", "positive"),
 ]
 
 # (title, summary, kind that must not fire)
@@ -425,6 +452,43 @@ TRAPS = [
     ("Cathie Wood says she would double down on Tesla", "", "fund_position"),
     ("Altria shares rose 9% annually over three decades", "", "price_move"),
     ("Altria stock has delivered a 9% annualized gain", "", "price_move"),
+    # 52_week_high: a stock's range given as levels (automated items' boilerplate)
+    ("Costco Wholesale (NASDAQ:COST) Shares Up 1.2%", "Costco has a twelve month low of $801.20 and a twelve month high of $1,078.23.", "52_week_high"),
+    ("Broadcom stock opens higher", "The firm's 52-week high is $251.88 and its 52-week low is $138.10.", "52_week_high"),
+    ("Home Depot stock: what the range says", "Shares have a 1-year high of $439.37 and a 1-year low of $326.31.", "52_week_high"),
+    # an automated holdings headline: the summary's analyst, range and trading lines are boilerplate
+    ("Geode Capital Management LLC Boosts Stake in Oracle Co. (NYSE:ORCL)", "Morgan Stanley raised their price target on Oracle from $175.00 to $210.00 in a report on Friday.", "analyst_upgrade"),
+    ("Nvidia Co. (NASDAQ:NVDA) Shares Sold by Harbor Crest Advisors LLC", "Nvidia touched a new 52-week high of $212.19 on Monday.", "52_week_high"),
+    ("Lakeview Wealth Partners Takes $2.1 Million Position in Tesla, Inc. (NASDAQ:TSLA)", "Tesla shares traded up 6.4% on Wednesday.", "price_move"),
+    # analyst_upgrade: a bank naming another bank is no coverage of it
+    ("Goldman Sachs raises its year-end S&P target, matching Morgan Stanley", "", "analyst_upgrade"),
+    # price_move: a coin's move is no company's (Solana Company, Ethereum-named trusts)
+    ("Ether slides 8% as ETF outflows mount", "", "price_move"),
+    # 52_week_high: a high of a shorter span, and futures' records, under a company's headline
+    ("Apple unveils new iPhones", "Its stock rose 2% to a new high for the month.", "52_week_high"),
+    ("Intel shares have climbed 60% since January", "", "price_move"),
+    ("Are Earnings Estimates Rising for Nike Ahead of the Print?", "", "analyst_upgrade"),
+    # 52_week_high: a measure of the company at a record, a high given as a past level
+    ("Short interest in Carvana hits an all-time high", "", "52_week_high"),
+    ("Worker morale at Boeing hits a record high, union survey says", "", "52_week_high"),
+    ("Nvidia's all-time high was set in June; the stock is 12% lower now", "", "52_week_high"),
+    ("Amazon's market share at its highest ever in cloud", "", "52_week_high"),
+    # analyst_upgrade: a product upgraded with another company's technology
+    ("Samsung upgrades Bixby with Google's Gemini", "", "analyst_upgrade"),
+    ("Analyst upgrades and downgrades: Visa, Target, Intel", "", "analyst_upgrade"),  # a roundup of calls
+    ("Amazon upgraded Alexa using Anthropic's Claude", "", "analyst_upgrade"),
+    # price_move: a level reached, and a move over a week
+    ("UnitedHealth's medical loss ratio climbs to 89.8%", "", "price_move"),
+    # a trading-day headline with a stock tag line: the summary's analyst lines recap older notes
+    ("Adobe Inc. (NASDAQ:ADBE) Shares Down 1.1% - Here's Why", "Several analysts recently weighed in on ADBE. Citigroup raised their price target on Adobe from $450.00 to $480.00 in a report on Monday.", "analyst_upgrade"),
+    # 52_week_high: a fall measured since the record
+    ("Zoom stock: what went wrong?", "Since its all-time high in 2020, Zoom shares have lost 85%.", "52_week_high"),
+    ("Bank of America posts higher profit", "Bank shares fell 6% across Europe on Tuesday.", "price_move"),  # an ordinary word
+    ("Nvidia shares gained 9% in the week after earnings", "", "price_move"),
+    ("Nike says it could see estimates rise next year", "", "analyst_upgrade"),
+    ("Nvidia earnings loom", "Stock futures hit a record high overnight.", "52_week_high"),
+    ("Micron beats estimates", "Shares of rival memory makers rose to a record.", "52_week_high"),
+    ("Dogecoin jumps 15% on payments hopes", "", "price_move"),
 ]
 
 
