@@ -560,8 +560,8 @@ class CompiledRule:
             if m.end <= lo and not _BREAK.search(text, m.end, lo):
                 actors = actor_after
             elif m.start >= hi and not _BREAK.search(text, hi, m.start):
-                if _ACTOR_PREPOSITION.search(text, start, m.start):
-                    continue  # "upgraded by KBW": the broker acting
+                if _ACTOR_PREPOSITION.search(text, start, m.start) or text.startswith("'s", m.end):
+                    continue  # "upgraded by KBW", "cut Berkshire Hathaway's stake": the one acting
                 actors = actor_before
             else:
                 continue

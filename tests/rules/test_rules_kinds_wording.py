@@ -571,3 +571,8 @@ def test_a_headline_sentence_naming_no_company_is_about_the_one_the_headline_nam
     assert catalysts(engine, "Micron and Intel Stocks Rise. Washington Grants a Licence to Ship Chips to China.") == set()
     # only the headline's own sentences: a summary sentence naming nobody stays unlinked
     assert catalysts(engine, "Micron Stock Rises", "Washington granted a licence to ship chips to China.") == set()
+
+
+def test_a_holder_named_with_its_possessive_is_no_company_covered(engine: RuleEngine) -> None:
+    found = catalysts(engine, "Warren Buffett trims half of Berkshire Hathaway's stake in Chevron")
+    assert {(k, t) for k, t, _ in found if k == "fund_position"} == {("fund_position", "CVX")}
