@@ -181,6 +181,18 @@ POSITIVES = [
     ("A new design tool", "Adobe made its Firefly video model available in Premiere on Tuesday.", "ai_model", "ADBE", "positive"),
     ("Now Assist is now available to every ServiceNow customer", "", "ai_model", "NOW", "positive"),
     ("Uber launches Atlas, a voice model for drivers", "", "ai_model", "UBER", "positive"),
+    # reveal idioms, shipping begun, and a noun phrase that says AI by its build (unknown names)
+    ("Qualcomm takes the wraps off its Snapdragon AI accelerator", "", "ai_model", "QCOM", "positive"),
+    ("Intel begins shipping Gaudi 3 to cloud providers", "", "ai_model", "INTC", "positive"),
+    ("Tesla shows off its Dojo training chip", "", "ai_model", "TSLA", "positive"),
+    ("Snap releases Lumos, a text-to-image generation model", "", "ai_model", "SNAP", "positive"),
+    ("IBM unveils Prithvi speech and vision models", "", "ai_model", "IBM", "positive"),
+    ("Intuit launches an AI bookkeeping agent for small firms", "", "ai_model", "INTU", "positive"),
+    ("Adobe rolls out Muse, a model trained on licensed stock images", "", "ai_model", "ADBE", "positive"),
+    ("Baidu unveils Wenxin 4.5 model", "", "ai_model", "BIDU", "positive"),
+    ("Amazon open-sources a 70B model for shopping", "", "ai_model", "AMZN", "positive"),
+    ("Meta unveils in-house Atlas model", "", "ai_model", "META", "positive"),
+    ("ServiceNow's AI triage agent now generally available", "", "ai_model", "NOW", "positive"),
     # leaderboard: places below first, breaking into a chart, AI rankings, benchmark rounds
     ("Uber's app jumps to No. 2 in the App Store's travel chart", "", "leaderboard", "UBER", "positive"),
     ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
@@ -350,6 +362,12 @@ TRAPS = [
     ("Apple and Google will introduce new AI models next year", "", "ai_model"),
     ("Nvidia's reckoning arrives as AI chip demand cools", "", "ai_model"),
     ("Intel's AI chip chief is out after two years", "", "ai_model"),  # a person leaving
+    ("Kia unveils its EV9 model with a new AI voice assistant feature", "", "ai_model"),  # a car
+    ("Ford launches new F-150 2.7L model", "", "ai_model"),  # an engine size, not a version
+    ("Alibaba will release a new video generation model next month", "", "ai_model"),
+    ("Nvidia launches an arena where video models are ranked", "", "ai_model"),
+    ("Apple unveils the 2026 model of its AI-powered iPad tablet", "", "ai_model"),
+    ("Micron's AI chip winter arrives as memory prices fall", "", "ai_model"),
     ("Nvidia's AI chips are no longer available to Chinese buyers", "", "ai_model"),
     ("Google launches an arena to rank AI models at poker", "", "ai_model"),  # a ranking of models
     ("Meta will bring its Llama models to market in Europe next year", "", "ai_model"),
