@@ -22,9 +22,9 @@ from rules.tickers import Mention, TickerLinker
 _LOGGER = logging.getLogger(__name__)
 
 Span = tuple[int, int]
-# A clause break; a comma before an appositive ("Arctic, an open model") or a legal form
+# A clause break; a comma before an appositive ("Arctic, an open model", "Ironwood, its TPU") or a legal form
 # ("Etsy, Inc. Estimates") is none.
-_BREAK = re.compile(r"[;:]\s| - |,\s(?!an? |Inc\b|Ltd\b|LLC\b|L\.P\.)")
+_BREAK = re.compile(r"[;:]\s| - |,\s(?!an? |its |Inc\b|Ltd\b|LLC\b|L\.P\.)")
 _GROUP_GAP = re.compile(r"^\s*(?:,|&|/|and|or|, and|\(|\))?\s*$", re.IGNORECASE)
 _PERCENT = re.compile(
     r"(?<![\w.])(?:[~≈+-]\s?)?(\d{1,4}(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|pct\b)", re.I

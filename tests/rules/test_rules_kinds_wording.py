@@ -193,6 +193,10 @@ POSITIVES = [
     ("Amazon open-sources a 70B model for shopping", "", "ai_model", "AMZN", "positive"),
     ("Meta unveils in-house Atlas model", "", "ai_model", "META", "positive"),
     ("ServiceNow's AI triage agent now generally available", "", "ai_model", "NOW", "positive"),
+    # an appositive opened by 'its', and the audience or download after the model
+    ("Intel launches Jaguar Shores, its rack-scale GPU for inference", "", "ai_model", "INTC", "positive"),
+    ("Adobe opens its Firefly image model to the public", "", "ai_model", "ADBE", "positive"),
+    ("IBM's Granite 4 models are now free for anyone to download", "", "ai_model", "IBM", "positive"),
     # leaderboard: places below first, breaking into a chart, AI rankings, benchmark rounds
     ("Uber's app jumps to No. 2 in the App Store's travel chart", "", "leaderboard", "UBER", "positive"),
     ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
