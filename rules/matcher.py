@@ -425,6 +425,8 @@ class CompiledRule:
         best: tuple[int, Span] | None = None
         for span in item.spans_of(keys):
             if span[0] < sentence[0] or span[1] > sentence[1]:
+                if group.headline and span[1] <= item.title_end:
+                    return span  # a phrase of the headline counts wherever the anchor is
                 continue
             distance = _distance(item, anchor, span, group.side, group.within)
             if distance is not None and (best is None or distance < best[0]):

@@ -197,6 +197,12 @@ POSITIVES = [
     ("Intel launches Jaguar Shores, its rack-scale GPU for inference", "", "ai_model", "INTC", "positive"),
     ("Adobe opens its Firefly image model to the public", "", "ai_model", "ADBE", "positive"),
     ("IBM's Granite 4 models are now free for anyone to download", "", "ai_model", "IBM", "positive"),
+    # a product given a new model or agents
+    ("Google adds a music generation model to Vertex", "", "ai_model", "GOOGL", "positive"),
+    ("Salesforce's Slack gets new AI agents for sales teams", "", "ai_model", "CRM", "positive"),
+    # a summary's release of 'the model' or 'the chip' under a headline naming the AI product
+    ("Marvell's Structera AI accelerator is here", "Marvell began shipping the chip to two cloud customers.", "ai_model", "MRVL", "positive"),
+    ("Inside Qwen-VL Max", "Alibaba made the model available through its cloud on Friday.", "ai_model", "BABA", "positive"),
     # leaderboard: places below first, breaking into a chart, AI rankings, benchmark rounds
     ("Uber's app jumps to No. 2 in the App Store's travel chart", "", "leaderboard", "UBER", "positive"),
     ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
@@ -372,6 +378,11 @@ TRAPS = [
     ("Nvidia launches an arena where video models are ranked", "", "ai_model"),
     ("Apple unveils the 2026 model of its AI-powered iPad tablet", "", "ai_model"),
     ("Micron's AI chip winter arrives as memory prices fall", "", "ai_model"),
+    ("Nvidia adds a record $250 billion in value as AI chip stocks rally", "", "ai_model"),
+    ("AMD gets new China AI chip restrictions", "", "ai_model"),
+    ("Palantir gets a new price target as AI platform demand grows", "", "ai_model"),
+    ("Google wants Gemini in every car", "Google launched the model in its app last year.", "ai_model"),  # background
+    ("OpenAI's GPT-5 is here", "The startup rolled out the model to all users.", "ai_model"),  # a private lab
     ("Nvidia's AI chips are no longer available to Chinese buyers", "", "ai_model"),
     ("Google launches an arena to rank AI models at poker", "", "ai_model"),  # a ranking of models
     ("Meta will bring its Llama models to market in Europe next year", "", "ai_model"),
