@@ -203,6 +203,13 @@ POSITIVES = [
     # a summary's release of 'the model' or 'the chip' under a headline naming the AI product
     ("Marvell's Structera AI accelerator is here", "Marvell began shipping the chip to two cloud customers.", "ai_model", "MRVL", "positive"),
     ("Inside Qwen-VL Max", "Alibaba made the model available through its cloud on Friday.", "ai_model", "BABA", "positive"),
+    # curtain idioms, going open source, Nvidia's part numbers, chat models, the Neural Engine, data center accelerators
+    ("Meta lifts the curtain on Chameleon, a multimodal model", "", "ai_model", "META", "positive"),
+    ("IBM's Granite speech models go open source", "", "ai_model", "IBM", "positive"),
+    ("Nvidia's B300 is now shipping to cloud providers", "", "ai_model", "NVDA", "positive"),
+    ("Snowflake releases an open chat model for SQL", "", "ai_model", "SNOW", "positive"),
+    ("Apple launches the A19 chip with a bigger Neural Engine", "", "ai_model", "AAPL", "positive"),
+    ("Marvell unveils data center accelerators for hyperscalers", "", "ai_model", "MRVL", "positive"),
     # leaderboard: places below first, breaking into a chart, AI rankings, benchmark rounds
     ("Uber's app jumps to No. 2 in the App Store's travel chart", "", "leaderboard", "UBER", "positive"),
     ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
@@ -383,6 +390,13 @@ TRAPS = [
     ("Palantir gets a new price target as AI platform demand grows", "", "ai_model"),
     ("Google wants Gemini in every car", "Google launched the model in its app last year.", "ai_model"),  # background
     ("OpenAI's GPT-5 is here", "The startup rolled out the model to all users.", "ai_model"),  # a private lab
+    # plans in an infinitive or a progressive, phones and cars with AI features, first-person commentary
+    ("Baidu to release Ernie 6 in the spring", "", "ai_model"),
+    ("Amazon is preparing to launch a new AI chip for training", "", "ai_model"),
+    ("Google set to unveil its next video generation model", "", "ai_model"),
+    ("Samsung introduces Galaxy S26 phones with new AI features", "", "ai_model"),
+    ("Tesla launches a cheaper Model Y with an AI voice assistant", "", "ai_model"),
+    ("Why I'm buying AMD after its new Instinct launch", "", "ai_model"),
     ("Nvidia's AI chips are no longer available to Chinese buyers", "", "ai_model"),
     ("Google launches an arena to rank AI models at poker", "", "ai_model"),  # a ranking of models
     ("Meta will bring its Llama models to market in Europe next year", "", "ai_model"),
