@@ -210,6 +210,10 @@ POSITIVES = [
     ("Snowflake releases an open chat model for SQL", "", "ai_model", "SNOW", "positive"),
     ("Apple launches the A19 chip with a bigger Neural Engine", "", "ai_model", "AAPL", "positive"),
     ("Marvell unveils data center accelerators for hyperscalers", "", "ai_model", "MRVL", "positive"),
+    # a headline presenting the product, then its maker; world generation models
+    ("Meet Muse, Microsoft's new model for game worlds", "", "ai_model", "MSFT", "positive"),
+    ("Here's Nova Premier: Amazon's most capable model", "", "ai_model", "AMZN", "positive"),
+    ("Nvidia releases Cosmos Predict, a world generation model", "", "ai_model", "NVDA", "positive"),
     # leaderboard: places below first, breaking into a chart, AI rankings, benchmark rounds
     ("Uber's app jumps to No. 2 in the App Store's travel chart", "", "leaderboard", "UBER", "positive"),
     ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
@@ -397,6 +401,9 @@ TRAPS = [
     ("Samsung introduces Galaxy S26 phones with new AI features", "", "ai_model"),
     ("Tesla launches a cheaper Model Y with an AI voice assistant", "", "ai_model"),
     ("Why I'm buying AMD after its new Instinct launch", "", "ai_model"),
+    ("Meet Micron, the AI memory stock on a tear", "", "ai_model"),
+    ("Meet Waymo's rival: Tesla's new robotaxi", "", "ai_model"),
+    ("Here's what Microsoft's new AI chip means for investors", "", "ai_model"),
     ("Nvidia's AI chips are no longer available to Chinese buyers", "", "ai_model"),
     ("Google launches an arena to rank AI models at poker", "", "ai_model"),  # a ranking of models
     ("Meta will bring its Llama models to market in Europe next year", "", "ai_model"),
