@@ -214,6 +214,7 @@ POSITIVES = [
     ("Meet Muse, Microsoft's new model for game worlds", "", "ai_model", "MSFT", "positive"),
     ("Here's Nova Premier: Amazon's most capable model", "", "ai_model", "AMZN", "positive"),
     ("Nvidia releases Cosmos Predict, a world generation model", "", "ai_model", "NVDA", "positive"),
+    ("Expedia rolls out a ChatGPT-powered trip planner assistant", "", "ai_model", "EXPE", "positive"),
     # leaderboard: places below first, breaking into a chart, AI rankings, benchmark rounds
     ("Uber's app jumps to No. 2 in the App Store's travel chart", "", "leaderboard", "UBER", "positive"),
     ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
