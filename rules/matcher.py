@@ -23,9 +23,9 @@ from rules.tickers import Mention, TickerLinker
 _LOGGER = logging.getLogger(__name__)
 
 Span = tuple[int, int]
-# A clause break; a comma before an appositive ("Arctic, an open model") or a legal form
+# A clause break; a comma before an appositive ("Arctic, an open model", "Ironwood, its TPU") or a legal form
 # ("Etsy, Inc. Estimates") is none.
-_BREAK = re.compile(r"[;:]\s| - |,\s(?!an? |Inc\b|Ltd\b|LLC\b|L\.P\.)")
+_BREAK = re.compile(r"[;:]\s| - |,\s(?!an? |its |Inc\b|Ltd\b|LLC\b|L\.P\.)")
 _GROUP_GAP = re.compile(r"^\s*(?:,|&|/|and|or|, and|\(|\))?\s*$", re.IGNORECASE)
 _PERCENT = re.compile(
     r"(?<![\w.])(?:[~≈+-]\s?)?(\d{1,4}(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|pct\b)", re.I
@@ -438,6 +438,8 @@ class CompiledRule:
         best: tuple[int, Span] | None = None
         for span in item.spans_of(keys):
             if span[0] < sentence[0] or span[1] > sentence[1]:
+                if group.headline and span[1] <= item.title_end:
+                    return span  # a phrase of the headline counts wherever the anchor is
                 continue
             distance = _distance(item, anchor, span, group.side, group.within)
             if distance is not None and (best is None or distance < best[0]):

@@ -30,6 +30,15 @@ class PhraseGroup(_Strict):
     phrases: list[str] = Field(min_length=1)
     within: int | None = Field(default=None, ge=0)
     side: Side = "either"
+    # also met by a phrase in the headline ('Nvidia's Blackwell Ultra arrives' over a summary
+    # saying 'began shipping the accelerator'); only without a window
+    headline: bool = False
+
+    @model_validator(mode="after")
+    def _headline_has_no_window(self) -> PhraseGroup:
+        if self.headline and self.within is not None:
+            raise ValueError("a group with 'headline = true' takes no 'within'")
+        return self
 
 
 class NumberCondition(_Strict):

@@ -181,6 +181,40 @@ POSITIVES = [
     ("A new design tool", "Adobe made its Firefly video model available in Premiere on Tuesday.", "ai_model", "ADBE", "positive"),
     ("Now Assist is now available to every ServiceNow customer", "", "ai_model", "NOW", "positive"),
     ("Uber launches Atlas, a voice model for drivers", "", "ai_model", "UBER", "positive"),
+    # reveal idioms, shipping begun, and a noun phrase that says AI by its build (unknown names)
+    ("Qualcomm takes the wraps off its Snapdragon AI accelerator", "", "ai_model", "QCOM", "positive"),
+    ("Intel begins shipping Gaudi 3 to cloud providers", "", "ai_model", "INTC", "positive"),
+    ("Tesla shows off its Dojo training chip", "", "ai_model", "TSLA", "positive"),
+    ("Snap releases Lumos, a text-to-image generation model", "", "ai_model", "SNAP", "positive"),
+    ("IBM unveils Prithvi speech and vision models", "", "ai_model", "IBM", "positive"),
+    ("Intuit launches an AI bookkeeping agent for small firms", "", "ai_model", "INTU", "positive"),
+    ("Adobe rolls out Muse, a model trained on licensed stock images", "", "ai_model", "ADBE", "positive"),
+    ("Baidu unveils Wenxin 4.5 model", "", "ai_model", "BIDU", "positive"),
+    ("Amazon open-sources a 70B model for shopping", "", "ai_model", "AMZN", "positive"),
+    ("Meta unveils in-house Atlas model", "", "ai_model", "META", "positive"),
+    ("ServiceNow's AI triage agent now generally available", "", "ai_model", "NOW", "positive"),
+    # an appositive opened by 'its', and the audience or download after the model
+    ("Intel launches Jaguar Shores, its rack-scale GPU for inference", "", "ai_model", "INTC", "positive"),
+    ("Adobe opens its Firefly image model to the public", "", "ai_model", "ADBE", "positive"),
+    ("IBM's Granite 4 models are now free for anyone to download", "", "ai_model", "IBM", "positive"),
+    # a product given a new model or agents
+    ("Google adds a music generation model to Vertex", "", "ai_model", "GOOGL", "positive"),
+    ("Salesforce's Slack gets new AI agents for sales teams", "", "ai_model", "CRM", "positive"),
+    # a summary's release of 'the model' or 'the chip' under a headline naming the AI product
+    ("Marvell's Structera AI accelerator is here", "Marvell began shipping the chip to two cloud customers.", "ai_model", "MRVL", "positive"),
+    ("Inside Qwen-VL Max", "Alibaba made the model available through its cloud on Friday.", "ai_model", "BABA", "positive"),
+    # curtain idioms, going open source, Nvidia's part numbers, chat models, the Neural Engine, data center accelerators
+    ("Meta lifts the curtain on Chameleon, a multimodal model", "", "ai_model", "META", "positive"),
+    ("IBM's Granite speech models go open source", "", "ai_model", "IBM", "positive"),
+    ("Nvidia's B300 is now shipping to cloud providers", "", "ai_model", "NVDA", "positive"),
+    ("Snowflake releases an open chat model for SQL", "", "ai_model", "SNOW", "positive"),
+    ("Apple launches the A19 chip with a bigger Neural Engine", "", "ai_model", "AAPL", "positive"),
+    ("Marvell unveils data center accelerators for hyperscalers", "", "ai_model", "MRVL", "positive"),
+    # a headline presenting the product, then its maker; world generation models
+    ("Meet Muse, Microsoft's new model for game worlds", "", "ai_model", "MSFT", "positive"),
+    ("Here's Nova Premier: Amazon's most capable model", "", "ai_model", "AMZN", "positive"),
+    ("Nvidia releases Cosmos Predict, a world generation model", "", "ai_model", "NVDA", "positive"),
+    ("Expedia rolls out a ChatGPT-powered trip planner assistant", "", "ai_model", "EXPE", "positive"),
     # leaderboard: places below first, breaking into a chart, AI rankings, benchmark rounds
     ("Uber's app jumps to No. 2 in the App Store's travel chart", "", "leaderboard", "UBER", "positive"),
     ("DoorDash breaks into the App Store's top 5 after a promotion", "", "leaderboard", "DASH", "positive"),
@@ -428,6 +462,27 @@ TRAPS = [
     ("Apple and Google will introduce new AI models next year", "", "ai_model"),
     ("Nvidia's reckoning arrives as AI chip demand cools", "", "ai_model"),
     ("Intel's AI chip chief is out after two years", "", "ai_model"),  # a person leaving
+    ("Kia unveils its EV9 model with a new AI voice assistant feature", "", "ai_model"),  # a car
+    ("Ford launches new F-150 2.7L model", "", "ai_model"),  # an engine size, not a version
+    ("Alibaba will release a new video generation model next month", "", "ai_model"),
+    ("Nvidia launches an arena where video models are ranked", "", "ai_model"),
+    ("Apple unveils the 2026 model of its AI-powered iPad tablet", "", "ai_model"),
+    ("Micron's AI chip winter arrives as memory prices fall", "", "ai_model"),
+    ("Nvidia adds a record $250 billion in value as AI chip stocks rally", "", "ai_model"),
+    ("AMD gets new China AI chip restrictions", "", "ai_model"),
+    ("Palantir gets a new price target as AI platform demand grows", "", "ai_model"),
+    ("Google wants Gemini in every car", "Google launched the model in its app last year.", "ai_model"),  # background
+    ("OpenAI's GPT-5 is here", "The startup rolled out the model to all users.", "ai_model"),  # a private lab
+    # plans in an infinitive or a progressive, phones and cars with AI features, first-person commentary
+    ("Baidu to release Ernie 6 in the spring", "", "ai_model"),
+    ("Amazon is preparing to launch a new AI chip for training", "", "ai_model"),
+    ("Google set to unveil its next video generation model", "", "ai_model"),
+    ("Samsung introduces Galaxy S26 phones with new AI features", "", "ai_model"),
+    ("Tesla launches a cheaper Model Y with an AI voice assistant", "", "ai_model"),
+    ("Why I'm buying AMD after its new Instinct launch", "", "ai_model"),
+    ("Meet Micron, the AI memory stock on a tear", "", "ai_model"),
+    ("Meet Waymo's rival: Tesla's new robotaxi", "", "ai_model"),
+    ("Here's what Microsoft's new AI chip means for investors", "", "ai_model"),
     ("Nvidia's AI chips are no longer available to Chinese buyers", "", "ai_model"),
     ("Google launches an arena to rank AI models at poker", "", "ai_model"),  # a ranking of models
     ("Meta will bring its Llama models to market in Europe next year", "", "ai_model"),

@@ -53,6 +53,7 @@ def test_bad_regex_names_file_rule_and_regex(tmp_path: Path) -> None:
         ('[[rule]]\nid = "my.x"\nkind = "leaderboard"\nany = ["@nosuchset"]\n', "@nosuchset"),
         ('[[rule]]\nid = "my.x"\nkind = "leaderboard"\nany = ["a"]\nunknown_key = 1\n', "unknown_key"),
         ('[[rule]]\nid = "my.x"\nkind = "k"\nregex = ["a"]\n', "triggers"),
+        ('[[rule]]\nid = "my.x"\nkind = "k"\nany = ["a"]\nall = [{ phrases = ["b"], within = 3, headline = true }]\n', "headline"),
         ("[[rule]\n", "invalid TOML"),
         ('[sets]\nbrokers = ["Acme Securities"]\n', "set 'brokers' is already defined in rules/packs/00_sets.toml"),
     ],
