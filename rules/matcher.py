@@ -25,6 +25,10 @@ Span = tuple[int, int]
 # A clause break; a comma before an appositive ("Arctic, an open model") or a legal form
 # ("Etsy, Inc. Estimates") is none.
 _BREAK = re.compile(r"[;:]\s| - |,\s(?!an? |Inc\b|Ltd\b|LLC\b|L\.P\.)")
+# A possessive between an owner and what it owns: "Tencent's Yuanbao", "Warner Bros.' Dune",
+# "Apple's China shopping chart" (up to three words after it).
+_POSSESSIVE = re.compile(r"['\u2019]s?\s+")
+_SPEAKER = re.compile(r"\s+(?:said|says|announced)\b")
 _GROUP_GAP = re.compile(r"^\s*(?:,|&|/|and|or|, and|\(|\))?\s*$", re.IGNORECASE)
 _PERCENT = re.compile(
     r"(?<![\w.])(?:[~≈+-]\s?)?(\d{1,4}(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|pct\b)", re.I
@@ -230,6 +234,7 @@ class CompiledRule:
         self.none_keys = frozenset().union(*(keys for _, keys in self.none_groups))
         self.exclude_keys = frozenset(phrase_key(p) for p in rule.subject_exclude)
         self.noun_keys = frozenset(phrase_key(p) for p in rule.subject_nouns)
+        self.owned_keys = frozenset(phrase_key(p) for p in rule.owner_not_subject)
         self.direction_keys: dict[Direction, frozenset[str]] = {
             d: frozenset(phrase_key(p) for p in ps) for d, ps in rule.direction_words.items()
         }
@@ -245,6 +250,7 @@ class CompiledRule:
     def phrase_keys(self) -> set[str]:
         """Every phrase the automaton must report for this rule."""
         keys = set(self.anchor_keys) | self.trigger_keys | self.exclude_keys | self.noun_keys
+        keys |= self.owned_keys
         for _, group_keys in self.all_groups + self.none_groups:
             keys.update(group_keys)
         for group_keys in self.direction_keys.values():
@@ -476,6 +482,8 @@ class CompiledRule:
         company in its clause, the company the headline names."""
         start, end = sentence
         mentions = self._candidates(item, start, end)
+        if self.owned_keys:
+            mentions = self._without_owners(item, mentions)
         if self.noun_keys:
             unnamed = self._unnamed_subject(item, anchor, sentence, mentions)
             if unnamed is not None:
@@ -493,12 +501,32 @@ class CompiledRule:
         for choice, is_after in order:
             if choice:
                 chosen = mentions[choice[0]]
+                if self.rule.subject_owner and not is_after and choice[0] > 0:
+                    owner = mentions[choice[0] - 1]
+                    if owner.ticker and _POSSESSIVE.fullmatch(item.text, owner.end, chosen.start):
+                        chosen = owner  # "Tencent's Yuanbao tops ...": the owner's product
                 if not chosen.ticker:
                     return [chosen]
                 if is_after and before and any(mentions[i].ticker == chosen.ticker for i in before):
                     continue  # "Meta upgrades Instagram": a company acting on its own product
                 companies = [m for m in mentions if m.ticker]
                 return _group(item.text, companies, companies.index(chosen))
+        if self.rule.subject_from_summary and not mentions and end <= item.title_end:
+            return self._summary_owner(item)
+        return []
+
+    def _summary_owner(self, item: Prepared) -> list[Mention]:
+        """For a headline naming no company ("'Wednesday' holds No. 1 on Nielsen's chart"): the
+        company the summary's first sentence names as the owner, in a possessive or as a speaker
+        ("Netflix's Addams Family series", "Paramount Global said the drama ...")."""
+        first = next((s for s in item.sentences if s[0] > item.title_end), None)
+        if first is None:
+            return []
+        for m in self._candidates(item, first[0], first[1]):
+            if m.ticker and (
+                _POSSESSIVE.match(item.text, m.end) or _SPEAKER.match(item.text, m.end)
+            ):
+                return [m]
         return []
 
     def _candidates(self, item: Prepared, start: int, end: int) -> list[Mention]:
@@ -510,6 +538,27 @@ class CompiledRule:
                 m for m in mentions if not any(s < m.end and m.start < e for s, e in excluded)
             ]
         return mentions
+
+    def _without_owners(self, item: Prepared, mentions: list[Mention]) -> list[Mention]:
+        """The mentions but an owner of one of ``owner_not_subject`` ("Spotify was Apple's most
+        downloaded app", "led Apple's China shopping chart": a possessive up to three words before
+        the phrase, no anchor between); all of them when no other name is left ("tops
+        Netflix's global Top 10": its own chart)."""
+        owned = item.spans_of(self.owned_keys)
+        if not owned:
+            return mentions
+        anchors = item.spans_of(self.anchor_keys)
+        kept = []
+        for m in mentions:
+            gap = _POSSESSIVE.match(item.text, m.end)
+            if m.ticker and gap is not None and any(
+                gap.end() <= s and item.words_between(gap.end(), s) <= 3
+                and not any(gap.end() <= a < s for a, _ in anchors)
+                for s, _ in owned
+            ):
+                continue
+            kept.append(m)
+        return kept if kept else mentions
 
     def _unnamed_subject(
         self, item: Prepared, anchor: Span, sentence: Span, mentions: list[Mention]

@@ -202,6 +202,13 @@ POSITIVES = [
     ("Disney's 'Andor' is the most-watched series on FlixPatrol this weekend", "", "leaderboard", "DIS", "positive"),
     ("A Nvidia team takes first place in a Kaggle protein-folding contest", "", "leaderboard", "NVDA", "positive"),
     ("Nintendo rival Sony's Ghost of Yotei tops the weekly software sales in Japan", "", "leaderboard", "SONY", "positive"),
+    # leaderboard: the possessive owner of a product that shares another company's name
+    ("Tencent's Yuanbao assistant is the No. 1 free app on China's App Store", "", "leaderboard", "TCEHY", "positive"),
+    ("Nvidia's RTX 5080 takes the top spot in Geekbench's OpenCL chart", "", "leaderboard", "NVDA", "positive"),
+    ("Google's Gemini climbs to No. 1 in Japan's App Store", "", "leaderboard", "GOOGL", "positive"),
+    # leaderboard: a headline naming only the product, its owner in the summary
+    ("'The Batman Part II' tops the weekend box office", "Warner Bros. Discovery's sequel took $90 million.", "leaderboard", "WBD", "positive"),
+    ("'Stranger Things 5' leads Nielsen's streaming chart", "Netflix said the final season drew 60 million viewers.", "leaderboard", "NFLX", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -447,3 +454,18 @@ def test_a_summary_entry_headed_by_a_company_is_that_companys_move(engine: RuleE
 def test_a_comma_before_a_legal_form_is_no_clause_break(engine: RuleEngine) -> None:
     assert ("analyst_upgrade", "AAPL", "positive") in catalysts(engine, "Mizuho raises Apple, Inc. price target to $250")
     assert catalysts(engine, "Apple raises prices, Mizuho trims its price target") == set()
+
+
+@pytest.mark.parametrize(
+    ("title", "ticker"),
+    [
+        # the chart's owner is not the ranked product's company
+        ("Duolingo is Apple's most downloaded education app of the year", "DUOL"),
+        ("Tencent's Yuanbao assistant is the No. 1 free app on China's App Store", "TCEHY"),  # not Yuanbao Inc.
+        ("Nvidia's RTX 5080 takes the top spot in Geekbench's OpenCL chart", "NVDA"),  # not RTX Corp.
+        # its own chart, when the sentence names no one else
+        ("'Squid Game' finale tops Netflix's Top 10 again", "NFLX"),
+    ],
+)
+def test_a_leaderboard_goes_to_the_products_owner_not_the_charts(engine: RuleEngine, title: str, ticker: str) -> None:
+    assert {(k, t) for k, t, _ in catalysts(engine, title)} == {("leaderboard", ticker)}
