@@ -202,13 +202,25 @@ POSITIVES = [
     ("Disney's 'Andor' is the most-watched series on FlixPatrol this weekend", "", "leaderboard", "DIS", "positive"),
     ("A Nvidia team takes first place in a Kaggle protein-folding contest", "", "leaderboard", "NVDA", "positive"),
     ("Nintendo rival Sony's Ghost of Yotei tops the weekly software sales in Japan", "", "leaderboard", "SONY", "positive"),
+    # leaderboard: a release opening at a numbered place, which only a chart gives
+    ("Disney's 'Lilo & Stitch' debuts at No. 1 over Memorial Day", "", "leaderboard", "DIS", "positive"),
+    ("Sony's 'Venom' sequel opens atop the North American box office", "", "leaderboard", "SONY", "positive"),
+    ("Lionsgate Studios' thriller lands at No. 2 in its opening weekend", "", "leaderboard", "LION", "positive"),
+    ("Comcast's 'Jurassic World Rebirth' debuted in first place overseas", "", "leaderboard", "CMCSA", "positive"),
     # leaderboard: the possessive owner of a product that shares another company's name
     ("Tencent's Yuanbao assistant is the No. 1 free app on China's App Store", "", "leaderboard", "TCEHY", "positive"),
     ("Nvidia's RTX 5080 takes the top spot in Geekbench's OpenCL chart", "", "leaderboard", "NVDA", "positive"),
     ("Google's Gemini climbs to No. 1 in Japan's App Store", "", "leaderboard", "GOOGL", "positive"),
+    ("Instagram's Edits becomes the No. 1 free app in the US", "", "leaderboard", "META", "positive"),
     # leaderboard: a headline naming only the product, its owner in the summary
     ("'The Batman Part II' tops the weekend box office", "Warner Bros. Discovery's sequel took $90 million.", "leaderboard", "WBD", "positive"),
     ("'Stranger Things 5' leads Nielsen's streaming chart", "Netflix said the final season drew 60 million viewers.", "leaderboard", "NFLX", "positive"),
+    # leaderboard: paid-app charts, a chart's views, dominating a chart, named trackers and indexes
+    ("Microsoft's Minecraft is again the No. 1 paid app on iPhone", "", "leaderboard", "MSFT", "positive"),
+    ("'Wednesday' season 2 tops Netflix's Top 10 with 50 million views", "", "leaderboard", "NFLX", "positive"),
+    ("Nvidia's H100 dominates the MLPerf charts again", "", "leaderboard", "NVDA", "positive"),
+    ("Dell ranks third in IDC's quarterly PC tracker", "", "leaderboard", "DELL", "positive"),
+    ("Alibaba's Qwen3 ranks second on a new intelligence index", "", "leaderboard", "BABA", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -373,6 +385,10 @@ TRAPS = [
     ("Apple posts its highest-grossing quarter ever", "", "leaderboard"),
     ("Nvidia passes Apple as the most valuable company", "", "leaderboard"),
     ("Microsoft's Phi model matches larger rivals on math", "", "leaderboard"),  # no benchmark named
+    ("AMC Entertainment rallies as domestic box office tops $9 billion", "", "leaderboard"),  # a milestone
+    ("Spotify tops 700 million users as its free app grows", "", "leaderboard"),
+    ("Nike opens No. 2 store in Shanghai", "", "leaderboard"),  # a store, no chart
+    ("Alphabet tops the highest-paid CEO list again", "", "leaderboard"),
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
     ("Visa's payment volume scales a record", "", "52_week_high"),
     ("Bitcoin ATH lifts Coinbase", "", "52_week_high"),  # the coin's record
