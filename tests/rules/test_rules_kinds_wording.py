@@ -221,6 +221,17 @@ POSITIVES = [
     ("Nvidia's H100 dominates the MLPerf charts again", "", "leaderboard", "NVDA", "positive"),
     ("Dell ranks third in IDC's quarterly PC tracker", "", "leaderboard", "DELL", "positive"),
     ("Alibaba's Qwen3 ranks second on a new intelligence index", "", "leaderboard", "BABA", "positive"),
+    # leaderboard: crowns, ratings, sellers and climbs up a chart
+    ("Anthropic rival Google's Gemini 3 reclaims the crown on LMArena", "", "leaderboard", "GOOGL", "positive"),
+    ("Peloton is the top-rated fitness app on Google Play", "", "leaderboard", "PTON", "positive"),
+    ("Electronic Arts' Madden 26 was the top seller of August on Circana's chart", "", "leaderboard", "EA", "positive"),
+    ("Pinterest rockets up the App Store charts after its redesign", "", "leaderboard", "PINS", "positive"),
+    ("Sony's PS5 outsells Xbox again in Japan's weekly hardware chart", "", "leaderboard", "SONY", "positive"),
+    # leaderboard: a chart place whose tracker is named as the source after a comma
+    ("Nintendo's Mario Kart World is the best-selling game in Japan this week, Famitsu says", "", "leaderboard", "NTDOY", "positive"),
+    ("HPE's El Capitan stays the world's fastest supercomputer, TOP500 says", "", "leaderboard", "HPE", "positive"),
+    # leaderboard: the highest score of a kind on a named benchmark
+    ("Qualcomm's Snapdragon posts the highest multi-core score on Geekbench so far", "", "leaderboard", "QCOM", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -389,6 +400,10 @@ TRAPS = [
     ("Spotify tops 700 million users as its free app grows", "", "leaderboard"),
     ("Nike opens No. 2 store in Shanghai", "", "leaderboard"),  # a store, no chart
     ("Alphabet tops the highest-paid CEO list again", "", "leaderboard"),
+    ("Apple keeps the No. 1 share of China's smartphone market, Counterpoint says", "", "leaderboard"),  # a market share
+    ("Nvidia posts record results as data center revenue soars", "", "leaderboard"),  # no benchmark
+    ("Microsoft regains the market-value crown from Apple", "", "leaderboard"),
+    ("Tesla outsells BYD in Europe for the month", "", "leaderboard"),  # a sales tally, no chart
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
     ("Visa's payment volume scales a record", "", "52_week_high"),
     ("Bitcoin ATH lifts Coinbase", "", "52_week_high"),  # the coin's record
