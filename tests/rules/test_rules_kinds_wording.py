@@ -232,6 +232,12 @@ POSITIVES = [
     ("HPE's El Capitan stays the world's fastest supercomputer, TOP500 says", "", "leaderboard", "HPE", "positive"),
     # leaderboard: the highest score of a kind on a named benchmark
     ("Qualcomm's Snapdragon posts the highest multi-core score on Geekbench so far", "", "leaderboard", "QCOM", "positive"),
+    # leaderboard: an app at a numbered place (only an app chart gives one), named charts, re-entries
+    ("Lyft's app jumps to No. 3 in the travel category after a price cut", "", "leaderboard", "LYFT", "positive"),
+    ("Shopify's Shop is the No. 2 shopping app in Britain this week", "", "leaderboard", "SHOP", "positive"),
+    ("Warner Music's Ed Sheeran single returns to No. 1 on the Hot 100", "", "leaderboard", "WMG", "positive"),
+    ("Robinhood returns to the App Store's top 10 as meme stocks rally", "", "leaderboard", "HOOD", "positive"),
+    ("Baidu's Ernie takes the lead on the SuperCLUE reasoning board", "", "leaderboard", "BIDU", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -404,6 +410,11 @@ TRAPS = [
     ("Nvidia posts record results as data center revenue soars", "", "leaderboard"),  # no benchmark
     ("Microsoft regains the market-value crown from Apple", "", "leaderboard"),
     ("Tesla outsells BYD in Europe for the month", "", "leaderboard"),  # a sales tally, no chart
+    ("Comcast ranks last in J.D. Power's customer satisfaction ranking", "", "leaderboard"),  # the bottom
+    ("Nvidia surpasses Microsoft in the market capitalisation ranking", "", "leaderboard"),
+    ("Robinhood tops a list of most-hated stocks among short sellers", "", "leaderboard"),
+    ("Uber's No. 1 priority this year is its app redesign", "", "leaderboard"),
+    ("Why Apple stock is the No. 1 pick of app-economy funds", "", "leaderboard"),
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
     ("Visa's payment volume scales a record", "", "52_week_high"),
     ("Bitcoin ATH lifts Coinbase", "", "52_week_high"),  # the coin's record
