@@ -414,6 +414,7 @@ TRAPS = [
     ("Nvidia surpasses Microsoft in the market capitalisation ranking", "", "leaderboard"),
     ("Robinhood tops a list of most-hated stocks among short sellers", "", "leaderboard"),
     ("Uber's No. 1 priority this year is its app redesign", "", "leaderboard"),
+    ("Meta stock is No. 1 on a momentum leaderboard of megacaps", "", "leaderboard"),  # a stock ranked
     ("Why Apple stock is the No. 1 pick of app-economy funds", "", "leaderboard"),
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
     ("Visa's payment volume scales a record", "", "52_week_high"),
