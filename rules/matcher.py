@@ -542,13 +542,14 @@ class CompiledRule:
     def _without_owners(self, item: Prepared, mentions: list[Mention]) -> list[Mention]:
         """The mentions but an owner of one of ``owner_not_subject`` ("Spotify was Apple's most
         downloaded app", "led Apple's China shopping chart": a possessive up to three words before
-        the phrase, no anchor between); all of them when no other name is left ("tops
+        the phrase, no anchor between); all of them when the item names no one else ("tops
         Netflix's global Top 10": its own chart)."""
         owned = item.spans_of(self.owned_keys)
         if not owned:
             return mentions
         anchors = item.spans_of(self.anchor_keys)
         kept = []
+        owners = set()
         for m in mentions:
             gap = _POSSESSIVE.match(item.text, m.end)
             if m.ticker and gap is not None and any(
@@ -556,9 +557,16 @@ class CompiledRule:
                 and not any(gap.end() <= a < s for a, _ in anchors)
                 for s, _ in owned
             ):
+                owners.add(m.ticker)
                 continue
             kept.append(m)
-        return kept if kept else mentions
+        if kept or not owners:
+            return kept
+        # its own chart only when the item names no other company ("JD.com app ranks No. 1" over
+        # "JD's app led Apple's China shopping chart": not Apple's)
+        if any(m.ticker and m.ticker not in owners for m in item.companies):
+            return []
+        return mentions
 
     def _unnamed_subject(
         self, item: Prepared, anchor: Span, sentence: Span, mentions: list[Mention]

@@ -238,6 +238,8 @@ POSITIVES = [
     ("Warner Music's Ed Sheeran single returns to No. 1 on the Hot 100", "", "leaderboard", "WMG", "positive"),
     ("Robinhood returns to the App Store's top 10 as meme stocks rally", "", "leaderboard", "HOOD", "positive"),
     ("Baidu's Ernie takes the lead on the SuperCLUE reasoning board", "", "leaderboard", "BIDU", "positive"),
+    ("MercadoLibre's Mercado Pago ranks first among finance apps in Chile", "", "leaderboard", "MELI", "positive"),
+    ("Grab tops ride-hailing apps in Vietnam for the holiday", "", "leaderboard", "GRAB", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -404,6 +406,7 @@ TRAPS = [
     ("Microsoft's Phi model matches larger rivals on math", "", "leaderboard"),  # no benchmark named
     ("AMC Entertainment rallies as domestic box office tops $9 billion", "", "leaderboard"),  # a milestone
     ("Spotify tops 700 million users as its free app grows", "", "leaderboard"),
+    ("Uber tops 10 million app downloads in Japan", "", "leaderboard"),  # a milestone
     ("Nike opens No. 2 store in Shanghai", "", "leaderboard"),  # a store, no chart
     ("Alphabet tops the highest-paid CEO list again", "", "leaderboard"),
     ("Apple keeps the No. 1 share of China's smartphone market, Counterpoint says", "", "leaderboard"),  # a market share
@@ -512,3 +515,9 @@ def test_a_comma_before_a_legal_form_is_no_clause_break(engine: RuleEngine) -> N
 )
 def test_a_leaderboard_goes_to_the_products_owner_not_the_charts(engine: RuleEngine, title: str, ticker: str) -> None:
     assert {(k, t) for k, t, _ in catalysts(engine, title)} == {("leaderboard", ticker)}
+
+
+def test_a_charts_owner_alone_in_a_summary_sentence_is_not_the_subject_when_the_headline_names_another(engine: RuleEngine) -> None:
+    title = "Trip.com app ranks No. 1 in travel over Golden Week"
+    summary = "Its app led Apple's China travel chart for five days."
+    assert {(k, t) for k, t, _ in catalysts(engine, title, summary)} == {("leaderboard", "TCOM")}
