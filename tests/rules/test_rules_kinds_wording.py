@@ -240,6 +240,8 @@ POSITIVES = [
     ("Baidu's Ernie takes the lead on the SuperCLUE reasoning board", "", "leaderboard", "BIDU", "positive"),
     ("MercadoLibre's Mercado Pago ranks first among finance apps in Chile", "", "leaderboard", "MELI", "positive"),
     ("Grab tops ride-hailing apps in Vietnam for the holiday", "", "leaderboard", "GRAB", "positive"),
+    ("Amazon's Nova model enters the LMArena top 20", "", "leaderboard", "AMZN", "positive"),
+    ("Microsoft's Copilot app re-enters the App Store top 10", "", "leaderboard", "MSFT", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -418,6 +420,13 @@ TRAPS = [
     ("Robinhood tops a list of most-hated stocks among short sellers", "", "leaderboard"),
     ("Uber's No. 1 priority this year is its app redesign", "", "leaderboard"),
     ("Meta stock is No. 1 on a momentum leaderboard of megacaps", "", "leaderboard"),  # a stock ranked
+    ("Palantir stock climbs to the top of the S&P 500 ranking", "", "leaderboard"),
+    ("Snap's apps top 450 million daily users", "", "leaderboard"),  # milestones
+    ("Robinhood app crashes as bitcoin tops $120,000", "", "leaderboard"),
+    ("Spotify's app returns to the App Store after a pricing dispute", "", "leaderboard"),  # no place
+    ("Apple holds the No. 1 spot in India's smartphone market, Canalys says", "", "leaderboard"),  # a market share
+    ("Costco opens No. 2 warehouse in Shanghai", "", "leaderboard"),
+    ("Ford posts top results in IIHS crash tests", "", "leaderboard"),  # a rating, no ranking
     ("Why Apple stock is the No. 1 pick of app-economy funds", "", "leaderboard"),
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
     ("Visa's payment volume scales a record", "", "52_week_high"),
