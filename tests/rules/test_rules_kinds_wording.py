@@ -242,6 +242,11 @@ POSITIVES = [
     ("Grab tops ride-hailing apps in Vietnam for the holiday", "", "leaderboard", "GRAB", "positive"),
     ("Amazon's Nova model enters the LMArena top 20", "", "leaderboard", "AMZN", "positive"),
     ("Microsoft's Copilot app re-enters the App Store top 10", "", "leaderboard", "MSFT", "positive"),
+    # leaderboard: box-office weekends, places below first at a debut, named benchmarks
+    ("'Zootopia 2' stays No. 1 for a second weekend", "Walt Disney's sequel added $60 million.", "leaderboard", "DIS", "positive"),
+    ("Sony's 'Karate Kid' opens in second place with $21 million", "", "leaderboard", "SONY", "positive"),
+    ("Comcast's Universal lands a No. 1 opening with 'Nobody 2'", "", "leaderboard", "CMCSA", "positive"),
+    ("IBM's Granite leads small models on GPQA", "", "leaderboard", "IBM", "positive"),
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -427,6 +432,7 @@ TRAPS = [
     ("Apple holds the No. 1 spot in India's smartphone market, Canalys says", "", "leaderboard"),  # a market share
     ("Costco opens No. 2 warehouse in Shanghai", "", "leaderboard"),
     ("Ford posts top results in IIHS crash tests", "", "leaderboard"),  # a rating, no ranking
+    ("Apple tops weekend sales of the iPhone in China", "", "leaderboard"),  # a sales tally, no chart
     ("Why Apple stock is the No. 1 pick of app-economy funds", "", "leaderboard"),
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
     ("Visa's payment volume scales a record", "", "52_week_high"),
