@@ -247,6 +247,7 @@ POSITIVES = [
     ("Sony's 'Karate Kid' opens in second place with $21 million", "", "leaderboard", "SONY", "positive"),
     ("Comcast's Universal lands a No. 1 opening with 'Nobody 2'", "", "leaderboard", "CMCSA", "positive"),
     ("IBM's Granite leads small models on GPQA", "", "leaderboard", "IBM", "positive"),
+    ("'Twisters' from Universal Pictures wins the weekend box office", "", "leaderboard", "CMCSA", "positive"),  # not Universal Corp
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
