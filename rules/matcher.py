@@ -549,7 +549,7 @@ class CompiledRule:
             return mentions
         anchors = item.spans_of(self.anchor_keys)
         kept = []
-        owners = set()
+        owners: set[str] = set()
         for m in mentions:
             gap = _POSSESSIVE.match(item.text, m.end)
             if m.ticker and gap is not None and any(
