@@ -434,6 +434,7 @@ TRAPS = [
     ("Costco opens No. 2 warehouse in Shanghai", "", "leaderboard"),
     ("Ford posts top results in IIHS crash tests", "", "leaderboard"),  # a rating, no ranking
     ("Apple tops weekend sales of the iPhone in China", "", "leaderboard"),  # a sales tally, no chart
+    ("Apple slips to No. 3 in China's phone sales, Counterpoint says", "", "leaderboard"),  # a fall
     ("Why Apple stock is the No. 1 pick of app-economy funds", "", "leaderboard"),
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
     ("Visa's payment volume scales a record", "", "52_week_high"),
