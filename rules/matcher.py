@@ -26,6 +26,10 @@ Span = tuple[int, int]
 # A clause break; a comma before an appositive ("Arctic, an open model", "Ironwood, its TPU") or a legal form
 # ("Etsy, Inc. Estimates") is none.
 _BREAK = re.compile(r"[;:]\s| - |,\s(?!an? |its |Inc\b|Ltd\b|LLC\b|L\.P\.)")
+# A possessive between an owner and what it owns: "Tencent's Yuanbao", "Warner Bros.' Dune",
+# "Apple's China shopping chart" (up to three words after it).
+_POSSESSIVE = re.compile(r"['\u2019]s?\s+")
+_SPEAKER = re.compile(r"\s+(?:said|says|announced)\b")
 _GROUP_GAP = re.compile(r"^\s*(?:,|&|/|and|or|, and|\(|\))?\s*$", re.IGNORECASE)
 _PERCENT = re.compile(
     r"(?<![\w.])(?:[~≈+-]\s?)?(\d{1,4}(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|pct\b)", re.I
@@ -243,6 +247,7 @@ class CompiledRule:
         self.none_keys = frozenset().union(*(keys for _, keys in self.none_groups))
         self.exclude_keys = frozenset(phrase_key(p) for p in rule.subject_exclude)
         self.noun_keys = frozenset(phrase_key(p) for p in rule.subject_nouns)
+        self.owned_keys = frozenset(phrase_key(p) for p in rule.owner_not_subject)
         self.direction_keys: dict[Direction, frozenset[str]] = {
             d: frozenset(phrase_key(p) for p in ps) for d, ps in rule.direction_words.items()
         }
@@ -258,6 +263,7 @@ class CompiledRule:
     def phrase_keys(self) -> set[str]:
         """Every phrase the automaton must report for this rule."""
         keys = set(self.anchor_keys) | self.trigger_keys | self.exclude_keys | self.noun_keys
+        keys |= self.owned_keys
         for _, group_keys in self.all_groups + self.none_groups:
             keys.update(group_keys)
         for group_keys in self.direction_keys.values():
@@ -495,6 +501,8 @@ class CompiledRule:
             covered = self._covered_brokers(item, anchor, sentence)
             if covered:
                 mentions = sorted(mentions + covered, key=_by_mention)
+        if self.owned_keys:
+            mentions = self._without_owners(item, mentions)
         if self.noun_keys:
             unnamed = self._unnamed_subject(item, anchor, sentence, mentions)
             if unnamed is not None:
@@ -512,14 +520,36 @@ class CompiledRule:
         for choice, is_after in order:
             if choice:
                 chosen = mentions[choice[0]]
+                if self.rule.subject_owner and not is_after and choice[0] > 0:
+                    owner = mentions[choice[0] - 1]
+                    if owner.ticker and _POSSESSIVE.fullmatch(item.text, owner.end, chosen.start):
+                        chosen = owner  # "Tencent's Yuanbao tops ...": the owner's product
                 if not chosen.ticker:
                     return [chosen]
                 if is_after and before and any(mentions[i].ticker == chosen.ticker for i in before):
                     continue  # "Meta upgrades Instagram": a company acting on its own product
                 companies = [m for m in mentions if m.ticker]
                 return _group(item.text, companies, companies.index(chosen))
-        if not mentions and anchor[0] < item.title_end and sentence[1] - sentence[0] < item.title_end:
-            return self._headline_company(item)
+        if not mentions and anchor[0] < item.title_end:
+            named = self._headline_company(item) if sentence[1] - sentence[0] < item.title_end else []
+            if named:
+                return named
+            if self.rule.subject_from_summary and end <= item.title_end:
+                return self._summary_owner(item)
+        return []
+
+    def _summary_owner(self, item: Prepared) -> list[Mention]:
+        """For a headline naming no company ("'Wednesday' holds No. 1 on Nielsen's chart"): the
+        company the summary's first sentence names as the owner, in a possessive or as a speaker
+        ("Netflix's Addams Family series", "Paramount Global said the drama ...")."""
+        first = next((s for s in item.sentences if s[0] > item.title_end), None)
+        if first is None:
+            return []
+        for m in self._candidates(item, first[0], first[1]):
+            if m.ticker and (
+                _POSSESSIVE.match(item.text, m.end) or _SPEAKER.match(item.text, m.end)
+            ):
+                return [m]
         return []
 
     def _headline_company(self, item: Prepared) -> list[Mention]:
@@ -570,6 +600,35 @@ class CompiledRule:
             if any(not (s < m.end and m.start < e) for s, e in actors):
                 covered.append(m)
         return covered
+
+    def _without_owners(self, item: Prepared, mentions: list[Mention]) -> list[Mention]:
+        """The mentions but an owner of one of ``owner_not_subject`` ("Spotify was Apple's most
+        downloaded app", "led Apple's China shopping chart": a possessive up to three words before
+        the phrase, no anchor between); all of them when the item names no one else ("tops
+        Netflix's global Top 10": its own chart)."""
+        owned = item.spans_of(self.owned_keys)
+        if not owned:
+            return mentions
+        anchors = item.spans_of(self.anchor_keys)
+        kept = []
+        owners: set[str] = set()
+        for m in mentions:
+            gap = _POSSESSIVE.match(item.text, m.end)
+            if m.ticker and gap is not None and any(
+                gap.end() <= s and item.words_between(gap.end(), s) <= 3
+                and not any(gap.end() <= a < s for a, _ in anchors)
+                for s, _ in owned
+            ):
+                owners.add(m.ticker)
+                continue
+            kept.append(m)
+        if kept or not owners:
+            return kept
+        # its own chart only when the item names no other company ("JD.com app ranks No. 1" over
+        # "JD's app led Apple's China shopping chart": not Apple's)
+        if any(m.ticker and m.ticker not in owners for m in item.companies):
+            return []
+        return mentions
 
     def _unnamed_subject(
         self, item: Prepared, anchor: Span, sentence: Span, mentions: list[Mention]

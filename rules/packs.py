@@ -140,6 +140,7 @@ def _expand_sets(
         "none": groups(rule.none),
         "subject_exclude": expand(rule.subject_exclude),
         "subject_nouns": expand(rule.subject_nouns),
+        "owner_not_subject": expand(rule.owner_not_subject),
         "direction_words": {k: expand(v) for k, v in rule.direction_words.items()},
     }
     if missing:

@@ -75,6 +75,9 @@ class Rule(_Strict):
     subject_fallback: bool = True
     subject_exclude: list[str] = []
     subject_nouns: list[str] = []
+    subject_owner: bool = False
+    subject_from_summary: bool = False
+    owner_not_subject: list[str] = []
 
     @field_validator("id")
     @classmethod

@@ -84,6 +84,8 @@ _BACKER_BEFORE = (
     "funding from", "supplier", "chipmaker", "to rival", "rivaling", "rivalling", "to challenge",
     "challenging", "to take on", "taking on", "to compete with", "competing with",
     "overtakes", "overtook", "overtaking", "surpasses", "surpassed", "dethrones", "dethroned",
+    "edged past", "edges past", "edging past", "edged past the", "edges past the", "outsold", "outsells", "outselling", "outranks",
+    "outranked", "beating", "trails only", "trailed only", "trailing only",
     *(f"{noun}{plural}{tail}" for noun in ("investor", "backer") for plural in ("", "s")
       for tail in ("", " such as", " including")),
 )

@@ -236,6 +236,52 @@ POSITIVES = [
     ("Disney's 'Andor' is the most-watched series on FlixPatrol this weekend", "", "leaderboard", "DIS", "positive"),
     ("A Nvidia team takes first place in a Kaggle protein-folding contest", "", "leaderboard", "NVDA", "positive"),
     ("Nintendo rival Sony's Ghost of Yotei tops the weekly software sales in Japan", "", "leaderboard", "SONY", "positive"),
+    # leaderboard: a release opening at a numbered place, which only a chart gives
+    ("Disney's 'Lilo & Stitch' debuts at No. 1 over Memorial Day", "", "leaderboard", "DIS", "positive"),
+    ("Sony's 'Venom' sequel opens atop the North American box office", "", "leaderboard", "SONY", "positive"),
+    ("Lionsgate Studios' thriller lands at No. 2 in its opening weekend", "", "leaderboard", "LION", "positive"),
+    ("Comcast's 'Jurassic World Rebirth' debuted in first place overseas", "", "leaderboard", "CMCSA", "positive"),
+    # leaderboard: the possessive owner of a product that shares another company's name
+    ("Tencent's Yuanbao assistant is the No. 1 free app on China's App Store", "", "leaderboard", "TCEHY", "positive"),
+    ("Nvidia's RTX 5080 takes the top spot in Geekbench's OpenCL chart", "", "leaderboard", "NVDA", "positive"),
+    ("Google's Gemini climbs to No. 1 in Japan's App Store", "", "leaderboard", "GOOGL", "positive"),
+    ("Instagram's Edits becomes the No. 1 free app in the US", "", "leaderboard", "META", "positive"),
+    # leaderboard: a headline naming only the product, its owner in the summary
+    ("'The Batman Part II' tops the weekend box office", "Warner Bros. Discovery's sequel took $90 million.", "leaderboard", "WBD", "positive"),
+    ("'Stranger Things 5' leads Nielsen's streaming chart", "Netflix said the final season drew 60 million viewers.", "leaderboard", "NFLX", "positive"),
+    # leaderboard: paid-app charts, a chart's views, dominating a chart, named trackers and indexes
+    ("Microsoft's Minecraft is again the No. 1 paid app on iPhone", "", "leaderboard", "MSFT", "positive"),
+    ("'Wednesday' season 2 tops Netflix's Top 10 with 50 million views", "", "leaderboard", "NFLX", "positive"),
+    ("Nvidia's H100 dominates the MLPerf charts again", "", "leaderboard", "NVDA", "positive"),
+    ("Dell ranks third in IDC's quarterly PC tracker", "", "leaderboard", "DELL", "positive"),
+    ("Alibaba's Qwen3 ranks second on a new intelligence index", "", "leaderboard", "BABA", "positive"),
+    # leaderboard: crowns, ratings, sellers and climbs up a chart
+    ("Anthropic rival Google's Gemini 3 reclaims the crown on LMArena", "", "leaderboard", "GOOGL", "positive"),
+    ("Peloton is the top-rated fitness app on Google Play", "", "leaderboard", "PTON", "positive"),
+    ("Electronic Arts' Madden 26 was the top seller of August on Circana's chart", "", "leaderboard", "EA", "positive"),
+    ("Pinterest rockets up the App Store charts after its redesign", "", "leaderboard", "PINS", "positive"),
+    ("Sony's PS5 outsells Xbox again in Japan's weekly hardware chart", "", "leaderboard", "SONY", "positive"),
+    # leaderboard: a chart place whose tracker is named as the source after a comma
+    ("Nintendo's Mario Kart World is the best-selling game in Japan this week, Famitsu says", "", "leaderboard", "NTDOY", "positive"),
+    ("HPE's El Capitan stays the world's fastest supercomputer, TOP500 says", "", "leaderboard", "HPE", "positive"),
+    # leaderboard: the highest score of a kind on a named benchmark
+    ("Qualcomm's Snapdragon posts the highest multi-core score on Geekbench so far", "", "leaderboard", "QCOM", "positive"),
+    # leaderboard: an app at a numbered place (only an app chart gives one), named charts, re-entries
+    ("Lyft's app jumps to No. 3 in the travel category after a price cut", "", "leaderboard", "LYFT", "positive"),
+    ("Shopify's Shop is the No. 2 shopping app in Britain this week", "", "leaderboard", "SHOP", "positive"),
+    ("Warner Music's Ed Sheeran single returns to No. 1 on the Hot 100", "", "leaderboard", "WMG", "positive"),
+    ("Robinhood returns to the App Store's top 10 as meme stocks rally", "", "leaderboard", "HOOD", "positive"),
+    ("Baidu's Ernie takes the lead on the SuperCLUE reasoning board", "", "leaderboard", "BIDU", "positive"),
+    ("MercadoLibre's Mercado Pago ranks first among finance apps in Chile", "", "leaderboard", "MELI", "positive"),
+    ("Grab tops ride-hailing apps in Vietnam for the holiday", "", "leaderboard", "GRAB", "positive"),
+    ("Amazon's Nova model enters the LMArena top 20", "", "leaderboard", "AMZN", "positive"),
+    ("Microsoft's Copilot app re-enters the App Store top 10", "", "leaderboard", "MSFT", "positive"),
+    # leaderboard: box-office weekends, places below first at a debut, named benchmarks
+    ("'Zootopia 2' stays No. 1 for a second weekend", "Walt Disney's sequel added $60 million.", "leaderboard", "DIS", "positive"),
+    ("Sony's 'Karate Kid' opens in second place with $21 million", "", "leaderboard", "SONY", "positive"),
+    ("Comcast's Universal lands a No. 1 opening with 'Nobody 2'", "", "leaderboard", "CMCSA", "positive"),
+    ("IBM's Granite leads small models on GPQA", "", "leaderboard", "IBM", "positive"),
+    ("'Twisters' from Universal Pictures wins the weekend box office", "", "leaderboard", "CMCSA", "positive"),  # not Universal Corp
     # fund_position: retail verbs for a buy, and each trade of a list
     ("Cathie Wood's Ark scooped up more Roblox shares", "", "fund_position", "RBLX", "positive"),
     ("Soros Fund Management doubles down on Uber", "", "fund_position", "UBER", "positive"),
@@ -499,6 +545,30 @@ TRAPS = [
     ("Apple posts its highest-grossing quarter ever", "", "leaderboard"),
     ("Nvidia passes Apple as the most valuable company", "", "leaderboard"),
     ("Microsoft's Phi model matches larger rivals on math", "", "leaderboard"),  # no benchmark named
+    ("AMC Entertainment rallies as domestic box office tops $9 billion", "", "leaderboard"),  # a milestone
+    ("Spotify tops 700 million users as its free app grows", "", "leaderboard"),
+    ("Uber tops 10 million app downloads in Japan", "", "leaderboard"),  # a milestone
+    ("Nike opens No. 2 store in Shanghai", "", "leaderboard"),  # a store, no chart
+    ("Alphabet tops the highest-paid CEO list again", "", "leaderboard"),
+    ("Apple keeps the No. 1 share of China's smartphone market, Counterpoint says", "", "leaderboard"),  # a market share
+    ("Nvidia posts record results as data center revenue soars", "", "leaderboard"),  # no benchmark
+    ("Microsoft regains the market-value crown from Apple", "", "leaderboard"),
+    ("Tesla outsells BYD in Europe for the month", "", "leaderboard"),  # a sales tally, no chart
+    ("Comcast ranks last in J.D. Power's customer satisfaction ranking", "", "leaderboard"),  # the bottom
+    ("Nvidia surpasses Microsoft in the market capitalisation ranking", "", "leaderboard"),
+    ("Robinhood tops a list of most-hated stocks among short sellers", "", "leaderboard"),
+    ("Uber's No. 1 priority this year is its app redesign", "", "leaderboard"),
+    ("Meta stock is No. 1 on a momentum leaderboard of megacaps", "", "leaderboard"),  # a stock ranked
+    ("Palantir stock climbs to the top of the S&P 500 ranking", "", "leaderboard"),
+    ("Snap's apps top 450 million daily users", "", "leaderboard"),  # milestones
+    ("Robinhood app crashes as bitcoin tops $120,000", "", "leaderboard"),
+    ("Spotify's app returns to the App Store after a pricing dispute", "", "leaderboard"),  # no place
+    ("Apple holds the No. 1 spot in India's smartphone market, Canalys says", "", "leaderboard"),  # a market share
+    ("Costco opens No. 2 warehouse in Shanghai", "", "leaderboard"),
+    ("Ford posts top results in IIHS crash tests", "", "leaderboard"),  # a rating, no ranking
+    ("Apple tops weekend sales of the iPhone in China", "", "leaderboard"),  # a sales tally, no chart
+    ("Apple slips to No. 3 in China's phone sales, Counterpoint says", "", "leaderboard"),  # a fall
+    ("Why Apple stock is the No. 1 pick of app-economy funds", "", "leaderboard"),
     ("Analysts Just Made A Sizeable Cut To Their Etsy Forecasts", "", "analyst_upgrade"),
     ("Visa's payment volume scales a record", "", "52_week_high"),
     ("Bitcoin ATH lifts Coinbase", "", "52_week_high"),  # the coin's record
@@ -631,3 +701,24 @@ def test_a_headline_sentence_naming_no_company_is_about_the_one_the_headline_nam
 def test_a_holder_named_with_its_possessive_is_no_company_covered(engine: RuleEngine) -> None:
     found = catalysts(engine, "Warren Buffett trims half of Berkshire Hathaway's stake in Chevron")
     assert {(k, t) for k, t, _ in found if k == "fund_position"} == {("fund_position", "CVX")}
+
+
+@pytest.mark.parametrize(
+    ("title", "ticker"),
+    [
+        # the chart's owner is not the ranked product's company
+        ("Duolingo is Apple's most downloaded education app of the year", "DUOL"),
+        ("Tencent's Yuanbao assistant is the No. 1 free app on China's App Store", "TCEHY"),  # not Yuanbao Inc.
+        ("Nvidia's RTX 5080 takes the top spot in Geekbench's OpenCL chart", "NVDA"),  # not RTX Corp.
+        # its own chart, when the sentence names no one else
+        ("'Squid Game' finale tops Netflix's Top 10 again", "NFLX"),
+    ],
+)
+def test_a_leaderboard_goes_to_the_products_owner_not_the_charts(engine: RuleEngine, title: str, ticker: str) -> None:
+    assert {(k, t) for k, t, _ in catalysts(engine, title)} == {("leaderboard", ticker)}
+
+
+def test_a_charts_owner_alone_in_a_summary_sentence_is_not_the_subject_when_the_headline_names_another(engine: RuleEngine) -> None:
+    title = "Trip.com app ranks No. 1 in travel over Golden Week"
+    summary = "Its app led Apple's China travel chart for five days."
+    assert {(k, t) for k, t, _ in catalysts(engine, title, summary)} == {("leaderboard", "TCOM")}
