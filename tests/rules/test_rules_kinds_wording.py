@@ -722,3 +722,16 @@ def test_a_charts_owner_alone_in_a_summary_sentence_is_not_the_subject_when_the_
     title = "Trip.com app ranks No. 1 in travel over Golden Week"
     summary = "Its app led Apple's China travel chart for five days."
     assert {(k, t) for k, t, _ in catalysts(engine, title, summary)} == {("leaderboard", "TCOM")}
+
+
+@pytest.mark.parametrize(
+    ("title", "ticker"),
+    [
+        # a game, device or studio named instead of its maker
+        ("'NBA 2K25' leads Circana's October software chart", "TTWO"),
+        ("'Call of Duty: Black Ops 6' tops Circana's November sales chart", "MSFT"),
+        ("Pixar's 'Inside Out 2' opens at No. 1 with $155 million", "DIS"),
+    ],
+)
+def test_a_product_named_without_its_maker_ranks_for_the_maker(engine: RuleEngine, title: str, ticker: str) -> None:
+    assert ("leaderboard", ticker) in {(k, t) for k, t, _ in catalysts(engine, title)}
