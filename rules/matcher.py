@@ -30,6 +30,8 @@ _BREAK = re.compile(r"[;:]\s| - |,\s(?!an? |its |Inc\b|Ltd\b|LLC\b|L\.P\.)")
 # "Apple's China shopping chart" (up to three words after it).
 _POSSESSIVE = re.compile(r"['\u2019]s?\s+")
 _SPEAKER = re.compile(r"\s+(?:said|says|announced)\b")
+# ... or as a maker before its product ("The Pixar sequel", "distributed by Sony", "the new film from Disney")
+_MAKER_BEFORE = re.compile(r"(?:\bthe|\bby|\bfrom)\s+$", re.IGNORECASE)
 _GROUP_GAP = re.compile(r"^\s*(?:,|&|/|and|or|, and|\(|\))?\s*$", re.IGNORECASE)
 _PERCENT = re.compile(
     r"(?<![\w.])(?:[~≈+-]\s?)?(\d{1,4}(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|pct\b)", re.I
@@ -540,14 +542,17 @@ class CompiledRule:
 
     def _summary_owner(self, item: Prepared) -> list[Mention]:
         """For a headline naming no company ("'Wednesday' holds No. 1 on Nielsen's chart"): the
-        company the summary's first sentence names as the owner, in a possessive or as a speaker
-        ("Netflix's Addams Family series", "Paramount Global said the drama ...")."""
+        company the summary's first sentence names as the owner, in a possessive, as a speaker or
+        as the maker ("Netflix's Addams Family series", "Paramount Global said the drama ...",
+        "The Pixar sequel", "distributed by Sony")."""
         first = next((s for s in item.sentences if s[0] > item.title_end), None)
         if first is None:
             return []
         for m in self._candidates(item, first[0], first[1]):
             if m.ticker and (
-                _POSSESSIVE.match(item.text, m.end) or _SPEAKER.match(item.text, m.end)
+                _POSSESSIVE.match(item.text, m.end)
+                or _SPEAKER.match(item.text, m.end)
+                or _MAKER_BEFORE.search(item.text, max(first[0], m.start - 6), m.start)
             ):
                 return [m]
         return []

@@ -735,3 +735,12 @@ def test_a_charts_owner_alone_in_a_summary_sentence_is_not_the_subject_when_the_
 )
 def test_a_product_named_without_its_maker_ranks_for_the_maker(engine: RuleEngine, title: str, ticker: str) -> None:
     assert ("leaderboard", ticker) in {(k, t) for k, t, _ in catalysts(engine, title)}
+
+
+def test_a_headline_naming_only_a_title_ranks_for_the_maker_its_summary_names(engine: RuleEngine) -> None:
+    found = catalysts(engine, "'Elio' rules the box office with a $90 million debut", "The Pixar film gave Disney its best June.")
+    assert {(k, t) for k, t, _ in found} == {("leaderboard", "DIS")}
+    found = catalysts(engine, "'Venom 3' takes No. 1 at the weekend box office", "The sequel, distributed by Sony, beat projections.")
+    assert {(k, t) for k, t, _ in found} == {("leaderboard", "SONY")}
+    # the studio is Universal; the leaf-tobacco company is Universal Corp
+    assert catalysts(engine, "Universal Corp shares jump 7% on leaf demand") == {("price_move", "UVV", "positive")}
