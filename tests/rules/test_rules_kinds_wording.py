@@ -21,6 +21,14 @@ def catalysts(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[st
 
 # (title, summary, kind, ticker, direction)
 POSITIVES = [
+    # a move as a noun after the company's possessive
+    ("Snap's 25% plunge is its worst day since its listing", "", "price_move", "SNAP", "negative"),
+    ("Carvana's 30% surge caps a wild week for short sellers", "", "price_move", "CVNA", "positive"),
+    # a cashtag between the broker's verb and the rating; spelled-out AI and 'large model'; an authorization
+    ("Barclays takes $UBER to Overweight", "", "analyst_upgrade", "UBER", "positive"),
+    ("IBM rolls out an artificial intelligence platform for banks", "", "ai_model", "IBM", "positive"),
+    ("Alibaba opens its Qwen large model to enterprise clients", "", "ai_model", "BABA", "positive"),
+    ("Micron gets a one-year U.S. authorization to supply its Xi'an plant", "", "export_license", "MU", "positive"),
     # price_move: shorthand, negative moves negative, summaries about the headline's company
     ("Nvidia Up 16% After Blowout Guidance", "", "price_move", "NVDA", "positive"),
     ("Intel +22% premarket on foundry deal talk", "", "price_move", "INTC", "positive"),
@@ -382,6 +390,11 @@ POSITIVES = [
 
 # (title, summary, kind that must not fire)
 TRAPS = [
+    ("Apple's 6% drop in iPhone sales worries suppliers", "", "price_move"),  # not the share price
+    ("Nvidia's 150% rally this year leaves investors wary", "", "price_move"),  # not one session
+    ("Barclays takes $UBER to Underweight", "", "analyst_upgrade"),
+    ("Baidu says large models will reshape search", "", "ai_model"),  # commentary
+    ("Pfizer wins FDA authorization for its Covid pill", "", "export_license"),
     ("Nvidia sits a quarter below its peak", "", "price_move"),
     ("Nvidia is down 26% from its all-time high", "", "price_move"),
     ("Tesla jumps 12% this week on robotaxi hopes", "", "price_move"),
