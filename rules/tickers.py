@@ -53,8 +53,9 @@ _CUES_BEFORE = (
     "shares of", "stake in", "stock of", "shares in", "position in", "holdings in", "pt on",
     "po on", "target on", "bullish on", "bearish on", "coverage on", "coverage of", "upgrades",
     "downgrades", "% of",
-    # a fund's trade in it ("Coatue dumps Snowflake")
-    "dumps", "dumped", "exits", "exited", "trims", "trimmed",
+    # a fund's trade in it ("Coatue dumps Snowflake", "keeps buying Roku", "adds to Occidental")
+    "dumps", "dumped", "exits", "exited", "trims", "trimmed", "buying", "selling", "adds to",
+    "added to",
 )
 # Verbs that, right after a name opening a headline or summary, make it the company acting
 # ("Snowflake soars", "Affirm beats"): a word that names a company by its core name or a
@@ -537,13 +538,19 @@ def _name_drop(text: str, folded: str, start: int, end: int, name: _Name) -> str
 
 
 def _listed(text: str, kept: list[Mention], listed: list[tuple[int, int, _Name]]) -> list[Mention]:
-    """Names that lacked a cue but follow a company named just before them in a list
-    ("Synopsys and Cadence", "Lam Research, KLA and Cadence")."""
+    """Names that lacked a cue but stand next to a company in a list ("Synopsys and Cadence",
+    "Lam Research, KLA and Cadence", "Lam, KLA and Applied")."""
     found: list[Mention] = []
     for start, end, name in listed:
         if any(m.start < end and start < m.end for m in kept + found):
             continue  # inside a longer name kept
-        if any(m.ticker and m.end <= start and _LIST_JOIN.fullmatch(text, m.end, start) for m in kept + found):
+        if any(
+            m.ticker and (
+                (m.end <= start and _LIST_JOIN.fullmatch(text, m.end, start) is not None)
+                or (end <= m.start and _LIST_JOIN.fullmatch(text, end, m.start) is not None)
+            )
+            for m in kept + found
+        ):
             found.append(Mention(start, end, name.ticker, "name"))
     return found
 

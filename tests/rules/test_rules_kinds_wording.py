@@ -21,6 +21,11 @@ def catalysts(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[st
 
 # (title, summary, kind, ticker, direction)
 POSITIVES = [
+    # a trade that goes on; short names in a list of companies, before one or after
+    ("Ark keeps buying Roku as the stock slides", "", "fund_position", "ROKU", "positive"),
+    ("Berkshire keeps selling HP, unloading another $300 million", "", "fund_position", "HPQ", "negative"),
+    ("Lam, KLA and Applied slip as new chip-tool curbs take effect", "", "export_license", "LRCX", "negative"),
+    ("Lam, KLA and Applied slip as new chip-tool curbs take effect", "", "export_license", "AMAT", "negative"),
     # a move as a noun after the company's possessive
     ("Snap's 25% plunge is its worst day since its listing", "", "price_move", "SNAP", "negative"),
     ("Carvana's 30% surge caps a wild week for short sellers", "", "price_move", "CVNA", "positive"),
@@ -390,6 +395,7 @@ POSITIVES = [
 
 # (title, summary, kind that must not fire)
 TRAPS = [
+    ("Rules Applied To Chip Exports Tighten Next Year", "", "export_license"),  # 'Applied' alone is no company
     ("Apple's 6% drop in iPhone sales worries suppliers", "", "price_move"),  # not the share price
     ("Nvidia's 150% rally this year leaves investors wary", "", "price_move"),  # not one session
     ("Barclays takes $UBER to Underweight", "", "analyst_upgrade"),
