@@ -55,7 +55,7 @@ _CUES_BEFORE = (
     "downgrades", "% of",
     # a fund's trade in it ("Coatue dumps Snowflake", "keeps buying Roku", "adds to Occidental")
     "dumps", "dumped", "exits", "exited", "trims", "trimmed", "buying", "selling", "adds to",
-    "added to",
+    "added to", "bets on", "bet on",
 )
 # Verbs that, right after a name opening a headline or summary, make it the company acting
 # ("Snowflake soars", "Affirm beats"): a word that names a company by its core name or a

@@ -21,6 +21,10 @@ def catalysts(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[st
 
 # (title, summary, kind, ticker, direction)
 POSITIVES = [
+    # a broker's upgrade of 'the streamer' is the headline company's; bets and unveiled stakes
+    ("Chewy rallies 8% as Wedbush upgrades the retailer to Outperform", "", "analyst_upgrade", "CHWY", "positive"),
+    ("Coatue boosted bets on Snowflake last quarter", "", "fund_position", "SNOW", "positive"),
+    ("Berkshire unveils a $4 billion stake in UnitedHealth", "", "fund_position", "UNH", "positive"),
     # a trade that goes on; short names in a list of companies, before one or after
     ("Ark keeps buying Roku as the stock slides", "", "fund_position", "ROKU", "positive"),
     ("Berkshire keeps selling HP, unloading another $300 million", "", "fund_position", "HPQ", "negative"),
@@ -395,6 +399,8 @@ POSITIVES = [
 
 # (title, summary, kind that must not fire)
 TRAPS = [
+    ("Chewy slips as Wedbush upgrades rival to Outperform", "", "analyst_upgrade"),  # a rival's upgrade
+    ("Nvidia bets on humanoid robots as Ark looks on", "", "fund_position"),
     ("Rules Applied To Chip Exports Tighten Next Year", "", "export_license"),  # 'Applied' alone is no company
     ("Apple's 6% drop in iPhone sales worries suppliers", "", "price_move"),  # not the share price
     ("Nvidia's 150% rally this year leaves investors wary", "", "price_move"),  # not one session
