@@ -694,6 +694,8 @@ class CompiledRule:
 def _find_all(item: Prepared, scouted: ScoutedRegex) -> list[Span]:
     """What ``finditer`` over the item's text finds, trying only where a match can start."""
     regex, text = scouted.regex, item.text
+    if scouted.absent(text, 0, len(text)):
+        return []
     if scouted.scan:
         return [m.span() for m in regex.finditer(text)]
     spans: list[Span] = []
@@ -707,6 +709,8 @@ def _find_all(item: Prepared, scouted: ScoutedRegex) -> list[Span]:
 
 def _search(item: Prepared, scouted: ScoutedRegex, lo: int, hi: int) -> bool:
     """Whether the regex finds a match in ``text[lo:hi]`` (searched as a string of its own)."""
+    if scouted.absent(item.text, lo, hi):
+        return False
     if scouted.scan:
         return scouted.regex.search(item.text[lo:hi]) is not None
     starts = scouted.starts(item.text, item.spans_of(scouted.keys), lo, hi)

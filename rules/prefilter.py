@@ -30,6 +30,11 @@ class ScoutedRegex:
     marks: frozenset[str] = frozenset()
     scan: bool = False
     at_start: bool = False
+    needs: frozenset[str] = frozenset()  # punctuation every match holds: text without one has none
+
+    def absent(self, text: str, lo: int, hi: int) -> bool:
+        """True when ``text[lo:hi]`` lacks a character every match needs (so none can be there)."""
+        return any(text.find(char, lo, hi) < 0 for char in self.needs)
 
     @property
     def pattern(self) -> str:
@@ -59,8 +64,9 @@ def scout(pattern: str) -> ScoutedRegex:
     regex = re.compile(pattern, re.IGNORECASE)
     parsed = sre_parse.parse(pattern, re.IGNORECASE)
     items = list(parsed)
+    needs = frozenset(_needs(items))
     if items[:1] == [(sre.AT, sre.AT_BEGINNING)] and not parsed.state.flags & re.MULTILINE:
-        return ScoutedRegex(regex, at_start=True)
+        return ScoutedRegex(regex, at_start=True, needs=needs)
     heads, _ = _heads(items)
     keys: set[str] = set()
     marks: set[str] = set()
@@ -68,13 +74,29 @@ def scout(pattern: str) -> ScoutedRegex:
         if head[:1].isalnum():
             word = _ascii_word(head)
             if not word or not _bounded(items):
-                return ScoutedRegex(regex, scan=True)
+                return ScoutedRegex(regex, scan=True, needs=needs)
             keys.add(word + "*")
         elif head:
             marks.add(head[0])
         else:
-            return ScoutedRegex(regex, scan=True)
-    return ScoutedRegex(regex, frozenset(keys), frozenset(marks))
+            return ScoutedRegex(regex, scan=True, needs=needs)
+    return ScoutedRegex(regex, frozenset(keys), frozenset(marks), needs=needs)
+
+
+def _needs(items: list) -> set[str]:
+    """The punctuation characters every match of ``items`` consumes: its literals outside
+    alternatives, optional parts and look-arounds ("(" and ":" of an exchange tag)."""
+    found: set[str] = set()
+    for op, arg in items:
+        if op is sre.LITERAL:
+            char = chr(arg)
+            if not char.isalnum() and not char.isspace():
+                found.add(char)
+        elif op is sre.SUBPATTERN:
+            found |= _needs(list(arg[-1]))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:
+            found |= _needs(list(arg[2]))
+    return found
 
 
 def _heads(items: list) -> tuple[set[str], bool]:

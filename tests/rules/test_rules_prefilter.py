@@ -43,6 +43,14 @@ def test_what_cannot_be_told_is_scanned(pattern: str) -> None:
     assert scout(pattern).scan
 
 
+def test_punctuation_every_match_consumes_is_needed() -> None:
+    scouted = scout(r"\bstake in [^()]{1,80}\(\s*(?:NASDAQ|NYSE)\s*:\s*\w+\)(?:\.|!)?")
+    assert scouted.needs == {"(", ":", ")"}
+    assert scouted.absent("Vanguard raises stake in Apple (NASDAQ AAPL)", 0, 44)
+    assert not scouted.absent("Vanguard raises stake in Apple (NASDAQ:AAPL)", 0, 44)
+    assert scout(r"(?:a|\()b").needs == scout(r"(?=:)x").needs == frozenset()  # a branch, a look-ahead
+
+
 def test_a_caret_opens_only_where_the_search_starts() -> None:
     scouted = scout(r"^\s*prediction\b")
     assert scouted.at_start and scouted.starts("x. Prediction: y", [], 3, 16) == [3]
@@ -61,7 +69,8 @@ WORDS = st.sampled_from(
     ["Nvidia", "shares", "Stock", "CLOSED", "ended", "is", "are", "up", "down", "now", "-9%",
      "+22%", "5%", "about", "higher", "lower", "Benchmark", "raised", "Baidu", "to", "Buy",
      "Should you", "buy the dip", "lessons", "Billionaires are buying", "Prediction:", "Berkshire",
-     "stake", "in", "Apple", "?", ".", ",", "(", "x", "_", "-", "ſhares", "İS", "ıs", "\n", "rose"]
+     "stake", "in", "Apple", "?", ".", ",", "(", "x", "_", "-", "ſhares", "İS", "ıs", "\n", "rose",
+     "(NASDAQ:AAPL)", "NYSE:", ")", "Raises Stake in"]
 )
 TEXT = st.lists(WORDS | st.text(alphabet="ab +-%?.\n", max_size=3), max_size=30).map(
     lambda parts: "".join(p + (" " if i % 3 else "") for i, p in enumerate(parts))
