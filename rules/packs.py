@@ -142,11 +142,18 @@ def _expand_sets(
         "subject_nouns": expand(rule.subject_nouns),
         "owner_not_subject": expand(rule.owner_not_subject),
         "direction_words": {k: expand(v) for k, v in rule.direction_words.items()},
+        # guards the packs share across rules ("@holdings_headlines")
+        "none_regex": expand(rule.none_regex),
+        "none_headline_regex": expand(rule.none_headline_regex),
     }
     if missing:
         errors.append(f"{origin}: rule {rule.id}: unknown phrase set(s) {', '.join(missing)}")
         return None
-    return rule.model_copy(update=update)
+    try:  # validated again: a set's regexes are checked as the rule's own are
+        return Rule.model_validate({**rule.model_dump(), **update})
+    except ValidationError as exc:
+        errors.append(f"{origin}: rule {rule.id}: {_reasons(exc, Rule)}")
+        return None
 
 
 def _reasons(exc: ValidationError, model: type[BaseModel]) -> str:

@@ -45,6 +45,31 @@ def test_bad_regex_names_file_rule_and_regex(tmp_path: Path) -> None:
     assert str(path) in error and "my.bad" in error and "(unclosed" in error
 
 
+def test_a_set_of_regexes_guards_every_rule_naming_it(tmp_path: Path) -> None:
+    path = write(tmp_path, r"""[sets]
+my_tags = ['\(\s*NYSE\s*:', '^prediction\b']
+[[rule]]
+id = "my.jump"
+kind = "price_move"
+any = ["jumps"]
+none_headline_regex = ["@my_tags"]
+require_ticker = false
+""")
+    settings = RulesSettings(builtin_packs=False, packs=[path])
+    (rule,) = load_rules(settings).rules
+    assert rule.none_headline_regex == [r"\(\s*NYSE\s*:", r"^prediction\b"]
+    engine = RuleEngine.from_settings(settings)
+    assert [c.rule for c in engine.detect(NewsItem(id="1", title="Nike jumps"))] == ["my.jump"]
+    assert engine.detect(NewsItem(id="2", title="Prediction: Nike jumps")) == []
+    assert engine.detect(NewsItem(id="3", title="Nike (NYSE:NKE) jumps")) == []
+
+
+def test_a_bad_regex_in_a_set_names_the_rule_that_uses_it(tmp_path: Path) -> None:
+    path = write(tmp_path, '[sets]\nmy_tags = ["(unclosed"]\n[[rule]]\nid = "my.jump"\nkind = "price_move"\nany = ["jumps"]\nnone_regex = ["@my_tags"]\n')
+    (error,) = load_rules(RulesSettings(builtin_packs=False, packs=[path])).errors
+    assert "my.jump" in error and "(unclosed" in error
+
+
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
