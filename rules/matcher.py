@@ -597,7 +597,7 @@ class CompiledRule:
             if m.end <= lo and not _BREAK.search(text, m.end, lo):
                 actors = actor_after
             elif m.start >= hi and not _BREAK.search(text, hi, m.start):
-                if _ACTOR_PREPOSITION.search(text, start, m.start) or text.startswith("'s", m.end):
+                if _ACTOR_PREPOSITION.search(text, start, m.start) or _POSSESSIVE.match(text, m.end):
                     continue  # "upgraded by KBW", "cut Berkshire Hathaway's stake": the one acting
                 actors = actor_before
             else:
@@ -667,16 +667,17 @@ class CompiledRule:
         if first and not text[sentence[0] : first.start].strip() and text[first.end : clause].strip() in ("-", ":"):
             return _group(text, mentions, 0)  # an entry headed by its company: "Oracle - Shares popped 9%"
         word = _LAST_WORD.search(text, clause, head)
-        title = self._candidates(item, 0, item.title_end)
         if word is not None and word[1][0].isupper() and word[1].lower() not in _PLAIN_WORDS:
             if any(m.end <= anchor[0] for m in mentions):
                 return None  # "$SEM - Select Medical stock sinks": the earlier mention's name
             short = word[1].lower()
             if anchor[0] > item.title_end and not is_dictionary_word(short):
+                title = self._candidates(item, 0, item.title_end)
                 for i, m in enumerate(title):  # the first word of the headline's company: "Rigetti shares"
                     if m.ticker and text[m.start : m.end].lower().split()[0] == short:
                         return _group(text, title, i)
             return []  # a name the linker does not know: better no subject than a wrong one
+        title = self._candidates(item, 0, item.title_end)
         return _group(text, title, 0) if title else None
 
     def _direction(self, item: Prepared, anchor: Span, sentence: Span) -> Direction | None:
