@@ -92,10 +92,6 @@ _BACKER_BEFORE = (
 )
 _BACKED = ("backed", "funded", "owned", "supported")
 _BACKER_AFTER = re.compile(rf"^\s?(?:-|\s)?(?:{'|'.join(_BACKED)})\b")
-# Text with none of the phrases above names no backer: those of them that hold no other, to check first.
-_BACKER_WORDS = tuple(
-    p for p in (*_BACKER_BEFORE, *_BACKED) if not any(q != p and q in p for q in (*_BACKER_BEFORE, *_BACKED))
-)
 _LIST_GAP = re.compile(r"(?:,? and |, | & | \(|\(|/)\s*(?:NYSE|NASDAQ|Nasdaq)?\s*:?\s*$")
 ROLES = ("private", "manager", "market")  # names that are not listed companies
 # Bytes that are no ASCII capital / no ASCII letter: deleted, what is left is counted.
@@ -350,10 +346,8 @@ class TickerLinker:
         if folded is None:
             folded = fold(text).replace("-", " ")
         name_hits = self._name_hits(folded, spaced(folded) if gaps is None else gaps)
-        # only text with one of these words can name a backer
-        backers = bool(name_hits) and any(map(folded.__contains__, _BACKER_WORDS))
         found = self._explicit(text, trace)
-        names, bare = self._names(text, folded, name_hits, backers, trace), self._bare(text, trace)
+        names, bare = self._names(text, folded, name_hits, trace), self._bare(text, trace)
         if found or bare:
             explicit = bool(found)
             taken = [(m.start, m.end) for m in found]
@@ -368,7 +362,7 @@ class TickerLinker:
                 found = _adopt_explicit(text, found)
         else:
             found = names  # in order and apart already
-        if backers and any(m.form == "backer" for m in found):
+        if any(m.form == "backer" for m in found):
             found = _spread_backer(text, found)
         if trace is not None:
             trace.extend(Candidate(m, True, _KEPT[m.form]) for m in found)
@@ -444,7 +438,6 @@ class TickerLinker:
         text: str,
         folded: str,
         name_hits: list[tuple[int, int, _Name]],
-        backers: bool,
         trace: list[Candidate] | None,
     ) -> list[Mention]:
         hits: list[Mention] = []
@@ -460,9 +453,8 @@ class TickerLinker:
                 continue
             if name.role:
                 form = name.role
-            elif backers and (
-                folded[max(0, start - 30) : start].rstrip().endswith(_BACKER_BEFORE)
-                or _BACKER_AFTER.match(folded[end : end + 10])
+            elif folded[max(0, start - 30) : start].rstrip().endswith(_BACKER_BEFORE) or _BACKER_AFTER.match(
+                folded[end : end + 10]
             ):
                 form = "backer"
             else:
