@@ -66,6 +66,22 @@ def found(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[str, s
         ("U.S. Bancorp lifts its payout", ["USB"]),  # not The Bancorp
         ("Dow Inc shares slide on a dividend cut", ["DOW"]),  # the company, not the average
         ("Marathon Digital adds bitcoin miners in Texas", ["MARA"]),
+        # initials, a brand for its company, a hyphenated name's first part, a name without its suffix
+        ("GE shares rise after a jet-engine order", ["GE"]),
+        ("GM and P&G report before the bell", ["GM", "PG"]),
+        ("J&J wins a talc ruling; Pepsi trims its outlook", ["JNJ", "PEP"]),
+        ("Amex lifts its card-spending forecast", ["AXP"]),
+        ("EA shares slide on a delayed game", ["EA"]),
+        ("Thermo Fisher buys a lab-tools maker", ["TMO"]),
+        ("Colgate raises prices again", ["CL"]),
+        ("Kohl's cuts its forecast", ["KSS"]),
+        ("Bristol Myers wins approval for a schizophrenia drug", ["BMY"]),  # not Myers Industries
+        ("UBS beats on wealth inflows", ["UBS"]),  # the bank, not an ETN it issues
+        ("Paramount greenlights a sequel", ["PSKY"]),  # the studio's listed owner, not an office REIT
+        ("Xcel and Cheniere gain as gas prices rise", ["XEL", "LNG"]),  # not Xcel Brands
+        ("Shares of Axon and Rigetti rally", ["AXON", "RGTI"]),
+        ("Unity shares jump on a pricing reset", ["U"]),  # an ordinary word, next to a cue
+        ("Delta stock climbs on strong bookings", ["DAL"]),
     ],
 )
 def test_names_as_newsrooms_write_them(engine: RuleEngine, text: str, expected: list[str]) -> None:
@@ -103,6 +119,10 @@ def test_names_start_words(engine: RuleEngine, text: str, expected: list[str]) -
         "Cadence of Fed cuts worries traders",  # a curated short form that is an ordinary word
         "Traders circle back to the Fed's position on rates",
         "Circle K stores add fast chargers",
+        "Unity among members is the coalition's aim",  # curated short forms that are ordinary words
+        "Delta variant cases climb in Europe",
+        "Freeport LNG restarts its export terminal",  # a private terminal, not Freeport-McMoRan
+        "Storms flood Devon and Cornwall",
     ],
 )
 def test_ordinary_words_stay_unlinked(engine: RuleEngine, text: str) -> None:
