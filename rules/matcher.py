@@ -62,6 +62,8 @@ _VERB_GAP = re.compile(r"\s+(?!of\b|in\b)(?:[\w.%'-]+\s+){1,6}?", re.IGNORECASE)
 _LEVEL_ANCHOR = re.compile(r"(?:to|at)\s", re.IGNORECASE)
 _EVIDENCE_SPAN = 200
 # The words before a broker that acts on the company named before the anchor ("upgraded by KBW").
+# Between two companies before the anchor: the later one receives what the earlier one sends.
+_RECIPIENT = re.compile(r"\bto\s+(?:[A-Z][\w.-]*['\u2019]s\s+|[A-Z][a-z]+\s+)?$")
 _ACTOR_PREPOSITION = re.compile(r"\b(?:at|by|from)\s+$", re.IGNORECASE)
 # The last word before a subject noun or anchor, and the words that, capitalised, are no name.
 _LAST_WORD = re.compile(r"([^\W\d_][\w&'.-]*)[\s()'\"]*$")
@@ -510,6 +512,8 @@ class CompiledRule:
             if unnamed is not None:
                 return unnamed
         before = [i for i, m in enumerate(mentions) if m.end <= anchor[0]]
+        if len(before) > 1 and _RECIPIENT.search(item.text, mentions[before[-2]].end, mentions[before[-1]].start):
+            before.pop()  # "Nvidia sent chips to China's Alibaba without licences": the sender acts
         # not past a semicolon: the next clause is news of its own ("...; Micron shares rise")
         semicolon = item.text.find(";", anchor[1], end)
         stop = end if semicolon < 0 else semicolon

@@ -482,7 +482,6 @@ TRAPS = [
     ("Pershing Square Takes $2 Billion Stake, Sources Say", "", "fund_position"),  # an amount, no company
     ("Shares of Nvidia bought by retail traders at a record pace", "", "fund_position"),  # no holder
     ("Activist pressure builds on Nike as shares tumble", "", "fund_position"),  # the company's shares moving
-    ("US grants Samsung licences for its China chip plants; Micron shares rise", "", "export_license"),  # the next clause's company
     ("Intel gains as U.S. rules on chip subsidies are finalized", "", "export_license"),
     ("Apple limits iPhone sales in China to two per buyer", "", "export_license"),  # its own limit
     ("Regulators probe Nike sales to resellers", "", "export_license"),
@@ -669,6 +668,16 @@ def test_a_move_in_a_clause_after_a_broker_goes_to_the_headline_company(engine: 
 )
 def test_a_number_after_another_company_is_that_companys_move(engine: RuleEngine, title: str, expected) -> None:
     assert {c for c in catalysts(engine, title, "") if c[0] == "price_move"} == expected
+
+
+def test_the_company_a_sender_ships_to_is_not_the_subject(engine: RuleEngine) -> None:
+    title = "US probes whether Nvidia sent chips to China's Alibaba without the required export licences"
+    assert catalysts(engine, title) == {("export_license", "NVDA", "negative")}
+    # named alone, the company shipped to is the one the curb hits
+    assert catalysts(engine, "US restricts chip sales to China's SMIC") == {("export_license", "SMICY", "negative")}
+    # the next clause's company is not the licensee
+    title = "US grants Samsung licences for its China chip plants; Micron shares rise"
+    assert catalysts(engine, title) == {("export_license", "SSNLF", "positive")}
 
 
 def test_severity_tells_a_big_holder_from_a_small_adviser(engine: RuleEngine) -> None:
