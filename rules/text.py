@@ -43,8 +43,15 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+# A news wire's slug glued to the headline it opens ("UPDATE 2-Snap sinks", "RPT-EXCLUSIVE-Nvidia ...").
+_WIRE_SLUG = re.compile(
+    r"^(?:(?:UPDATE|WRAPUP)(?: \d+)?|RPT|EXCLUSIVE|BRIEF|BUZZ|CORRECTED|REFILE|FACTBOX|ANALYSIS|INSIGHT"
+    r"|EXPLAINER|FOCUS|BREAKINGVIEWS|PRESS DIGEST|(?:US|GLOBAL|EMERGING|EUROPE|CANADA) (?:STOCKS|MARKETS))-(?! )"
+)
+
+
 def clean(text: str) -> str:
-    """Unescape HTML, drop tags, fold typographic punctuation and collapse spaces."""
+    """Unescape HTML, drop tags and a wire's slug, fold typographic punctuation and collapse spaces."""
     if "&" in text:
         text = html.unescape(text)
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
@@ -56,7 +63,12 @@ def clean(text: str) -> str:
     # every character _ODD_SPACE looks for is unprintable: printable text needs only the "  " test
     if "  " in text or (not text.isprintable() and _ODD_SPACE.search(text)):
         text = _SPACE.sub(" ", text)
-    return text.strip()
+    text = text.strip()
+    slug = _WIRE_SLUG.match(text) if "-" in text[:20] else None
+    while slug is not None:
+        text = text[slug.end() :]
+        slug = _WIRE_SLUG.match(text)
+    return text
 
 
 def _plain_punctuation(match: re.Match[str]) -> str:

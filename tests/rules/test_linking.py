@@ -82,6 +82,8 @@ def found(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[str, s
         ("Shares of Axon and Rigetti rally", ["AXON", "RGTI"]),
         ("Unity shares jump on a pricing reset", ["U"]),  # an ordinary word, next to a cue
         ("Delta stock climbs on strong bookings", ["DAL"]),
+        ("UPDATE 2-Snap sinks after the bell", ["SNAP"]),  # a wire's slug glued to the headline
+        ("RPT-EXCLUSIVE-Intel wins a foundry customer", ["INTC"]),  # not RPT, a REIT's ticker
     ],
 )
 def test_names_as_newsrooms_write_them(engine: RuleEngine, text: str, expected: list[str]) -> None:

@@ -40,6 +40,7 @@ POSITIVES = [
     ("Micron gets a one-year U.S. authorization to supply its Xi'an plant", "", "export_license", "MU", "positive"),
     # price_move: shorthand, negative moves negative, summaries about the headline's company
     ("Nvidia Up 16% After Blowout Guidance", "", "price_move", "NVDA", "positive"),
+    ("UPDATE 1-Pinterest tumbles 18% after the bell on a weak outlook", "", "price_move", "PINS", "negative"),
     ("Intel +22% premarket on foundry deal talk", "", "price_move", "INTC", "positive"),
     ("Oracle shares -9% after hours as cloud bookings slow", "", "price_move", "ORCL", "negative"),
     ("Nike slides ~7% as China demand fades", "", "price_move", "NKE", "negative"),
