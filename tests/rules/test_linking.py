@@ -82,6 +82,10 @@ def found(engine: RuleEngine, title: str, summary: str = "") -> set[tuple[str, s
         ("Shares of Axon and Rigetti rally", ["AXON", "RGTI"]),
         ("Unity shares jump on a pricing reset", ["U"]),  # an ordinary word, next to a cue
         ("Delta stock climbs on strong bookings", ["DAL"]),
+        # big foreign companies quoted over the counter in the US
+        ("Samsung and SoftBank shares climb in Asia", ["SSNLF", "SFTBY"]),
+        ("Rheinmetall and Safran rise on defence orders", ["RNMBY", "SAFRY"]),
+        ("Capcom outsells Square Enix in Japan", ["CCOEY", "SQNXF"]),  # not Block's Square
         ("UPDATE 2-Snap sinks after the bell", ["SNAP"]),  # a wire's slug glued to the headline
         ("RPT-EXCLUSIVE-Intel wins a foundry customer", ["INTC"]),  # not RPT, a REIT's ticker
     ],
