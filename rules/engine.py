@@ -22,6 +22,10 @@ from rules.universe import load_universe
 
 _LOGGER = logging.getLogger(__name__)
 
+# What the automaton keeps for a search: how far back its phrase starts, and each phrase it may be
+# (length, the phrase as written when spacing changed it, its keys, the rules they trigger).
+_Entry = tuple[int, tuple[tuple[int, str | None, tuple[str, ...], frozenset[int]], ...]]
+
 
 class RuleError(CatalystBotError):
     """The configured rules are invalid; ``errors`` names each file, rule and reason."""
@@ -148,9 +152,10 @@ class RuleEngine:
         gaps = spaced(folded)
         occurrences: dict[str, list[tuple[int, int]]] = defaultdict(list)
         starts_with, add_rules = folded.startswith, candidates.update  # bound once: the loop is hot
-        for last, (back, phrases) in self._automaton.iter(gaps) if len(self._automaton) else ():
-            start = last - back  # gaps' offsets are one past folded's
-            for size, literal, keys, rules in phrases:
+        for last, found in self._automaton.iter(gaps) if len(self._automaton) else ():
+            entry: _Entry = found  # typed, so the compiled loop indexes the tuples instead of iterating them
+            start = last - entry[0]  # gaps' offsets are one past folded's
+            for size, literal, keys, rules in entry[1]:
                 if literal is None or starts_with(literal, start):
                     span = (start, start + size)
                     for key in keys:

@@ -200,11 +200,11 @@ class Prepared:
             occurrences = self.occurrences
             # loop over the smaller side: a rule's few anchors, or the item's few phrases
             if len(keys) < len(occurrences):
-                found: set[str] | frozenset[str] = occurrences.keys() & keys
+                found = [k for k in keys if k in occurrences]
             else:
-                found = keys.intersection(occurrences)
+                found = [k for k in occurrences if k in keys]
             if len(found) == 1:
-                spans = occurrences[next(iter(found))]  # one phrase: already in position order
+                spans = occurrences[found[0]]  # one phrase: already in position order
             else:
                 spans = [s for k in found for s in occurrences[k]]
                 spans.sort(key=_by_position)

@@ -374,7 +374,8 @@ class TickerLinker:
         automaton = self._finder()
         _, unspaced, unspaced_ascii = self.group_names()
         hits = []
-        for last, entries in automaton.iter(gaps) if len(automaton) else ():
+        for last, found in automaton.iter(gaps) if len(automaton) else ():
+            entries: tuple[tuple[int, _Name, str | None], ...] = found  # typed: the compiled loop indexes it
             for size, name, exact in entries:
                 start = last - size - 1  # gaps' offsets are one past folded's; one past the name
                 if exact is None or folded.startswith(exact, start):
