@@ -40,6 +40,9 @@ POSITIVES = [
     ("Micron gets a one-year U.S. authorization to supply its Xi'an plant", "", "export_license", "MU", "positive"),
     # price_move: shorthand, negative moves negative, summaries about the headline's company
     ("Nvidia Up 16% After Blowout Guidance", "", "price_move", "NVDA", "positive"),
+    # leaderboard: a market's own best seller is a sales ranking; a company's own best seller is not
+    ("Ford's F-150 stays America's best-selling pickup for a 48th year", "", "leaderboard", "F", "positive"),
+    ("Nintendo's Switch was the best-selling console in Japan again last year", "", "leaderboard", "NTDOY", "positive"),
     ("UPDATE 1-Pinterest tumbles 18% after the bell on a weak outlook", "", "price_move", "PINS", "negative"),
     ("Intel +22% premarket on foundry deal talk", "", "price_move", "INTC", "positive"),
     ("Oracle shares -9% after hours as cloud bookings slow", "", "price_move", "ORCL", "negative"),
@@ -400,6 +403,8 @@ POSITIVES = [
 
 # (title, summary, kind that must not fire)
 TRAPS = [
+    ("The F-150 remains Ford's best-selling vehicle", "", "leaderboard"),
+    ("Is the Switch still Japan's best-selling console?", "", "leaderboard"),
     ("Chewy slips as Wedbush upgrades rival to Outperform", "", "analyst_upgrade"),  # a rival's upgrade
     ("Nvidia bets on humanoid robots as Ark looks on", "", "fund_position"),
     ("Rules Applied To Chip Exports Tighten Next Year", "", "export_license"),  # 'Applied' alone is no company
@@ -497,7 +502,6 @@ TRAPS = [
     ("Nvidia overtakes Apple as largest company by market cap", "", "leaderboard"),
     ("Nvidia is among the top five S&P 500 performers", "", "leaderboard"),
     ("Walmart tops earnings estimates", "", "leaderboard"),
-    ("Ford's F-150 remains America's best-selling truck", "", "leaderboard"),  # a sales tally, no chart
     ("Sony's weekly sales top $1 billion", "", "leaderboard"),  # 'top' is no rank verb here
     ("Nike stays first in Interbrand's ranking of apparel brands", "", "leaderboard"),
     ("The stock benchmark tops 6,000 as Amazon and Meta lead gains", "", "leaderboard"),  # an index's level
